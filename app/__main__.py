@@ -1,0 +1,10 @@
+"""Entry point: `pickpack ...` and `python -m app ...`."""
+
+from __future__ import annotations
+
+import sys
+
+from app.cli import main
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,12 @@
+"""Benchmarks run by `pickpack bench NAME`: each module has ``add_arguments(parser)`` and ``run(args) -> int``.
+
+Performance goals live here and in the README's tables, never in timed unit tests.
+"""
+
+from __future__ import annotations
+
+BENCHMARKS: dict[str, str] = {
+    "routing": "app.bench.routing",
+    "batching": "app.bench.batching",
+}
+"""Benchmark name -> module path (imported only when that benchmark runs)."""

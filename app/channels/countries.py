@@ -1,0 +1,42 @@
+"""ISO 3166-1 alpha-2 country codes, embedded so that address validation needs no extra package.
+
+The list is the officially assigned codes (249, as of ISO/TC 46 N1108, 2023-04-05; the same set as tzdata's
+iso3166.tab). Shop systems also send the user-assigned ``XK`` for Kosovo (Shopify does, and so do
+carriers), so it is accepted as well; other user-assigned or reserved codes (``UK``, ``EU``, ``EL``) are
+refused, with a hint where the intended code is obvious.
+"""
+
+from __future__ import annotations
+
+ISO_3166_ALPHA2: tuple[str, ...] = (
+    "AD", "AE", "AF", "AG", "AI", "AL", "AM", "AO", "AQ", "AR", "AS", "AT", "AU", "AW", "AX", "AZ",
+    "BA", "BB", "BD", "BE", "BF", "BG", "BH", "BI", "BJ", "BL", "BM", "BN", "BO", "BQ", "BR", "BS",
+    "BT", "BV", "BW", "BY", "BZ", "CA", "CC", "CD", "CF", "CG", "CH", "CI", "CK", "CL", "CM", "CN",
+    "CO", "CR", "CU", "CV", "CW", "CX", "CY", "CZ", "DE", "DJ", "DK", "DM", "DO", "DZ", "EC", "EE",
+    "EG", "EH", "ER", "ES", "ET", "FI", "FJ", "FK", "FM", "FO", "FR", "GA", "GB", "GD", "GE", "GF",
+    "GG", "GH", "GI", "GL", "GM", "GN", "GP", "GQ", "GR", "GS", "GT", "GU", "GW", "GY", "HK", "HM",
+    "HN", "HR", "HT", "HU", "ID", "IE", "IL", "IM", "IN", "IO", "IQ", "IR", "IS", "IT", "JE", "JM",
+    "JO", "JP", "KE", "KG", "KH", "KI", "KM", "KN", "KP", "KR", "KW", "KY", "KZ", "LA", "LB", "LC",
+    "LI", "LK", "LR", "LS", "LT", "LU", "LV", "LY", "MA", "MC", "MD", "ME", "MF", "MG", "MH", "MK",
+    "ML", "MM", "MN", "MO", "MP", "MQ", "MR", "MS", "MT", "MU", "MV", "MW", "MX", "MY", "MZ", "NA",
+    "NC", "NE", "NF", "NG", "NI", "NL", "NO", "NP", "NR", "NU", "NZ", "OM", "PA", "PE", "PF", "PG",
+    "PH", "PK", "PL", "PM", "PN", "PR", "PS", "PT", "PW", "PY", "QA", "RE", "RO", "RS", "RU", "RW",
+    "SA", "SB", "SC", "SD", "SE", "SG", "SH", "SI", "SJ", "SK", "SL", "SM", "SN", "SO", "SR", "SS",
+    "ST", "SV", "SX", "SY", "SZ", "TC", "TD", "TF", "TG", "TH", "TJ", "TK", "TL", "TM", "TN", "TO",
+    "TR", "TT", "TV", "TW", "TZ", "UA", "UG", "UM", "US", "UY", "UZ", "VA", "VC", "VE", "VG", "VI",
+    "VN", "VU", "WF", "WS", "YE", "YT", "ZA", "ZM", "ZW",
+)
+"""Officially assigned ISO 3166-1 alpha-2 codes, sorted."""
+
+EXTRA_ACCEPTED: tuple[str, ...] = ("XK",)
+"""User-assigned codes that shop systems and carriers use in practice (XK = Kosovo)."""
+
+_ACCEPTED = frozenset(ISO_3166_ALPHA2 + EXTRA_ACCEPTED)
+
+COMMON_MISTAKES: dict[str, str] = {"UK": "GB", "EL": "GR"}
+"""Codes people write that ISO does not assign, with the code they mean (used only for hints)."""
+
+
+def is_country_code(code: str) -> bool:
+    """True for an accepted alpha-2 code; ``code`` must already be upper case (parsers normalise it)."""
+    return code in _ACCEPTED

@@ -1,0 +1,254 @@
+"""The generic CSV order channel -> ``IntakeOrder``: one row per order line, rows grouped by ``order_number``.
+
+Documented header (``shared/samples/orders.csv``)::
+
+    order_number,customer_name,email,phone,address1,address2,city,region,postal_code,country,service,ship_by,sku,qty
+
+Required columns: ``order_number``, ``address1``, ``city``, ``country``, ``qty`` and ``sku`` or ``gtin``;
+the other documented ones may be left out. Optional extra columns: ``company``, ``promised_delivery``
+(YYYY-MM-DD), ``currency``, ``placed_at`` (ISO 8601; UTC when it has no offset), ``tags`` (comma separated,
+quoted), ``gtin``, ``item_name``, ``unit_price``. ``quantity`` is accepted for ``qty``. Column names
+ignore case and surrounding blanks; unknown columns are ignored. A header with ``;`` and no ``,`` is read as
+``;``-separated (what Excel writes in many European locales).
+
+Rules: ``order_number`` is both external id and number. Rows of one order need not be adjacent, but must
+agree on every order-level column (customer, address, service, dates, currency, tags): a disagreement is a
+problem on the disagreeing line. ``qty`` is a positive integer; each row needs a ``sku`` or a ``gtin`` (a CSV
+line without either is a mistake in the file, unlike a Shopify custom item); ``ship_by`` is YYYY-MM-DD;
+``country`` is an ISO 3166-1 alpha-2 code. order_value is the sum of qty x unit_price (0 without prices);
+``service`` is the raw shipping method. Line numbers are physical lines of the file (the header is line 1).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from app.channels.model import IntakeAddress, IntakeLine, IntakeOrder, IntakeProblem, ParseResult
+from app.channels.values import OrderChecker, lines_value
+
+CHANNEL = "csv"
+
+DOCUMENTED_COLUMNS: tuple[str, ...] = (
+    "order_number", "customer_name", "email", "phone", "address1", "address2", "city", "region",
+    "postal_code", "country", "service", "ship_by", "sku", "qty",
+)
+"""The documented header, in order (what a CSV export should write)."""
+
+ORDER_COLUMNS: tuple[str, ...] = (
+    "customer_name", "email", "phone", "company", "address1", "address2", "city", "region", "postal_code",
+    "country", "service", "ship_by", "promised_delivery", "currency", "placed_at", "tags",
+)
+"""Columns describing the order rather than the line: every row of one order must agree on them."""
+
+LINE_COLUMNS: tuple[str, ...] = ("sku", "gtin", "item_name", "qty", "unit_price")
+REQUIRED_COLUMNS: tuple[str, ...] = ("order_number", "address1", "city", "country", "qty")
+_ALIASES = {"quantity": "qty"}
+
+
+def _column_name(header_cell: str) -> str:
+    name = header_cell.strip().lower()
+    return _ALIASES.get(name, name)
+
+
+def looks_like_header(first_line: str) -> bool:
+    """True when ``first_line`` is a header this parser can read (used by format detection)."""
+    cells = next(csv.reader([first_line], delimiter=_delimiter(first_line)), [])
+    columns = {_column_name(cell) for cell in cells}
+    return "order_number" in columns and "qty" in columns
+
+
+def _delimiter(header_line: str) -> str:
+    return ";" if ";" in header_line and "," not in header_line else ","
+
+
+@dataclass
+class _OrderFacts:
+    """Order-level values of the first row of an order, parsed once."""
+
+    customer_name: str
+    email: str
+    phone: str
+    address: IntakeAddress
+    service: str
+    ship_by: date | None
+    promised_delivery: date | None
+    currency: str
+    placed_at: datetime | None
+    tags: tuple[str, ...]
+
+
+@dataclass
+class _Group:
+    """All rows seen so far of one order number."""
+
+    number: str
+    first_line: int
+    raw: dict[str, str] | None = None
+    """Order-level columns of the first readable row, to compare later rows against."""
+    raw_line: int = 0
+    facts: _OrderFacts | None = None
+    lines: list[IntakeLine] = field(default_factory=list)
+    bad: bool = False
+
+
+def _order_facts(checker: OrderChecker, values: dict[str, str]) -> _OrderFacts:
+    def text(key: str, *, required: bool = False) -> str:
+        return checker.text(key, values.get(key, ""), required=required)
+
+    phone = text("phone")
+    address = IntakeAddress(
+        name=text("customer_name"),
+        company=text("company"),
+        line1=text("address1", required=True),
+        line2=text("address2"),
+        city=text("city", required=True),
+        region=text("region"),
+        postal_code=text("postal_code"),
+        country=checker.country("country", values.get("country", "")),
+        phone=phone,
+    )
+    return _OrderFacts(
+        customer_name=text("customer_name"),
+        email=text("email"),
+        phone=phone,
+        address=address,
+        service=text("service"),
+        ship_by=checker.date("ship_by", values.get("ship_by", "")),
+        promised_delivery=checker.date("promised_delivery", values.get("promised_delivery", "")),
+        currency=text("currency").upper(),
+        placed_at=checker.timestamp("placed_at", values.get("placed_at", "")),
+        tags=tuple(tag.strip() for tag in text("tags").split(",") if tag.strip()),
+    )
+
+
+def _line(checker: OrderChecker, values: dict[str, str]) -> IntakeLine | None:
+    sku = values.get("sku", "")
+    gtin = values.get("gtin", "")
+    if not sku and not gtin:
+        checker.add("sku", "missing; each row needs a sku (or a gtin)")
+    quantity = checker.quantity("qty", values.get("qty", ""))
+    unit_price = checker.money("unit_price", values.get("unit_price", ""))
+    if quantity is None or not (sku or gtin):
+        return None
+    return IntakeLine(
+        sku=sku or None,
+        gtin=gtin or None,
+        name=values.get("item_name", "") or sku or gtin,
+        quantity=quantity,
+        unit_price=unit_price,
+        external_line_id=None,
+    )
+
+
+def _header_problems(source: str, line: int, columns: list[str]) -> list[IntakeProblem]:
+    problems: list[IntakeProblem] = []
+    where = f"line {line}"
+    seen: set[str] = set()
+    for name in columns:
+        if name and name in seen:
+            problems.append(IntakeProblem(source, where, name, "column appears twice in the header"))
+        seen.add(name)
+    for name in REQUIRED_COLUMNS:
+        if name not in seen:
+            problems.append(IntakeProblem(source, where, name, "required column missing from the header"))
+    if "sku" not in seen and "gtin" not in seen:
+        problems.append(IntakeProblem(source, where, "sku", "required column missing (sku or gtin)"))
+    return problems
+
+
+def parse(text: str, source: str) -> ParseResult:
+    """Parse the CSV ``text`` read from ``source`` (a name for messages); every bad row is reported."""
+    text = text.removeprefix("\ufeff")
+    first_line = next((line for line in text.splitlines() if line.strip()), "")
+    # strict: a stray or unclosed quote is an error, not fields (or the rest of the file) glued together.
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(first_line), strict=True)
+    problems: list[IntakeProblem] = []
+    columns: list[str] | None = None
+    groups: dict[str, _Group] = {}
+    previous_end = 0
+    try:
+        for row in reader:
+            line, previous_end = previous_end + 1, reader.line_num
+            if not any(cell.strip() for cell in row):
+                continue
+            if columns is None:
+                columns = [_column_name(cell) for cell in row]
+                header_problems = _header_problems(source, line, columns)
+                if header_problems:
+                    return ParseResult((), tuple(header_problems), CHANNEL)
+                continue
+            problems.extend(_read_row(source, line, columns, row, groups))
+    except csv.Error as error:
+        # Reading stopped here, so any order might be missing rows: import none of them.
+        problems.append(IntakeProblem(source, f"line {reader.line_num}", "", f"not readable as CSV: {error}"))
+        return ParseResult((), tuple(problems), CHANNEL)
+    if columns is None:
+        return ParseResult((), (IntakeProblem(source, "", "", "empty file: no header row"),), CHANNEL)
+
+    orders: list[IntakeOrder] = []
+    for group in groups.values():
+        if group.bad or group.facts is None or not group.lines:
+            continue
+        facts = group.facts
+        lines = tuple(group.lines)
+        orders.append(
+            IntakeOrder(
+                channel=CHANNEL,
+                external_id=group.number,
+                number=group.number,
+                customer_name=facts.customer_name,
+                email=facts.email,
+                phone=facts.phone,
+                shipping_address=facts.address,
+                shipping_method=facts.service,
+                ship_by=facts.ship_by,
+                promised_delivery=facts.promised_delivery,
+                order_value=lines_value(lines),
+                currency=facts.currency,
+                tags=facts.tags,
+                placed_at=facts.placed_at,
+                lines=lines,
+                source_ref=f"{source}:{group.first_line}",
+            )
+        )
+    return ParseResult(tuple(orders), tuple(problems), CHANNEL)
+
+
+def _read_row(
+    source: str, line: int, columns: list[str], row: list[str], groups: dict[str, _Group]
+) -> list[IntakeProblem]:
+    """Check one data row and add it to its order's group; returns the row's problems."""
+    checker = OrderChecker(source, f"line {line}")
+    values = {name: cell.strip() for name, cell in zip(columns, row, strict=False) if name}
+    number = values.get("order_number", "")
+    if not number:
+        checker.add("order_number", "missing")
+        return checker.problems
+    group = groups.setdefault(number, _Group(number, line))
+    if len(row) != len(columns):
+        # A shifted row would put the city into the postcode: refuse the row (and so its order) outright.
+        checker.add("", f"has {len(row)} fields, the header has {len(columns)}")
+        group.bad = True
+        return checker.problems
+
+    order_values = {name: values.get(name, "") for name in ORDER_COLUMNS}
+    if group.raw is None:
+        group.raw, group.raw_line = order_values, line
+        group.facts = _order_facts(checker, values)
+    else:
+        for name in ORDER_COLUMNS:
+            if order_values[name] != group.raw[name]:
+                checker.add(
+                    name,
+                    f"disagrees with line {group.raw_line} of order {number} "
+                    f"({order_values[name]!r} here, {group.raw[name]!r} there)",
+                )
+    line_item = _line(checker, values)
+    if checker.problems:
+        group.bad = True
+    elif line_item is not None:
+        group.lines.append(line_item)
+    return checker.problems

@@ -1,0 +1,98 @@
+"""`pickpack import products|stock`, `pickpack stock show`, `pickpack locations list`."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from app.cli.output import emit_json, report_import, say
+from app.db.unit_of_work import Actor
+from app.services import catalog, setup, stock
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    imp = sub.add_parser("import", help="import products, stock or orders from files")
+    what = imp.add_subparsers(dest="what", metavar="WHAT", required=True)
+    for name, handler, columns in (
+        (
+            "products",
+            handle_import_products,
+            "sku,name,gtin,case_gtin,case_qty,weight_kg,length_cm,width_cm,height_cm,hs_code,origin_country,"
+            "unit_value,currency,track_lot,track_expiry[,track_serial]",
+        ),
+        ("stock", handle_import_stock, "location,sku,qty[,lot,expiry]  (qty sets the counted quantity)"),
+    ):
+        p = what.add_parser(
+            name,
+            help=f"import {name} from a CSV file",
+            description=f"CSV columns: {columns}. "
+            "Every row is checked; a file with any bad row imports nothing unless "
+            "--skip-invalid is given. Importing the same file again changes nothing.",
+        )
+        p.add_argument("file", type=Path, metavar="FILE.csv")
+        p.add_argument("--skip-invalid", action="store_true", help="import the good rows, report the bad ones")
+        p.set_defaults(handler=handler)
+    _register_order_import(what)
+
+    st = sub.add_parser("stock", help="stock queries")
+    st_sub = st.add_subparsers(dest="action", metavar="ACTION", required=True)
+    p = st_sub.add_parser(
+        "show",
+        help="where a SKU is stocked",
+        description="Stock rows of a SKU: location, qty on hand, reserved, lot, expiry.",
+    )
+    p.add_argument("sku")
+    p.add_argument("--json", action="store_true", help="print JSON on stdout")
+    p.set_defaults(handler=handle_stock_show)
+
+    loc = sub.add_parser("locations", help="warehouse locations")
+    loc_sub = loc.add_subparsers(dest="action", metavar="ACTION", required=True)
+    p = loc_sub.add_parser("list", help="list locations generated from the layout")
+    p.add_argument("--kind", choices=["pick", "reserve"], help="only this kind")
+    p.add_argument("--all", action="store_true", help="include deactivated locations")
+    p.add_argument("--json", action="store_true", help="print JSON on stdout")
+    p.set_defaults(handler=handle_locations_list)
+
+
+def _register_order_import(what: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    try:
+        from app.cli import orders
+    except ImportError:  # the order intake arrives with the order-management issue
+        return
+    orders.register_import(what)
+
+
+def handle_import_products(args: argparse.Namespace) -> int:
+    report = catalog.import_products(args.context.db, args.file, skip_invalid=args.skip_invalid, actor=Actor.system())
+    return report_import(report, "products")
+
+
+def handle_import_stock(args: argparse.Namespace) -> int:
+    report = catalog.import_stock(args.context.db, args.file, skip_invalid=args.skip_invalid, actor=Actor.system())
+    return report_import(report, "stock rows")
+
+
+def handle_stock_show(args: argparse.Namespace) -> int:
+    lines = stock.stock_for_sku(args.context.db, args.sku)
+    if args.json:
+        emit_json([line.as_json() for line in lines])
+        return 0
+    if not lines:
+        say(f"{args.sku}: no stock")
+        return 0
+    print(f"{'LOCATION':<12} {'QTY':>5} {'RESERVED':>8}  {'LOT':<10} EXPIRY")
+    for line in lines:
+        expiry = line.expiry.isoformat() if line.expiry else ""
+        print(f"{line.location:<12} {line.qty:>5} {line.reserved:>8}  {line.lot:<10} {expiry}")
+    return 0
+
+
+def handle_locations_list(args: argparse.Namespace) -> int:
+    rows = setup.list_locations(args.context.db, kind=args.kind, include_inactive=args.all)
+    if args.json:
+        emit_json([r.as_json() for r in rows])
+        return 0
+    for r in rows:
+        print(f"{r.code:<12} {r.kind:<8} {'' if r.active else 'inactive'}")
+    say(f"{len(rows)} locations")
+    return 0

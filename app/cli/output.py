@@ -1,0 +1,36 @@
+"""Output helpers shared by the commands: JSON to stdout, messages and import problems to stderr."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any
+
+from app.services.catalog import ImportReport
+
+
+def emit_json(data: Any) -> None:
+    json.dump(data, sys.stdout, indent=2, ensure_ascii=False, default=str)
+    sys.stdout.write("\n")
+
+
+def say(message: str) -> None:
+    print(message, file=sys.stderr)
+
+
+def report_import(report: ImportReport, what: str) -> int:
+    """Print every problem as ``file:line: reason`` and a summary; exit 2 when problems stopped the import."""
+    for problem in report.problems:
+        say(str(problem))
+    if not report.applied:
+        say(
+            f"{report.source}: {len(report.problems)} bad row(s); nothing imported (use --skip-invalid to "
+            f"import the good rows)"
+        )
+        return 2
+    skipped = f", {len(report.problems)} bad row(s) skipped" if report.problems else ""
+    say(
+        f"{report.source}: {what}: {report.created} created, {report.updated} updated, "
+        f"{report.unchanged} unchanged{skipped}"
+    )
+    return 0

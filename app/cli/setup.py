@@ -1,0 +1,61 @@
+"""`pickpack init` and `pickpack demo`."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from app.cli.output import say
+from app.db.unit_of_work import Actor
+from app.services import demo, setup
+
+DEMO_DIR = Path(__file__).resolve().parent.parent.parent / "assets" / "demo"
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser(
+        "init",
+        help="create or upgrade the database and generate locations from the layout",
+        description="Apply database migrations and sync locations with the layout file. "
+        "Safe to run again: it only does what is missing.",
+    )
+    p.set_defaults(handler=handle_init)
+    p = sub.add_parser(
+        "demo",
+        help="load demo data and open the terminal",
+        description="Initialise the database, load the demo catalog, stock and users "
+        "(idempotent), then open the terminal app.",
+    )
+    p.add_argument("--seed-only", action="store_true", help="stop after loading the demo data")
+    p.add_argument("--station", default=None, help="station name for the terminal")
+    p.set_defaults(handler=handle_demo)
+
+
+def handle_init(args: argparse.Namespace) -> int:
+    ctx = args.context
+    report = setup.initialise(ctx.db, ctx.layout, actor=Actor.system())
+    say(
+        f"database {ctx.config.database_url.split('@')[-1]}: schema {report.revision_before or 'empty'} -> "
+        f"{report.revision_after}; locations: {report.locations_created} created, "
+        f"{report.locations_deactivated} deactivated, {report.locations_total} in all"
+    )
+    return 0
+
+
+def handle_demo(args: argparse.Namespace) -> int:
+    ctx = args.context
+    report = demo.seed_demo(ctx.db, ctx.layout, DEMO_DIR, actor=Actor.system())
+    say(
+        f"demo data: {report.init.locations_total} locations, products {report.products.created} new / "
+        f"{report.products.unchanged} unchanged, stock rows {report.stock.created} new / "
+        f"{report.stock.unchanged} unchanged, {report.users_created} users added"
+    )
+    say(
+        "sign in with a badge (BADGE-PIA picker, BADGE-PAUL packer, BADGE-SOFIA supervisor, BADGE-ADAM admin) "
+        "or name + PIN (pia/1111, paul/2222, sofia/3333, adam/4444)"
+    )
+    if args.seed_only:
+        return 0
+    from app.cli.terminal import run_terminal
+
+    return run_terminal(ctx, station=args.station)

@@ -1,0 +1,291 @@
+"""config.toml -> frozen, documented dataclasses, validated on load so a typo stops the app with a clear message.
+
+Every key is checked: an unknown key, a value of the wrong type or a missing file raises ``ConfigError`` naming
+the file, the dotted key and what was expected; the CLI turns that into exit code 2 (never a traceback).
+Relative paths in the file are resolved against the file's own folder, so the app works from any directory.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+import types
+import typing
+from dataclasses import MISSING, dataclass, field, fields, is_dataclass
+from pathlib import Path
+from typing import Any, Union, get_args, get_origin, get_type_hints
+
+ENV_CONFIG = "PICKPACK_CONFIG"
+ENV_DATABASE_URL = "PICKPACK_DATABASE_URL"
+DEFAULT_CONFIG = Path("config.toml")
+
+
+class ConfigError(Exception):
+    """The configuration cannot be used; the message names the file, key and what was expected."""
+
+
+@dataclass(frozen=True)
+class DatabaseConfig:
+    url: str = ""
+    """SQLAlchemy URL. Empty: a SQLite file ``pickpack.db`` in the data folder."""
+    sqlite_busy_timeout_ms: int = 5000
+    """How long a SQLite writer waits for another terminal's transaction before giving up."""
+
+
+@dataclass(frozen=True)
+class PathsConfig:
+    data_dir: str = "data"
+    """Folder for the SQLite database, print spool and generated documents."""
+    layout: str = "assets/layouts/demo.toml"
+    """Warehouse layout file (aisles, bays, levels, depot); locations are generated from it."""
+
+
+@dataclass(frozen=True)
+class TerminalConfig:
+    station: str = "station-1"
+    """Default station name recorded in the event log when ``--station`` is not given."""
+    scanner_suffix: str = "enter"
+    """Key the scanners send after a code: "enter" (recommended) or "tab"."""
+    badge_prefix: str = "BADGE-"
+    """Badge codes start with this; a scan starting with it on the sign-in screen signs a user in."""
+    idle_sign_out_minutes: int = 30
+    """Sign a user out after this many minutes without a key press (0 = never)."""
+
+
+@dataclass(frozen=True)
+class PrinterConfig:
+    kind: str = "file"
+    """"file" (write into a spool folder), "cups" (``lp -d QUEUE``) or "raw" (ZPL to host:port)."""
+    path: str = ""
+    """Spool folder for kind "file" (relative to this file); empty: <data_dir>/spool/<printer name>."""
+    queue: str = ""
+    """CUPS queue name for kind "cups"."""
+    host: str = ""
+    """Printer host for kind "raw"."""
+    port: int = 9100
+    """TCP port for kind "raw" (9100 on most thermal printers)."""
+    format: str = "pdf"
+    """"pdf" or "zpl" (thermal label printers)."""
+
+
+@dataclass(frozen=True)
+class StationConfig:
+    label_printer: str = ""
+    """Printer name (a [printers.NAME] table) for shipping labels at this station."""
+    document_printer: str = ""
+    """Printer name for packing slips and customs forms at this station."""
+
+
+@dataclass(frozen=True)
+class CarrierServiceConfig:
+    name: str = ""
+    """Human name of the service, e.g. "Express 24"."""
+    level: str = "standard"
+    """Service level it satisfies: "same_day", "express" or "standard"."""
+    transit_days: int = 3
+    """Working days from pick-up to delivery."""
+    cutoff: str = "17:00"
+    """Latest hand-over time (HH:MM, warehouse local time) for same-day dispatch."""
+
+
+@dataclass(frozen=True)
+class CarrierConfig:
+    name: str = ""
+    """Human name of the carrier."""
+    rate_card: str = ""
+    """Rate card file under assets/ (zones, weight breaks, surcharges)."""
+    tracking_format: str = "ups"
+    """Tracking number scheme the built-in carrier issues ("ups" = 1Z with check digit)."""
+    services: dict[str, CarrierServiceConfig] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class SmtpConfig:
+    host: str = ""
+    """SMTP server for customer notifications; empty disables e-mail."""
+    port: int = 25
+    username: str = ""
+    password_env: str = "PICKPACK_SMTP_PASSWORD"
+    """Name of the environment variable holding the password (never put secrets in this file)."""
+    sender: str = "warehouse@example.com"
+    starttls: bool = False
+
+
+@dataclass(frozen=True)
+class PriorityWeights:
+    deadline: float = 50.0
+    """Points per hour less left before the carrier cut-off on the ship-by date (capped at 48 h)."""
+    service_same_day: float = 300.0
+    service_express: float = 150.0
+    service_standard: float = 0.0
+    vip: float = 100.0
+    """Points for a customer tagged as a VIP (see ``vip_tags``)."""
+    vip_tags: list[str] = field(default_factory=lambda: ["vip"])
+    value_per_100: float = 5.0
+    """Points per 100 units of order value (capped at ``value_cap``)."""
+    value_cap: float = 100.0
+    age_per_hour: float = 2.0
+    """Points per hour since the order arrived, so nothing waits forever."""
+
+
+@dataclass(frozen=True)
+class Config:
+    """The whole configuration; ``source`` is the file it came from (None when built from defaults)."""
+
+    database: DatabaseConfig = field(default_factory=DatabaseConfig)
+    paths: PathsConfig = field(default_factory=PathsConfig)
+    terminal: TerminalConfig = field(default_factory=TerminalConfig)
+    printers: dict[str, PrinterConfig] = field(default_factory=dict)
+    stations: dict[str, StationConfig] = field(default_factory=dict)
+    carriers: dict[str, CarrierConfig] = field(default_factory=dict)
+    smtp: SmtpConfig = field(default_factory=SmtpConfig)
+    priority: PriorityWeights = field(default_factory=PriorityWeights)
+    source: Path | None = None
+    base_dir: Path = field(default_factory=Path.cwd)
+
+    # --- derived paths ------------------------------------------------------------------------------
+    def resolve(self, path: str) -> Path:
+        p = Path(path).expanduser()
+        return p if p.is_absolute() else (self.base_dir / p)
+
+    @property
+    def data_dir(self) -> Path:
+        return self.resolve(self.paths.data_dir)
+
+    @property
+    def layout_path(self) -> Path:
+        return self.resolve(self.paths.layout)
+
+    @property
+    def database_url(self) -> str:
+        if self.database.url:
+            return self.database.url
+        return f"sqlite:///{self.data_dir / 'pickpack.db'}"
+
+
+_CHOICES: dict[tuple[str, str], tuple[str, ...]] = {
+    ("TerminalConfig", "scanner_suffix"): ("enter", "tab"),
+    ("PrinterConfig", "kind"): ("file", "cups", "raw"),
+    ("PrinterConfig", "format"): ("pdf", "zpl"),
+    ("CarrierServiceConfig", "level"): ("same_day", "express", "standard"),
+}
+
+
+def _type_name(tp: Any) -> str:
+    origin = get_origin(tp)
+    if origin in (list, dict):
+        return {list: "an array", dict: "a table"}[origin]
+    if is_dataclass(tp):
+        return "a table"
+    return {str: "a string", int: "an integer", float: "a number", bool: "true or false"}.get(tp, str(tp))
+
+
+def _convert(tp: Any, value: Any, key: str, source: str) -> Any:
+    """Check ``value`` against the annotation ``tp`` and convert nested tables into dataclasses."""
+    origin = get_origin(tp)
+    if origin in (Union, types.UnionType):
+        args = [a for a in get_args(tp) if a is not type(None)]
+        if value is None:
+            return None
+        return _convert(args[0], value, key, source)
+    if is_dataclass(tp):
+        if not isinstance(value, dict):
+            raise ConfigError(f"{source}: {key}: expected a table, got {value!r}")
+        return _build(tp, value, key, source)
+    if origin is dict:
+        _, value_tp = get_args(tp)
+        if not isinstance(value, dict):
+            raise ConfigError(f"{source}: {key}: expected a table, got {value!r}")
+        return {k: _convert(value_tp, v, f"{key}.{k}", source) for k, v in value.items()}
+    if origin is list:
+        (item_tp,) = get_args(tp)
+        if not isinstance(value, list):
+            raise ConfigError(f"{source}: {key}: expected an array, got {value!r}")
+        return [_convert(item_tp, v, f"{key}[{i}]", source) for i, v in enumerate(value)]
+    if tp is float and isinstance(value, int) and not isinstance(value, bool):
+        return float(value)
+    if (tp is int and isinstance(value, bool)) or not isinstance(value, tp):
+        raise ConfigError(f"{source}: {key}: expected {_type_name(tp)}, got {value!r}")
+    return value
+
+
+def _build(cls: type, data: dict[str, Any], prefix: str, source: str) -> Any:
+    hints = get_type_hints(cls)
+    known = {f.name: f for f in fields(cls) if f.name not in ("source", "base_dir")}
+    kwargs: dict[str, Any] = {}
+    for key, value in data.items():
+        dotted = f"{prefix}.{key}" if prefix else key
+        if key not in known:
+            expected = ", ".join(sorted(known)) or "nothing"
+            raise ConfigError(f"{source}: {dotted}: unknown key (expected one of: {expected})")
+        converted = _convert(hints[key], value, dotted, source)
+        choices = _CHOICES.get((cls.__name__, key))
+        if choices and converted not in choices:
+            raise ConfigError(f"{source}: {dotted}: expected one of {', '.join(choices)}, got {converted!r}")
+        kwargs[key] = converted
+    for name, f in known.items():
+        if name not in kwargs and f.default is MISSING and f.default_factory is MISSING:
+            raise ConfigError(f"{source}: {prefix + '.' if prefix else ''}{name}: missing")
+    return cls(**kwargs)
+
+
+def _check_references(config: Config, source: str) -> None:
+    for station_name, station in config.stations.items():
+        for attr in ("label_printer", "document_printer"):
+            printer = getattr(station, attr)
+            if printer and printer not in config.printers:
+                raise ConfigError(
+                    f"{source}: stations.{station_name}.{attr}: no printer named {printer!r} "
+                    f"(defined: {', '.join(sorted(config.printers)) or 'none'})"
+                )
+    for name, printer in config.printers.items():
+        if printer.kind == "raw" and not printer.host:
+            raise ConfigError(f"{source}: printers.{name}.host: expected a host for a raw printer")
+        if printer.kind == "cups" and not printer.queue:
+            raise ConfigError(f"{source}: printers.{name}.queue: expected a CUPS queue name")
+
+
+def load_config(path: str | os.PathLike[str] | None = None, *, env: typing.Mapping[str, str] | None = None) -> Config:
+    """Load and validate the configuration.
+
+    ``path`` wins over ``$PICKPACK_CONFIG``, which wins over ``./config.toml``. A missing default file gives the
+    built-in defaults; a missing file that was named explicitly is an error. ``$PICKPACK_DATABASE_URL`` overrides
+    the database URL.
+    """
+    env = os.environ if env is None else env
+    explicit = path is not None or bool(env.get(ENV_CONFIG))
+    chosen = Path(path) if path is not None else Path(env.get(ENV_CONFIG) or DEFAULT_CONFIG)
+    data: dict[str, Any] = {}
+    source = str(chosen)
+    if chosen.exists():
+        try:
+            with chosen.open("rb") as fh:
+                data = tomllib.load(fh)
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"{source}: not valid TOML: {exc}") from None
+        except OSError as exc:
+            raise ConfigError(f"{source}: cannot read: {exc.strerror}") from None
+        base_dir = chosen.resolve().parent
+    elif explicit:
+        raise ConfigError(f"{source}: configuration file not found")
+    else:
+        base_dir = Path.cwd()
+    config: Config = _build(Config, data, "", source)
+    url = env.get(ENV_DATABASE_URL)
+    database = config.database
+    if url:
+        database = DatabaseConfig(url=url, sqlite_busy_timeout_ms=database.sqlite_busy_timeout_ms)
+    config = Config(
+        database=database,
+        paths=config.paths,
+        terminal=config.terminal,
+        printers=config.printers,
+        stations=config.stations,
+        carriers=config.carriers,
+        smtp=config.smtp,
+        priority=config.priority,
+        source=chosen.resolve() if chosen.exists() else None,
+        base_dir=base_dir,
+    )
+    _check_references(config, source)
+    return config

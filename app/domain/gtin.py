@@ -1,0 +1,35 @@
+"""GTIN (EAN/UPC/ITF-14) validation: lengths 8, 12, 13, 14 with the GS1 mod-10 check digit."""
+
+from __future__ import annotations
+
+from app.domain.errors import InvalidGtin
+
+GTIN_LENGTHS = (8, 12, 13, 14)
+
+
+def gs1_check_digit(body: str) -> int:
+    """The GS1 mod-10 check digit for ``body`` (all digits but the last): weights 3,1,3,... from the right."""
+    total = sum(int(d) * (3 if i % 2 == 0 else 1) for i, d in enumerate(reversed(body)))
+    return (10 - total % 10) % 10
+
+
+def validate_gtin(text: str) -> str:
+    """Return the GTIN unchanged when valid, else raise ``InvalidGtin`` saying what is wrong."""
+    gtin = text.strip()
+    if not gtin.isdigit():
+        raise InvalidGtin(text, "must contain digits only")
+    if len(gtin) not in GTIN_LENGTHS:
+        raise InvalidGtin(text, f"must have 8, 12, 13 or 14 digits, not {len(gtin)}")
+    expected = gs1_check_digit(gtin[:-1])
+    if int(gtin[-1]) != expected:
+        raise InvalidGtin(text, f"bad check digit {gtin[-1]} (expected {expected})")
+    return gtin
+
+
+def gtin14(gtin: str) -> str:
+    """Pad to 14 digits, the form GS1 element strings (AI 01) carry, so every length compares equal."""
+    return gtin.zfill(14)
+
+
+def with_check_digit(body: str) -> str:
+    return body + str(gs1_check_digit(body))

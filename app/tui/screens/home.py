@@ -1,0 +1,62 @@
+"""Home: what the signed-in user's role allows, as large buttons with one-key shortcuts."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Static
+
+if TYPE_CHECKING:
+    from app.tui.app import PickpackApp
+
+MENU: tuple[tuple[str, str, str], ...] = (("stock", "[S] Stock lookup", "s"),)
+"""(activity, label, key) for each screen the terminal offers; shown only when the role allows the activity."""
+
+
+class HomeScreen(Screen[None]):
+    BINDINGS = [("s", "open('stock')", "Stock lookup"), ("escape", "sign_out", "Sign out")]
+
+    @property
+    def pp(self) -> PickpackApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        user = self.pp.user
+        assert user is not None
+        yield Static(f"pickpack · {user.name} ({user.role})", classes="title")
+        with Vertical(id="menu"):
+            for activity, label, _key in MENU:
+                if activity in user.activities:
+                    yield Button(label, id=f"go-{activity}")
+            yield Button("[Esc] Sign out", id="sign-out", variant="error")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        buttons = self.query(Button)
+        if buttons:
+            buttons.first().focus()
+
+    @on(Button.Pressed)
+    def pressed(self, event: Button.Pressed) -> None:
+        button_id = event.button.id or ""
+        if button_id == "sign-out":
+            self.action_sign_out()
+        elif button_id.startswith("go-"):
+            self.action_open(button_id[3:])
+
+    def action_open(self, activity: str) -> None:
+        user = self.pp.user
+        if user is None or activity not in user.activities:
+            self.app.bell()
+            return
+        if activity == "stock":
+            from app.tui.screens.stock_lookup import StockLookupScreen
+
+            self.app.push_screen(StockLookupScreen())
+
+    def action_sign_out(self) -> None:
+        self.pp.sign_out()

@@ -1,0 +1,114 @@
+"""ScanCapture: takes barcode scans as raw key events, keeping the GS separator that Textual's Input drops.
+
+A scanner is a keyboard wedge: a code arrives as fast keystrokes ending in Enter (or Tab, per config). GS1 data
+carries GS (ASCII 29) between variable-length fields, which arrives as ctrl+] and is mapped back to ``\\x1d``.
+Pasted text is taken whole (never through ``splitlines()``, which would split at GS). The widget measures how
+fast the characters came, so a code typed by hand is marked as typed in the event log.
+"""
+
+from __future__ import annotations
+
+import time
+
+from rich.text import Text
+from textual import events
+from textual.message import Message
+from textual.reactive import reactive
+from textual.widget import Widget
+
+GS = "\x1d"
+TYPED_THRESHOLD_S = 0.08
+"""Mean time between keystrokes above which a code counts as typed by hand (scanners send < 20 ms)."""
+
+
+class ScanCapture(Widget, can_focus=True):
+    """Shows the code being received and posts ``ScanCapture.Scanned`` when the suffix key arrives."""
+
+    DEFAULT_CSS = """
+    ScanCapture {
+        height: 3;
+        border: tall $accent;
+        padding: 0 1;
+    }
+    ScanCapture:focus {
+        border: tall $success;
+    }
+    """
+
+    buffer: reactive[str] = reactive("", layout=False)
+    """Characters received since the last submitted scan."""
+
+    class Scanned(Message):
+        """A complete code: ``typed`` is True when it came at human typing speed."""
+
+        def __init__(self, capture: ScanCapture, code: str, typed: bool) -> None:
+            super().__init__()
+            self.capture = capture
+            self.code = code
+            self.typed = typed
+
+        @property
+        def control(self) -> ScanCapture:
+            return self.capture
+
+    def __init__(
+        self, prompt: str = "Scan", *, suffix: str = "enter", id: str | None = None, classes: str | None = None
+    ) -> None:
+        super().__init__(id=id, classes=classes)
+        self.prompt = prompt
+        self.suffix = suffix
+        self._stamps: list[float] = []
+
+    def render(self) -> Text:
+        shown = self.buffer.replace(GS, "<GS>")
+        text = Text(f"{self.prompt}: ", style="bold")
+        text.append(shown, style="bold reverse" if shown else "")
+        if self.has_focus:
+            text.append("▌", style="blink")
+        return text
+
+    def _submit(self) -> None:
+        code = self.buffer
+        stamps = self._stamps
+        self.buffer = ""
+        self._stamps = []
+        if not code.strip(" \r\n"):
+            return
+        typed = len(stamps) < 2 or (stamps[-1] - stamps[0]) / (len(stamps) - 1) > TYPED_THRESHOLD_S
+        self.post_message(self.Scanned(self, code, typed))
+
+    def feed(self, character: str) -> None:
+        """Append one received character (also used by screens that forward keys from other widgets)."""
+        self.buffer += character
+        self._stamps.append(time.monotonic())
+
+    def on_key(self, event: events.Key) -> None:
+        submit_keys = ("enter", "tab") if self.suffix == "tab" else ("enter",)
+        if event.key in submit_keys:
+            event.stop()
+            event.prevent_default()
+            self._submit()
+        elif event.key in ("ctrl+right_square_bracket", "ctrl+]") or event.character == GS:
+            event.stop()
+            self.feed(GS)
+        elif event.key == "backspace":
+            event.stop()
+            self.buffer = self.buffer[:-1]
+            if self._stamps:
+                self._stamps.pop()
+        elif event.key == "escape" and self.buffer:
+            event.stop()
+            self.buffer = ""
+            self._stamps = []
+        elif event.is_printable and event.character:
+            event.stop()
+            self.feed(event.character)
+
+    def on_paste(self, event: events.Paste) -> None:
+        event.stop()
+        text = event.text
+        ends_with_newline = text.endswith(("\n", "\r"))
+        for character in text.rstrip("\r\n"):
+            self.feed(character)
+        if ends_with_newline:
+            self._submit()

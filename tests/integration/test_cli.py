@@ -1,0 +1,122 @@
+"""The `pickpack` command line as a user runs it: real processes, exit codes, JSON contracts, messages."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT, SAMPLES
+
+
+def pickpack(*args: str, db_url: str | None = None, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    command = [sys.executable, "-m", "app", *(["--db", db_url] if db_url else []), *args]
+    return subprocess.run(command, capture_output=True, text=True, cwd=cwd, timeout=120)
+
+
+def test_help_everywhere() -> None:
+    for args in (
+        [],
+        ["init"],
+        ["demo"],
+        ["import"],
+        ["import", "products"],
+        ["import", "stock"],
+        ["users", "add"],
+        ["users", "list"],
+        ["locations", "list"],
+        ["stock", "show"],
+        ["labels", "sheet"],
+        ["terminal"],
+        ["bench"],
+    ):
+        result = pickpack(*args, "--help")
+        assert result.returncode == 0, (args, result.stderr)
+        assert "usage: pickpack" in result.stdout
+
+
+def test_bad_config_exits_2_naming_file_and_key(tmp_path: Path) -> None:
+    bad = tmp_path / "config.toml"
+    bad.write_text("[terminal]\nscanner_sufix = 'enter'\n")
+    result = pickpack("--config", str(bad), "init")
+    assert result.returncode == 2
+    assert f"{bad}: terminal.scanner_sufix: unknown key" in result.stderr
+    assert "Traceback" not in result.stderr
+    missing = pickpack("--config", str(tmp_path / "absent.toml"), "init")
+    assert missing.returncode == 2 and "configuration file not found" in missing.stderr
+    bad.write_text("[paths]\nlayout = 'nowhere.toml'\n")
+    result = pickpack("--config", str(bad), "--db", f"sqlite:///{tmp_path}/x.db", "init")
+    assert result.returncode == 2 and "paths.layout: layout file not found" in result.stderr
+
+
+def test_catalog_workflow(db_url: str, tmp_path: Path) -> None:
+    init = pickpack("init", db_url=db_url)
+    assert init.returncode == 0, init.stderr
+    assert "0 created" in init.stderr  # the locations were already there: init is idempotent
+
+    result = pickpack("import", "products", str(SAMPLES / "products.csv"), db_url=db_url)
+    assert result.returncode == 0, result.stderr
+    assert "10 created" in result.stderr
+    result = pickpack("import", "stock", str(SAMPLES / "stock.csv"), db_url=db_url)
+    assert result.returncode == 0 and "11 created" in result.stderr
+    again = pickpack("import", "stock", str(SAMPLES / "stock.csv"), db_url=db_url)
+    assert "0 created, 0 updated, 11 unchanged" in again.stderr
+
+    shown = pickpack("stock", "show", "TEA-EARL-100", "--json", db_url=db_url)
+    assert shown.returncode == 0
+    assert json.loads(shown.stdout) == [
+        {"location": "A02-07-L-3", "sku": "TEA-EARL-100", "qty": 20, "reserved": 0, "lot": "L2609C",
+         "expiry": "2027-03-31"},
+        {"location": "A02-07-L-2", "sku": "TEA-EARL-100", "qty": 30, "reserved": 0, "lot": "L2611A",
+         "expiry": "2027-06-30"},
+    ]  # fmt: skip
+    unknown = pickpack("stock", "show", "NOPE", "--json", db_url=db_url)
+    assert unknown.returncode == 2 and "no product with SKU 'NOPE'" in unknown.stderr
+
+    bad = tmp_path / "stock.csv"
+    bad.write_text("location,sku,qty\nA01-03-L-1,MUG-BLU-350,5\nA01-03-L-1,GHOST,1\nA01-03-L-1,MUG-RED-350,x\n")
+    result = pickpack("import", "stock", str(bad), db_url=db_url)
+    assert result.returncode == 2
+    assert f"{bad}:3: sku: unknown SKU 'GHOST'" in result.stderr
+    assert f"{bad}:4: qty: must be a whole number, got 'x'" in result.stderr
+    assert "nothing imported" in result.stderr
+    skip = pickpack("import", "stock", str(bad), "--skip-invalid", db_url=db_url)
+    assert skip.returncode == 0 and "1 updated" in skip.stderr and "2 bad row(s) skipped" in skip.stderr
+    mug = json.loads(pickpack("stock", "show", "MUG-BLU-350", "--json", db_url=db_url).stdout)
+    assert mug[0]["qty"] == 5
+
+
+def test_users_and_locations(db_url: str) -> None:
+    added = pickpack("users", "add", "anna", "--role", "picker", "--badge", "BADGE-ANNA", "--pin", "2468",
+                     db_url=db_url)  # fmt: skip
+    assert added.returncode == 0, added.stderr
+    dup = pickpack("users", "add", "anna", "--role", "picker", "--badge", "BADGE-ANNA2", "--pin", "2468",
+                   db_url=db_url)  # fmt: skip
+    assert dup.returncode == 1 and "already exists" in dup.stderr
+    bad_role = pickpack("users", "add", "x", "--role", "boss", "--badge", "B-1", "--pin", "1234", db_url=db_url)
+    assert bad_role.returncode == 2 and "invalid choice: 'boss'" in bad_role.stderr
+    listed = json.loads(pickpack("users", "list", "--json", db_url=db_url).stdout)
+    assert [(u["name"], u["role"], u["badge"]) for u in listed] == [("anna", "picker", "BADGE-ANNA")]
+    assert "pin" not in json.dumps(listed).lower()
+
+    reserve = json.loads(pickpack("locations", "list", "--kind", "reserve", "--json", db_url=db_url).stdout)
+    assert len(reserve) == 80 and reserve[0]["code"] == "RES-01-01"
+    picks = json.loads(pickpack("locations", "list", "--kind", "pick", "--json", db_url=db_url).stdout)
+    assert len(picks) == 2400
+    assert picks[0] == {"code": "A01-01-L-1", "kind": "pick", "aisle": 1, "bay": 1, "side": "L", "level": 1,
+                        "active": True}  # fmt: skip
+
+
+@pytest.mark.slow
+def test_demo_seed_only_twice(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path}/demo.db"
+    first = pickpack("demo", "--seed-only", db_url=url)
+    assert first.returncode == 0, first.stderr
+    assert "products 520 new" in first.stderr and "4 users added" in first.stderr
+    second = pickpack("demo", "--seed-only", db_url=url)
+    assert "products 0 new / 520 unchanged" in second.stderr and "0 users added" in second.stderr
+    tea = json.loads(pickpack("stock", "show", "TEA-EARL-100", "--json", db_url=url).stdout)
+    assert sum(row["qty"] for row in tea) == 50

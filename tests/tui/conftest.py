@@ -1,0 +1,43 @@
+"""Pilot helpers: scans are typed as key events exactly as a keyboard-wedge scanner sends them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from textual.pilot import Pilot
+
+from app.config import Config, load_config
+from app.db.unit_of_work import Database
+from app.services.demo import DEMO_USERS
+from app.services.users import add_user
+from app.tui.app import PickpackApp, build_app
+from tests.conftest import ACTOR
+
+ROOT = Path(__file__).resolve().parents[2]
+GS = "\x1d"
+
+
+async def scan(pilot: Pilot, code: str, *, suffix: str = "enter") -> None:
+    """Send ``code`` as individual key presses (GS as ctrl+]) followed by the scanner suffix."""
+    keys = ["ctrl+right_square_bracket" if ch == GS else ch for ch in code]
+    await pilot.press(*keys, suffix)
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+@pytest.fixture
+def config() -> Config:
+    return load_config(ROOT / "config.toml", env={})
+
+
+@pytest.fixture
+def terminal_db(sample_catalog: Database) -> Database:
+    for name, role, badge, pin in DEMO_USERS:
+        add_user(sample_catalog, name, role, badge, pin, actor=ACTOR)
+    return sample_catalog
+
+
+@pytest.fixture
+def app(config: Config, terminal_db: Database) -> PickpackApp:
+    return build_app(config, terminal_db, station="hh-test")
