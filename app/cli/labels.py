@@ -40,23 +40,18 @@ def handle_sheet(args: argparse.Namespace) -> int:
                 continue
             if args.level and loc.level not in args.level:
                 continue
-            sub = (
-                f"aisle {loc.aisle} bay {loc.bay} side {loc.side} level {loc.level}"
-                if loc.kind == "pick"
-                else "reserve"
-            )
-            items.append(SheetLabel("location", loc.code, loc.code, sub))
+            items.append(SheetLabel.location(loc.code, None if loc.kind == "pick" else "reserve location"))
     elif args.kind == "totes":
         match = re.fullmatch(r"(\d+)-(\d+)", args.totes)
         if not match or int(match[1]) > int(match[2]) or int(match[1]) < 1:
             raise InvalidInput(f"--totes {args.totes!r}: expected a range like 1-40")
         for n in range(int(match[1]), int(match[2]) + 1):
             code = f"TOTE-{n:04d}"
-            items.append(SheetLabel("tote", code, code, "pick tote"))
+            items.append(SheetLabel.tote(code, "pick tote"))
     else:
         for user in list_users(args.context.db):
             if user.active:
-                items.append(SheetLabel("badge", user.badge, user.name, user.role))
+                items.append(SheetLabel.badge(user.badge, user.name, user.role))
     if not items:
         raise InvalidInput(f"no {args.kind} match the filters; nothing to print")
     pdf = render_label_sheet(items, page_size=args.page_size)

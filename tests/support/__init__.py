@@ -1,0 +1,1 @@
+"""Helpers shared by test suites (PDF rasterizing and barcode checks); not tests themselves."""
