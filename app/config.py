@@ -12,8 +12,11 @@ import tomllib
 import types
 import typing
 from dataclasses import MISSING, dataclass, field, fields, is_dataclass
+from datetime import time
 from pathlib import Path
 from typing import Any, Union, get_args, get_origin, get_type_hints
+
+from app.domain.priority import PriorityWeights
 
 ENV_CONFIG = "PICKPACK_CONFIG"
 ENV_DATABASE_URL = "PICKPACK_DATABASE_URL"
@@ -112,20 +115,36 @@ class SmtpConfig:
 
 
 @dataclass(frozen=True)
-class PriorityWeights:
-    deadline: float = 50.0
-    """Points per hour less left before the carrier cut-off on the ship-by date (capped at 48 h)."""
-    service_same_day: float = 300.0
-    service_express: float = 150.0
-    service_standard: float = 0.0
-    vip: float = 100.0
-    """Points for a customer tagged as a VIP (see ``vip_tags``)."""
-    vip_tags: list[str] = field(default_factory=lambda: ["vip"])
-    value_per_100: float = 5.0
-    """Points per 100 units of order value (capped at ``value_cap``)."""
-    value_cap: float = 100.0
-    age_per_hour: float = 2.0
-    """Points per hour since the order arrived, so nothing waits forever."""
+class ChannelConfig:
+    ship_complete: bool = True
+    """True: an order waits (backordered) until every line can be reserved. False: reserve what is there and
+    release it (a split shipment); the rest stays backordered."""
+    default_service_level: str = "standard"
+    """Service level when the order's shipping method is not in ``service_levels``."""
+    service_levels: dict[str, str] = field(default_factory=dict)
+    """Channel shipping method (code or title, case-insensitive) -> "same_day", "express" or "standard"."""
+
+
+@dataclass(frozen=True)
+class OrdersConfig:
+    ship_by_days_same_day: int = 0
+    """Ship-by date when the channel sends none: days after the order arrived, by service level."""
+    ship_by_days_express: int = 0
+    ship_by_days_standard: int = 1
+    default_cutoff: str = "17:00"
+    """Carrier cut-off (HH:MM, UTC) for a service level no carrier service in [carriers] covers."""
+
+
+@dataclass(frozen=True)
+class ReleaseConfig:
+    hold_value_above: float = 0.0
+    """Orders worth more than this go on hold for review instead of being released (0 = never)."""
+    same_day_first: bool = True
+    """Release every same-day order before any other, whatever the scores say."""
+    max_orders_per_pass: int = 500
+    """At most this many orders are released to picking per `pickpack process` pass."""
+    watch_interval_seconds: float = 10.0
+    """Pause between passes of `pickpack process --watch`."""
 
 
 @dataclass(frozen=True)
@@ -140,6 +159,9 @@ class Config:
     carriers: dict[str, CarrierConfig] = field(default_factory=dict)
     smtp: SmtpConfig = field(default_factory=SmtpConfig)
     priority: PriorityWeights = field(default_factory=PriorityWeights)
+    channels: dict[str, ChannelConfig] = field(default_factory=dict)
+    orders: OrdersConfig = field(default_factory=OrdersConfig)
+    release: ReleaseConfig = field(default_factory=ReleaseConfig)
     source: Path | None = None
     base_dir: Path = field(default_factory=Path.cwd)
 
@@ -156,6 +178,19 @@ class Config:
     def layout_path(self) -> Path:
         return self.resolve(self.paths.layout)
 
+    def channel(self, name: str) -> ChannelConfig:
+        return self.channels.get(name, ChannelConfig())
+
+    def cutoff_for(self, level: str) -> time:
+        """The earliest carrier cut-off among services of ``level``: the latest moment an order can leave today."""
+        cutoffs = [
+            time.fromisoformat(service.cutoff)
+            for carrier in self.carriers.values()
+            for service in carrier.services.values()
+            if service.level == level
+        ]
+        return min(cutoffs) if cutoffs else time.fromisoformat(self.orders.default_cutoff)
+
     @property
     def database_url(self) -> str:
         if self.database.url:
@@ -168,13 +203,14 @@ _CHOICES: dict[tuple[str, str], tuple[str, ...]] = {
     ("PrinterConfig", "kind"): ("file", "cups", "raw"),
     ("PrinterConfig", "format"): ("pdf", "zpl"),
     ("CarrierServiceConfig", "level"): ("same_day", "express", "standard"),
+    ("ChannelConfig", "default_service_level"): ("same_day", "express", "standard"),
 }
 
 
 def _type_name(tp: Any) -> str:
     origin = get_origin(tp)
-    if origin in (list, dict):
-        return {list: "an array", dict: "a table"}[origin]
+    if origin in (list, tuple, dict):
+        return {list: "an array", tuple: "an array", dict: "a table"}[origin]
     if is_dataclass(tp):
         return "a table"
     return {str: "a string", int: "an integer", float: "a number", bool: "true or false"}.get(tp, str(tp))
@@ -197,6 +233,11 @@ def _convert(tp: Any, value: Any, key: str, source: str) -> Any:
         if not isinstance(value, dict):
             raise ConfigError(f"{source}: {key}: expected a table, got {value!r}")
         return {k: _convert(value_tp, v, f"{key}.{k}", source) for k, v in value.items()}
+    if origin is tuple:
+        item_tp = get_args(tp)[0]
+        if not isinstance(value, list):
+            raise ConfigError(f"{source}: {key}: expected an array, got {value!r}")
+        return tuple(_convert(item_tp, v, f"{key}[{i}]", source) for i, v in enumerate(value))
     if origin is list:
         (item_tp,) = get_args(tp)
         if not isinstance(value, list):
@@ -230,6 +271,27 @@ def _build(cls: type, data: dict[str, Any], prefix: str, source: str) -> Any:
 
 
 def _check_references(config: Config, source: str) -> None:
+    levels = ("same_day", "express", "standard")
+    for channel_name, channel in config.channels.items():
+        if channel_name not in ("shopify", "woocommerce", "csv"):
+            raise ConfigError(
+                f"{source}: channels.{channel_name}: unknown channel (expected shopify, woocommerce, csv)"
+            )
+        for method, level in channel.service_levels.items():
+            if level not in levels:
+                raise ConfigError(
+                    f"{source}: channels.{channel_name}.service_levels.{method}: expected one of "
+                    f"{', '.join(levels)}, got {level!r}"
+                )
+    times = [("orders.default_cutoff", config.orders.default_cutoff)]
+    for carrier_name, carrier in config.carriers.items():
+        for service_name, service in carrier.services.items():
+            times.append((f"carriers.{carrier_name}.services.{service_name}.cutoff", service.cutoff))
+    for key, value in times:
+        try:
+            time.fromisoformat(value)
+        except ValueError:
+            raise ConfigError(f"{source}: {key}: expected a time HH:MM, got {value!r}") from None
     for station_name, station in config.stations.items():
         for attr in ("label_printer", "document_printer"):
             printer = getattr(station, attr)
@@ -284,6 +346,9 @@ def load_config(path: str | os.PathLike[str] | None = None, *, env: typing.Mappi
         carriers=config.carriers,
         smtp=config.smtp,
         priority=config.priority,
+        channels=config.channels,
+        orders=config.orders,
+        release=config.release,
         source=chosen.resolve() if chosen.exists() else None,
         base_dir=base_dir,
     )

@@ -22,7 +22,7 @@ EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from app.cli import bench, catalog, labels, setup, terminal, users
+    from app.cli import bench, catalog, labels, orders, setup, terminal, users
 
     parser = argparse.ArgumentParser(
         prog="pickpack",
@@ -38,7 +38,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--db", metavar="URL", default=None, help=f"database URL (overrides config; env ${ENV_DATABASE_URL})"
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    modules = [setup, catalog, users, labels, terminal, bench]
+    modules = [setup, catalog, orders, users, labels, terminal, bench]
     try:
         from app.cli import route
 
@@ -73,6 +73,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_FAILED
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # e.g. `pickpack orders list --json | head`: the reader left, nothing is wrong
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     finally:
         if context is not None:
             context.close()

@@ -55,10 +55,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 def _register_order_import(what: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    try:
-        from app.cli import orders
-    except ImportError:  # the order intake arrives with the order-management issue
-        return
+    from app.cli import orders
+
     orders.register_import(what)
 
 

@@ -1,0 +1,205 @@
+"""`pickpack import orders`, `pickpack orders list|show|hold|unhold|cancel|edit`, `pickpack process`."""
+
+from __future__ import annotations
+
+import argparse
+import time
+from pathlib import Path
+
+from app.cli.output import emit_json, say
+from app.db.unit_of_work import Actor
+from app.domain.orders import STATUSES
+from app.services import intake, orders, process
+from app.services.errors import InvalidInput
+
+
+def register_import(what: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = what.add_parser(
+        "orders",
+        help="import orders (Shopify, WooCommerce or CSV; detected)",
+        description="Import orders from a Shopify or WooCommerce REST API JSON export or webhook body, or the "
+        "documented CSV. Re-importing updates orders not yet released to picking and never duplicates. Unknown "
+        "SKUs put the order on hold. A file with any malformed order imports nothing unless --skip-invalid.",
+    )
+    p.add_argument("file", type=Path, metavar="FILE")
+    p.add_argument("--channel", choices=["shopify", "woocommerce", "csv"], help="format (detected when omitted)")
+    p.add_argument("--skip-invalid", action="store_true", help="import the good orders, report the bad ones")
+    p.set_defaults(handler=handle_import)
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    o = sub.add_parser("orders", help="list, show and change orders")
+    o_sub = o.add_subparsers(dest="action", metavar="ACTION", required=True)
+    p = o_sub.add_parser("list", help="orders by priority (highest first)")
+    p.add_argument("--status", choices=STATUSES)
+    p.add_argument("--limit", type=int)
+    p.add_argument("--json", action="store_true", help="print JSON on stdout")
+    p.set_defaults(handler=handle_list)
+    p = o_sub.add_parser("show", help="one order: lines, timeline and the priority explained")
+    p.add_argument("ref", help="order id, order number, or channel:external_id")
+    p.add_argument("--json", action="store_true", help="print JSON on stdout")
+    p.set_defaults(handler=handle_show)
+    for name, helptext in (("hold", "put an order on hold"), ("cancel", "cancel an order")):
+        p = o_sub.add_parser(name, help=helptext)
+        p.add_argument("ref")
+        p.add_argument("--reason", required=True)
+        p.add_argument("--by", default="office", help="who does it (written to the timeline)")
+        p.set_defaults(handler=handle_hold if name == "hold" else handle_cancel)
+    p = o_sub.add_parser("unhold", help="release an order from hold (allocates it again)")
+    p.add_argument("ref")
+    p.add_argument("--reason", default="")
+    p.add_argument("--by", default="office")
+    p.set_defaults(handler=handle_unhold)
+    p = o_sub.add_parser(
+        "edit",
+        help="change lines, address or service level (until picking starts)",
+        description="Examples: --line MUG-RED-350=3 (set quantity; 0 removes), --address city=Graz, "
+        "--service express. Reservations are given back and taken again.",
+    )
+    p.add_argument("ref")
+    p.add_argument("--line", action="append", default=[], metavar="SKU=QTY")
+    p.add_argument("--address", action="append", default=[], metavar="FIELD=VALUE")
+    p.add_argument("--service", choices=["same_day", "express", "standard"])
+    p.add_argument("--by", default="office")
+    p.set_defaults(handler=handle_edit)
+
+    p = sub.add_parser("process", help="allocate, retry backorders and release orders to picking")
+    p.add_argument("--watch", action="store_true", help="keep going (interval from config [release])")
+    p.add_argument("--json", action="store_true", help="print each pass's counts as JSON")
+    p.set_defaults(handler=handle_process)
+
+
+def handle_import(args: argparse.Namespace) -> int:
+    ctx = args.context
+    report = intake.import_orders(
+        ctx.db, ctx.config, args.file, channel=args.channel, skip_invalid=args.skip_invalid, actor=Actor.system()
+    )
+    for problem in report.problems:
+        say(str(problem))
+    if not report.applied:
+        say(
+            f"{report.source}: {len(report.problems)} malformed order(s); nothing imported "
+            "(use --skip-invalid to import the good ones)"
+        )
+        return 2
+    for note in report.left_alone:
+        say(f"{report.source}: {note}: already on the floor, not changed")
+    say(
+        f"{report.source}: {report.channel or 'orders'}: {report.created} created, {report.updated} updated, "
+        f"{report.unchanged} unchanged, {report.on_hold} on hold"
+    )
+    return 0
+
+
+def handle_list(args: argparse.Namespace) -> int:
+    rows = orders.list_orders(args.context.db, status=args.status, limit=args.limit)
+    if args.json:
+        emit_json([r.as_json() for r in rows])
+        return 0
+    print(f"{'ID':>6} {'NUMBER':<14} {'STATUS':<12} {'PRIO':>8} {'SERVICE':<9} {'SHIP BY':<10} CUSTOMER")
+    for r in rows:
+        ship_by = r.ship_by.isoformat() if r.ship_by else ""
+        print(
+            f"{r.id:>6} {r.number:<14} {r.status:<12} {r.priority:>8.1f} {r.service_level:<9} {ship_by:<10} "
+            f"{r.customer_name}"
+        )
+    return 0
+
+
+def handle_show(args: argparse.Namespace) -> int:
+    detail = orders.show_order(args.context.db, args.context.config, args.ref)
+    if args.json:
+        emit_json(detail.as_json())
+        return 0
+    s = detail.summary
+    print(f"Order {s.number} ({s.channel}:{s.external_id}, id {s.id}) - {s.status}")
+    if s.hold_reason:
+        print(f"  hold: {s.hold_reason}")
+    a = detail.address
+    print(f"  ship to: {a['name']}, {a['line1']} {a['line2']}, {a['postal_code']} {a['city']}, {a['country']}")
+    print(f"  service {s.service_level}, ship by {s.ship_by}, value {detail.order_value} {detail.currency}")
+    print(f"  priority {s.priority:.1f}:")
+    for part in detail.priority_parts:
+        print(f"    {part['points']:>7} {part['part']:<9} {part['why']}")
+    print("  lines:")
+    for line in detail.lines:
+        flag = "" if line.known else "  (unknown SKU)"
+        print(
+            f"    {line.sku:<18} {line.qty:>4} ordered {line.qty_allocated:>4} allocated {line.qty_picked:>4} "
+            f"picked {line.qty_packed:>4} packed{flag}"
+        )
+    print("  timeline:")
+    for e in detail.events:
+        move = f"{e.from_status or '-'} -> {e.to_status}" if e.to_status else e.kind
+        print(f"    {e.at:%Y-%m-%d %H:%M:%S} {move:<26} {e.by:<10} {e.reason}")
+    return 0
+
+
+def _actor(args: argparse.Namespace) -> Actor:
+    return Actor(args.by, "cli")
+
+
+def handle_hold(args: argparse.Namespace) -> int:
+    s = orders.hold(args.context.db, args.context.config, args.ref, args.reason, actor=_actor(args))
+    say(f"order {s.number}: {s.status} ({s.hold_reason})")
+    return 0
+
+
+def handle_unhold(args: argparse.Namespace) -> int:
+    s = orders.unhold(args.context.db, args.context.config, args.ref, actor=_actor(args), reason=args.reason)
+    say(f"order {s.number}: {s.status}")
+    return 0
+
+
+def handle_cancel(args: argparse.Namespace) -> int:
+    s = orders.cancel(args.context.db, args.context.config, args.ref, args.reason, actor=_actor(args))
+    say(f"order {s.number}: {s.status}")
+    return 0
+
+
+def _pairs(items: list[str], what: str) -> dict[str, str]:
+    pairs = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            raise InvalidInput(f"{what} {item!r}: expected KEY=VALUE")
+        pairs[key.strip()] = value.strip()
+    return pairs
+
+
+def handle_edit(args: argparse.Namespace) -> int:
+    ctx = args.context
+    if not (args.line or args.address or args.service):
+        raise InvalidInput("nothing to change: give --line, --address or --service")
+    result = None
+    if args.line:
+        lines = {}
+        for sku, qty in _pairs(args.line, "--line").items():
+            if not qty.isdigit():
+                raise InvalidInput(f"--line {sku}={qty}: quantity must be a whole number")
+            lines[sku] = int(qty)
+        result = orders.edit_lines(ctx.db, ctx.config, args.ref, lines, actor=_actor(args))
+    if args.address:
+        result = orders.edit_address(
+            ctx.db, ctx.config, args.ref, _pairs(args.address, "--address"), actor=_actor(args)
+        )
+    if args.service:
+        result = orders.set_service_level(ctx.db, ctx.config, args.ref, args.service, actor=_actor(args))
+    assert result is not None
+    say(f"order {result.number}: {result.status}, priority {result.priority:.1f}")
+    return 0
+
+
+def handle_process(args: argparse.Namespace) -> int:
+    ctx = args.context
+    while True:
+        report = process.process_once(ctx.db, ctx.config, actor=Actor.system("process"))
+        if args.json:
+            emit_json(report.as_json())
+        say(
+            f"process: {report.allocated} allocated ({report.split} split), {report.backordered} backordered, "
+            f"{report.released} released, {report.held_for_review} held for review"
+        )
+        if not args.watch:
+            return 0
+        time.sleep(ctx.config.release.watch_interval_seconds)

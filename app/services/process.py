@@ -1,0 +1,64 @@
+"""Automated order processing (`pickpack process`): allocate new orders, retry backorders, recompute priorities
+and release allocated orders to picking by priority, following the rules of ``[release]`` in config.toml."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import case, select
+
+from app.config import Config
+from app.db.models import Order
+from app.db.unit_of_work import Actor, Database
+from app.domain.orders import ALLOCATED, BACKORDERED, NEW, ON_HOLD, RELEASED
+from app.services import allocation
+from app.services.order_support import set_status
+from app.services.orders import reprioritise
+
+
+@dataclass(frozen=True)
+class ProcessReport:
+    allocated: int
+    backordered: int
+    split: int
+    released: int
+    held_for_review: int
+    reprioritised: int
+
+    def as_json(self) -> dict[str, int]:
+        return dict(self.__dict__)
+
+
+def release_orders(db: Database, config: Config, *, actor: Actor) -> tuple[int, int]:
+    """Release allocated orders to picking, highest priority first (same-day first when configured)."""
+    rules = config.release
+    released = held = 0
+    with db.unit_of_work() as uow:
+        order_by = [Order.priority.desc(), Order.id]
+        if rules.same_day_first:
+            order_by.insert(0, case((Order.service_level == "same_day", 0), else_=1))
+        query = select(Order).where(Order.status == ALLOCATED).order_by(*order_by).limit(rules.max_orders_per_pass)
+        if db.dialect == "postgresql":
+            query = query.with_for_update(skip_locked=True)
+        for order in uow.session.scalars(query):
+            limit = rules.hold_value_above
+            if limit and float(order.order_value) > limit and not order.value_review_approved:
+                allocation.release_reservations(uow.session, order)
+                reason = f"value {order.order_value} {order.currency} above review limit {limit:g}: needs review"
+                set_status(uow, order, ON_HOLD, actor, reason)
+                order.hold_reason = reason
+                held += 1
+                continue
+            set_status(uow, order, RELEASED, actor, f"released to picking (priority {float(order.priority):g})")
+            released += 1
+        uow.commit()
+    return released, held
+
+
+def process_once(db: Database, config: Config, *, actor: Actor, now: datetime | None = None) -> ProcessReport:
+    now = now or datetime.now(UTC)
+    changed = reprioritise(db, config, statuses=(NEW, BACKORDERED, ALLOCATED, ON_HOLD, RELEASED), now=now)
+    report = allocation.allocate(db, actor=actor)
+    released, held = release_orders(db, config, actor=actor)
+    return ProcessReport(report.allocated, report.backordered, report.split, released, held, changed)
