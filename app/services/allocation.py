@@ -200,6 +200,13 @@ def allocate(
     """Allocate every new order (and retry each backorder once), ``batch_size`` orders per transaction, highest
     priority first. Safe to run in several processes at once."""
     total = AllocationReport()
+    waiting: list[int] = []
+    if include_backorders:  # the backorders from before this run; new ones just failed and are not retried
+        with db.unit_of_work(readonly=True) as uow:
+            query = select(Order.id).where(Order.status == BACKORDERED).order_by(Order.priority.desc(), Order.id)
+            if order_ids is not None:
+                query = query.where(Order.id.in_(order_ids))
+            waiting = list(uow.session.scalars(query))
     while True:  # every batch moves its orders out of "new", so this ends
         with db.unit_of_work() as uow:
             report, seen = allocate_batch(uow, actor=actor, statuses=(NEW,), order_ids=order_ids, limit=batch_size)
@@ -207,18 +214,12 @@ def allocate(
         total += report
         if seen == 0:
             break
-    if include_backorders:
-        with db.unit_of_work(readonly=True) as uow:
-            query = select(Order.id).where(Order.status == BACKORDERED).order_by(Order.priority.desc(), Order.id)
-            if order_ids is not None:
-                query = query.where(Order.id.in_(order_ids))
-            waiting = list(uow.session.scalars(query))
-        for start in range(0, len(waiting), batch_size):
-            chunk = waiting[start : start + batch_size]
-            with db.unit_of_work() as uow:
-                report, _ = allocate_batch(uow, actor=actor, statuses=(BACKORDERED,), order_ids=chunk, limit=len(chunk))
-                uow.commit()
-            total += report
+    for start in range(0, len(waiting), batch_size):
+        chunk = waiting[start : start + batch_size]
+        with db.unit_of_work() as uow:
+            report, _ = allocate_batch(uow, actor=actor, statuses=(BACKORDERED,), order_ids=chunk, limit=len(chunk))
+            uow.commit()
+        total += report
     return total
 
 

@@ -23,7 +23,7 @@ def test_add_and_sign_in(db: Database) -> None:
     with db.unit_of_work(readonly=True) as uow:
         kinds = [
             (e.kind, e.actor, e.terminal)
-            for e in uow.session.scalars(select(Event).where(Event.kind.like('user.%')).order_by(Event.id))
+            for e in uow.session.scalars(select(Event).where(Event.kind.like("user.%")).order_by(Event.id))
         ]
         stored = uow.session.scalar(select(User.pin_hash))
     assert kinds == [

@@ -1,0 +1,126 @@
+"""Picker routing: the shortest walk through a set of pick locations, plus baseline heuristics.
+
+``shortest_route`` is exact for layouts of up to ``MAX_DP_BLOCKS`` blocks (a dynamic programme over the aisle
+graph, see ``dp``), including depots between aisles and routes that end at a drop point instead of the depot.
+Layouts with more blocks use iterated local search (``local_search``) seeded by the best baseline. All functions
+take location codes and return a ``Route`` listing every distinct code once; codes at the same bay position
+(other side or level) share one stop and are listed together.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from app.domain.layout import Layout, Point
+from app.domain.routing import dp, exhaustive, heuristics, local_search
+from app.domain.routing.problem import InvalidRouteLocations, Metric, Problem, Route, build_problem, parse_codes
+
+__all__ = [
+    "MAX_DP_BLOCKS",
+    "InvalidRouteLocations",
+    "Problem",
+    "Route",
+    "build_problem",
+    "code_order_route",
+    "exhaustive_route",
+    "largest_gap_route",
+    "local_search_route",
+    "optimal_order",
+    "parse_codes",
+    "s_shape_route",
+    "shortest_route",
+]
+
+MAX_DP_BLOCKS = 3
+"""Largest block count routed by the exact DP: its frontier patterns number 22, 110 and ~600 for 1, 2 and 3
+blocks, which keeps 60 locations within a few tens of milliseconds; beyond that local search takes over."""
+
+LOCAL_SEARCH_BUDGET_S = 0.03
+"""Time budget of the local search for layouts the DP does not take."""
+
+
+def shortest_route(
+    layout: Layout, codes: Iterable[str], *, end: Point | None = None, start: Point | None = None
+) -> Route:
+    """Shortest walk from ``start`` (default: the depot) through all codes to ``end``.
+
+    ``end`` defaults to the layout's drop point when it has one, else the walk returns to the start.
+    Raises ``InvalidRouteLocations`` naming every malformed or unknown code.
+    """
+    problem = build_problem(layout, codes, start=start, end=end)
+    return problem.route_for(optimal_order(problem))
+
+
+def optimal_order(problem: Problem) -> list[int]:
+    """Point order of the shortest walk: exact up to ``MAX_DP_BLOCKS`` blocks, local search beyond."""
+    if not problem.points:
+        return []
+    line = _single_line_order(problem)
+    if line is not None:
+        return line
+    if problem.layout.blocks <= MAX_DP_BLOCKS:
+        return dp.solve(problem)
+    return _local_search_order(problem, budget_s=LOCAL_SEARCH_BUDGET_S)
+
+
+def s_shape_route(layout: Layout, codes: Iterable[str], *, end: Point | None = None) -> Route:
+    """Baseline: S-shape (traversal) routing."""
+    problem = build_problem(layout, codes, end=end)
+    return problem.route_for(heuristics.s_shape_order(problem))
+
+
+def largest_gap_route(layout: Layout, codes: Iterable[str], *, end: Point | None = None) -> Route:
+    """Baseline: largest-gap routing."""
+    problem = build_problem(layout, codes, end=end)
+    return problem.route_for(heuristics.largest_gap_order(problem))
+
+
+def code_order_route(layout: Layout, codes: Iterable[str], *, end: Point | None = None) -> Route:
+    """Baseline: visit locations sorted by aisle and bay (a pick list sorted by code)."""
+    problem = build_problem(layout, codes, end=end)
+    return problem.route_for(heuristics.code_order(problem))
+
+
+def exhaustive_route(layout: Layout, codes: Iterable[str], *, end: Point | None = None) -> Route:
+    """Exact reference by exhaustive search for small cases (at most ``exhaustive.MAX_POINTS`` stops)."""
+    problem = build_problem(layout, codes, end=end)
+    return problem.route_for(exhaustive.solve(problem))
+
+
+def local_search_route(
+    layout: Layout, codes: Iterable[str], *, end: Point | None = None, budget_s: float = LOCAL_SEARCH_BUDGET_S
+) -> Route:
+    """Iterated local search only (what layouts beyond ``MAX_DP_BLOCKS`` get); for tests and benchmarks."""
+    problem = build_problem(layout, codes, end=end)
+    return problem.route_for(_local_search_order(problem, budget_s=budget_s))
+
+
+def _local_search_order(problem: Problem, *, budget_s: float) -> list[int]:
+    """Local search from the best baseline; node 0 is the start, 1 the end, ``i + 2`` point ``i``."""
+    metric = Metric(problem.layout)
+    dist = metric.matrix([problem.start, problem.end, *problem.points])
+    seeds = [heuristics.largest_gap_order(problem), heuristics.s_shape_order(problem)]
+    walks = [[0, *(i + 2 for i in seed), 1] for seed in seeds]
+    walk = min(walks, key=lambda w: local_search.walk_length(dist, w))
+    best = local_search.improve(dist, walk, budget_s=budget_s)
+    return [node - 2 for node in best[1:-1]]
+
+
+def _single_line_order(problem: Problem) -> list[int] | None:
+    """All stops on one aisle line: sweep towards one end first, then the other (the better of the two).
+
+    The DP needs at least two verticals or a stop on a cross aisle to anchor the walk; on a single line the
+    answer is plain geometry anyway.
+    """
+    xs = {round(p.x, 9) for p in (problem.start, problem.end, *problem.points)}
+    if len(xs) != 1:
+        return None
+    s = problem.start.y
+    ys = [p.y for p in problem.points]
+    below = sorted((i for i, y in enumerate(ys) if y < s), key=lambda i: -ys[i])
+    above = sorted((i for i, y in enumerate(ys) if y >= s), key=lambda i: ys[i])
+    candidates = [
+        below + above,
+        above + below,
+    ]
+    return min(candidates, key=problem.distance_of)
