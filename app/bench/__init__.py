@@ -8,5 +8,6 @@ from __future__ import annotations
 BENCHMARKS: dict[str, str] = {
     "routing": "app.bench.routing",
     "batching": "app.bench.batching",
+    "intake": "app.bench.intake",
 }
 """Benchmark name -> module path (imported only when that benchmark runs)."""

@@ -10,9 +10,10 @@ from dataclasses import dataclass
 from types import TracebackType
 from typing import Any
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, insert
 from sqlalchemy.orm import Session, sessionmaker
 
+from app.db.base import utcnow
 from app.db.engine import READONLY_OPTION
 from app.db.models import Event
 
@@ -60,6 +61,25 @@ class UnitOfWork:
             raise RuntimeError("a read-only unit of work cannot commit")
         self.session.commit()
         self._committed = True
+
+    @staticmethod
+    def event_row(actor: Actor, kind: str, subject: str = "", message: str = "", **data: Any) -> dict[str, Any]:
+        """An event as a plain row, for ``record_rows`` when a use case writes many at once."""
+        return {
+            "at": utcnow(),
+            "kind": kind,
+            "actor": actor.name,
+            "user_id": actor.user_id,
+            "terminal": actor.terminal,
+            "subject": subject,
+            "message": message,
+            "data": data,
+        }
+
+    def record_rows(self, rows: list[dict[str, Any]]) -> None:
+        """Append many events in one batched INSERT (bulk paths: intake, allocation)."""
+        if rows:
+            self.session.execute(insert(Event), rows)
 
     def record(
         self,

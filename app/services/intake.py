@@ -10,8 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import or_, select, tuple_
+from sqlalchemy import insert, or_, select, tuple_
 
 from app.channels.detect import parse_orders_file
 from app.channels.model import IntakeOrder, IntakeProblem
@@ -20,7 +21,7 @@ from app.db.models import Order, OrderLine, Product
 from app.db.unit_of_work import Actor, Database, UnitOfWork
 from app.domain.orders import BACKORDERED, NEW, ON_HOLD
 from app.services.allocation import release_reservations
-from app.services.order_support import default_ship_by, log_created, order_subject, priority_of, set_status
+from app.services.order_support import default_ship_by, order_subject, priority_for, priority_of, set_status
 
 REIMPORT_UPDATES = frozenset({NEW, "allocated", BACKORDERED, ON_HOLD})
 """Statuses in which a re-imported order is updated; later ones are already on the floor."""
@@ -94,7 +95,7 @@ def _line_values(intake: IntakeOrder, products_by_sku: dict[str, Product], produ
                 "sku": product.sku if product else (line.sku or ""),
                 "gtin": line.gtin or "",
                 "product_id": product.id if product else None,
-                "name": line.name or (product.name if product else ""),
+                "name": product.name if product else (line.name or ""),  # the catalog name is what pickers see
                 "external_line_id": line.external_line_id or "",
                 "unit_price": line.unit_price,
                 "qty_ordered": line.quantity,
@@ -180,6 +181,7 @@ def _store(
     created = updated = unchanged = on_hold = 0
     left_alone: list[str] = []
     touched: list[Order] = []
+    fresh: list[tuple[dict[str, Any], list[dict[str, Any]], str]] = []
     for intake in orders:
         values = _order_values(config, intake, now)
         lines, unknown = _line_values(intake, products_by_sku, products_by_gtin)
@@ -192,15 +194,25 @@ def _store(
             unchanged += 1
             continue
         if order is None:
-            order = Order(channel=intake.channel, external_id=intake.external_id, received_at=now, **values)
-            order.lines = [OrderLine(**line) for line in lines]
-            order.status = ON_HOLD if unknown else NEW
-            order.hold_reason = f"{UNKNOWN_SKU}: {', '.join(unknown)}" if unknown else ""
-            order.priority = priority_of(order, config, now).total
-            session.add(order)
-            session.flush()
-            log_created(uow, order, actor, order.hold_reason or f"imported from {intake.source_ref}")
+            hold_reason = f"{UNKNOWN_SKU}: {', '.join(unknown)}" if unknown else ""
+            row = {
+                "channel": intake.channel,
+                "external_id": intake.external_id,
+                "received_at": now,
+                "updated_at": now,
+                "status": ON_HOLD if unknown else NEW,
+                "hold_reason": hold_reason,
+                "value_review_approved": False,
+                "priority": priority_for(
+                    config, values["service_level"], values["ship_by"], intake.tags, intake.order_value, now, now
+                ).total,
+                **values,
+            }
+            fresh.append((row, lines, hold_reason or f"imported from {intake.source_ref}"))
             created += 1
+            if unknown:
+                on_hold += 1
+            continue
         else:
             release_reservations(session, order)
             for key, value in values.items():
@@ -231,6 +243,43 @@ def _store(
             on_hold += 1
         touched.append(order)
     session.flush()
+    new_ids = _insert_new_orders(uow, fresh, actor)
     return IntakeReport(
-        source, channel, created, updated, unchanged, on_hold, tuple(left_alone), order_ids=tuple(o.id for o in touched)
+        source,
+        channel,
+        created,
+        updated,
+        unchanged,
+        on_hold,
+        tuple(left_alone),
+        order_ids=tuple(o.id for o in touched) + tuple(new_ids),
     )
+
+
+def _insert_new_orders(
+    uow: UnitOfWork, fresh: list[tuple[dict[str, Any], list[dict[str, Any]], str]], actor: Actor
+) -> list[int]:
+    """Insert new orders, their lines and their first timeline events in three batched statements."""
+    if not fresh:
+        return []
+    session = uow.session
+    ids = list(
+        session.scalars(insert(Order).returning(Order.id, sort_by_parameter_order=True), [row for row, _, _ in fresh])
+    )
+    line_rows = [
+        {**line, "order_id": order_id} for order_id, (_, lines, _) in zip(ids, fresh, strict=True) for line in lines
+    ]
+    session.execute(insert(OrderLine), line_rows)
+    uow.record_rows(
+        [
+            uow.event_row(
+                actor,
+                "order.status",
+                order_subject(order_id),
+                reason,
+                **{"from": None, "to": row["status"], "reason": reason},
+            )
+            for order_id, (row, _, reason) in zip(ids, fresh, strict=True)
+        ]
+    )
+    return ids

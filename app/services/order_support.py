@@ -80,13 +80,33 @@ def default_ship_by(config: Config, level: str, received: datetime) -> date:
 
 
 def priority_of(order: Order, config: Config, now: datetime | None = None) -> PriorityScore:
+    return priority_for(
+        config,
+        order.service_level,
+        order.ship_by,
+        tuple(order.tags or ()),
+        Decimal(order.order_value or 0),
+        order.received_at or datetime.now(UTC),
+        now,
+    )
+
+
+def priority_for(
+    config: Config,
+    service_level: str,
+    ship_by: date | None,
+    tags: tuple[str, ...],
+    order_value: Decimal,
+    received_at: datetime,
+    now: datetime | None = None,
+) -> PriorityScore:
     facts = PriorityFacts(
-        service_level=order.service_level,
-        ship_by=order.ship_by,
-        cutoff=config.cutoff_for(order.service_level),
-        tags=tuple(order.tags or ()),
-        order_value=Decimal(order.order_value or 0),
-        received_at=order.received_at or datetime.now(UTC),
+        service_level=service_level,
+        ship_by=ship_by,
+        cutoff=config.cutoff_for(service_level),
+        tags=tags,
+        order_value=order_value,
+        received_at=received_at,
     )
     return score(facts, config.priority, now or datetime.now(UTC))
 

@@ -1,0 +1,74 @@
+"""`pickpack import orders`, `orders list/show/hold/edit/cancel` and `process` as a user runs them."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tests.conftest import SAMPLES
+from tests.integration.test_cli import pickpack
+
+
+def test_order_commands_end_to_end(db_url: str, tmp_path: Path) -> None:
+    for name in ("products.csv", "stock.csv"):
+        kind = "products" if name.startswith("products") else "stock"
+        assert pickpack("import", kind, str(SAMPLES / name), db_url=db_url).returncode == 0
+    for name in ("shopify-orders.json", "woocommerce-orders.json", "orders.csv", "shopify-fixture-order.json"):
+        result = pickpack("import", "orders", str(SAMPLES / name), db_url=db_url)
+        assert result.returncode == 0, result.stderr
+    bad = pickpack("import", "orders", str(SAMPLES / "bad-orders.csv"), db_url=db_url)
+    assert bad.returncode == 2
+    assert [line.split(": ")[0].rsplit(":", 1)[-1] for line in bad.stderr.splitlines()[:3]] == ["3", "4", "5"]
+    assert "nothing imported" in bad.stderr
+
+    listed = json.loads(pickpack("orders", "list", "--json", db_url=db_url).stdout)
+    assert len(listed) == 6
+    assert {"id", "channel", "external_id", "number", "status", "priority"} <= set(listed[0])
+    priorities = [o["priority"] for o in listed]
+    assert priorities == sorted(priorities, reverse=True)
+    held = [o for o in listed if o["status"] == "on_hold"]
+    assert [o["external_id"] for o in held] == ["450789469"]
+
+    processed = pickpack("process", "--json", db_url=db_url)
+    assert processed.returncode == 0 and json.loads(processed.stdout)["released"] == 5
+
+    shown = json.loads(pickpack("orders", "show", "C-5001", "--json", db_url=db_url).stdout)
+    assert shown["status"] == "released"
+    assert shown["lines"] == [
+        {
+            "sku": "COASTER-CORK-4",
+            "name": "Cork coasters set of 4",
+            "qty": 3,
+            "qty_allocated": 3,
+            "qty_picked": 0,
+            "qty_packed": 0,
+        },
+        {
+            "sku": "INFUSER-SS",
+            "name": "Tea infuser stainless",
+            "qty": 1,
+            "qty_allocated": 1,
+            "qty_picked": 0,
+            "qty_packed": 0,
+        },
+    ]
+    moves = [(e["from"], e["to"]) for e in shown["events"] if e["to"]]
+    assert moves == [(None, "new"), ("new", "allocated"), ("allocated", "released")]
+    assert all({"at", "from", "to", "by", "reason"} <= set(e) for e in shown["events"])
+    assert [p["part"] for p in shown["priority_explained"]] == ["deadline", "service", "customer", "value", "age"]
+
+    text = pickpack("orders", "show", "C-5001", db_url=db_url).stdout
+    assert "priority" in text and "timeline:" in text and "allocated -> released" in text
+
+    hold = pickpack("orders", "hold", "C-5002", "--reason", "address check", "--by", "sofia", db_url=db_url)
+    assert hold.returncode == 0 and "on_hold" in hold.stderr
+    illegal = pickpack("orders", "hold", "C-5002", "--reason", "again", db_url=db_url)
+    assert illegal.returncode == 1 and "already on hold" in illegal.stderr
+    edit = pickpack("orders", "edit", "C-5002", "--line", "TEA-SENCHA-100=1", "--service", "express", db_url=db_url)
+    assert edit.returncode == 0, edit.stderr
+    cancel = pickpack("orders", "cancel", "727", "--reason", "customer request", "--by", "sofia", db_url=db_url)
+    assert cancel.returncode == 0
+    shown = json.loads(pickpack("orders", "show", "727", "--json", db_url=db_url).stdout)
+    assert shown["status"] == "cancelled" and shown["events"][-1]["by"] == "sofia"
+    missing = pickpack("orders", "show", "NOPE", db_url=db_url)
+    assert missing.returncode == 2 and "no order 'NOPE'" in missing.stderr
