@@ -55,7 +55,7 @@ def random_orders(rng: random.Random, layout: Layout, count: int, cutoffs: int) 
             )
             for _ in range(lines)
         )
-        volume = sum(rng.uniform(300, 9000) for _ in range(lines))
+        volume = sum(rng.uniform(300, 12_000) for _ in range(lines))
         weight = sum(rng.uniform(0.1, 3.0) for _ in range(lines))
         orders.append(BatchOrder(f"SO{k:05d}", codes, volume, weight, cutoff_key=f"cutoff-{rng.randrange(cutoffs)}"))
     return orders
