@@ -148,6 +148,20 @@ class ReleaseConfig:
 
 
 @dataclass(frozen=True)
+class PickingConfig:
+    cart_totes: int = 8
+    """Totes on one picking cart: the most orders one batch can carry."""
+    tote_volume_cm3: float = 40000.0
+    """Usable volume of one tote (e.g. 40 x 30 x 33 cm)."""
+    tote_weight_kg: float = 15.0
+    """Most weight one tote may carry."""
+    batching_budget_seconds: float = 2.0
+    """Time the batch optimizer may spend improving one wave."""
+    idle_release_minutes: int = 20
+    """A claimed batch without a scan for this long may be released by a supervisor."""
+
+
+@dataclass(frozen=True)
 class Config:
     """The whole configuration; ``source`` is the file it came from (None when built from defaults)."""
 
@@ -162,6 +176,7 @@ class Config:
     channels: dict[str, ChannelConfig] = field(default_factory=dict)
     orders: OrdersConfig = field(default_factory=OrdersConfig)
     release: ReleaseConfig = field(default_factory=ReleaseConfig)
+    picking: PickingConfig = field(default_factory=PickingConfig)
     source: Path | None = None
     base_dir: Path = field(default_factory=Path.cwd)
 
@@ -349,6 +364,7 @@ def load_config(path: str | os.PathLike[str] | None = None, *, env: typing.Mappi
         channels=config.channels,
         orders=config.orders,
         release=config.release,
+        picking=config.picking,
         source=chosen.resolve() if chosen.exists() else None,
         base_dir=base_dir,
     )

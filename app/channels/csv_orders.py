@@ -32,14 +32,40 @@ from app.channels.values import OrderChecker, lines_value
 CHANNEL = "csv"
 
 DOCUMENTED_COLUMNS: tuple[str, ...] = (
-    "order_number", "customer_name", "email", "phone", "address1", "address2", "city", "region",
-    "postal_code", "country", "service", "ship_by", "sku", "qty",
+    "order_number",
+    "customer_name",
+    "email",
+    "phone",
+    "address1",
+    "address2",
+    "city",
+    "region",
+    "postal_code",
+    "country",
+    "service",
+    "ship_by",
+    "sku",
+    "qty",
 )
 """The documented header, in order (what a CSV export should write)."""
 
 ORDER_COLUMNS: tuple[str, ...] = (
-    "customer_name", "email", "phone", "company", "address1", "address2", "city", "region", "postal_code",
-    "country", "service", "ship_by", "promised_delivery", "currency", "placed_at", "tags",
+    "customer_name",
+    "email",
+    "phone",
+    "company",
+    "address1",
+    "address2",
+    "city",
+    "region",
+    "postal_code",
+    "country",
+    "service",
+    "ship_by",
+    "promised_delivery",
+    "currency",
+    "placed_at",
+    "tags",
 )
 """Columns describing the order rather than the line: every row of one order must agree on them."""
 

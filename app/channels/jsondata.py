@@ -120,9 +120,7 @@ def attribute_key(name: str) -> str:
     return re.sub(r"[\s\-]+", "_", name.strip().lower()).lstrip("_")
 
 
-def find_attribute(
-    pairs: Any, name_key: str, value_key: str, wanted: frozenset[str]
-) -> tuple[str, Any] | None:
+def find_attribute(pairs: Any, name_key: str, value_key: str, wanted: frozenset[str]) -> tuple[str, Any] | None:
     """The first (name, value) of a list of ``{name_key: ..., value_key: ...}`` with a wanted normalised name.
 
     Shopify's ``note_attributes`` use name/value, WooCommerce's ``meta_data`` key/value.

@@ -109,8 +109,10 @@ def _parse_order(obj: Mapping[str, Any], checker: OrderChecker, source_ref: str)
         checker.add("shipping_address", "missing; an order to ship needs a shipping address")
 
     customer_name = (
-        join_name(text("customer.first_name", customer.get("first_name")),
-                  text("customer.last_name", customer.get("last_name")))
+        join_name(
+            text("customer.first_name", customer.get("first_name")),
+            text("customer.last_name", customer.get("last_name")),
+        )
         or text("billing_address.name", billing.get("name"))
         or (address.name if address else "")
     )

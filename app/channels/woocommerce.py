@@ -114,8 +114,9 @@ def _parse_order(obj: Mapping[str, Any], checker: OrderChecker, source_ref: str)
         address = _address(checker, "billing", billing, phone)
 
     customer_name = (
-        join_name(text("billing.first_name", billing.get("first_name")),
-                  text("billing.last_name", billing.get("last_name")))
+        join_name(
+            text("billing.first_name", billing.get("first_name")), text("billing.last_name", billing.get("last_name"))
+        )
         or address.name
     )
     email = text("billing.email", billing.get("email"))

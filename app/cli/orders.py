@@ -193,12 +193,12 @@ def handle_edit(args: argparse.Namespace) -> int:
 def handle_process(args: argparse.Namespace) -> int:
     ctx = args.context
     while True:
-        report = process.process_once(ctx.db, ctx.config, actor=Actor.system("process"))
+        report = process.process_once(ctx.db, ctx.config, actor=Actor.system("process"), layout=ctx.layout)
         if args.json:
             emit_json(report.as_json())
         say(
             f"process: {report.allocated} allocated ({report.split} split), {report.backordered} backordered, "
-            f"{report.released} released, {report.held_for_review} held for review"
+            f"{report.released} released, {report.held_for_review} held for review, {report.batches} batches planned"
         )
         if not args.watch:
             return 0

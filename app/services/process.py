@@ -11,8 +11,10 @@ from sqlalchemy import case, select
 from app.config import Config
 from app.db.models import Order
 from app.db.unit_of_work import Actor, Database
+from app.domain.layout import Layout
 from app.domain.orders import ALLOCATED, BACKORDERED, NEW, ON_HOLD, RELEASED
 from app.services import allocation
+from app.services.batches import WaveReport, plan_batches
 from app.services.order_support import set_status
 from app.services.orders import reprioritise
 
@@ -25,6 +27,7 @@ class ProcessReport:
     released: int
     held_for_review: int
     reprioritised: int
+    batches: int = 0
 
     def as_json(self) -> dict[str, int]:
         return dict(self.__dict__)
@@ -56,9 +59,13 @@ def release_orders(db: Database, config: Config, *, actor: Actor) -> tuple[int, 
     return released, held
 
 
-def process_once(db: Database, config: Config, *, actor: Actor, now: datetime | None = None) -> ProcessReport:
+def process_once(
+    db: Database, config: Config, *, actor: Actor, layout: Layout | None = None, now: datetime | None = None
+) -> ProcessReport:
+    """One pass; with a ``layout``, released orders are also planned into cart batches for the pickers."""
     now = now or datetime.now(UTC)
     changed = reprioritise(db, config, statuses=(NEW, BACKORDERED, ALLOCATED, ON_HOLD, RELEASED), now=now)
     report = allocation.allocate(db, actor=actor)
     released, held = release_orders(db, config, actor=actor)
-    return ProcessReport(report.allocated, report.backordered, report.split, released, held, changed)
+    wave = plan_batches(db, config, layout, actor=actor) if layout is not None else WaveReport(0, 0, 0)
+    return ProcessReport(report.allocated, report.backordered, report.split, released, held, changed, wave.batches)

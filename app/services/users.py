@@ -121,3 +121,15 @@ def sign_out(db: Database, user: UserView, *, terminal: str, reason: str = "") -
             reason=reason,
         )
         uow.commit()
+
+
+def get_user(db: Database, name: str) -> UserView:
+    from app.services.errors import NotFound
+
+    with db.unit_of_work(readonly=True) as uow:
+        user = uow.session.scalar(select(User).where(User.name == name))
+        if user is None:
+            raise NotFound(f"no user {name!r}")
+        if not user.active:
+            raise Refused(f"user {name!r} is not active")
+        return _view(user)

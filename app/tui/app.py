@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from functools import cached_property
 from pathlib import Path
 
 from textual.app import App
 from textual.binding import Binding
 
+from app.bootstrap import load_layout
 from app.config import Config
 from app.db.unit_of_work import Database
+from app.domain.layout import Layout
 from app.services.users import UserView
 from app.tui.screens.sign_in import SignInScreen
 
@@ -27,6 +30,12 @@ class PickpackApp(App[None]):
         self.station = station
         self.user: UserView | None = None
         self.sub_title = station
+        self.scan_latencies_ms: list[float] = []
+        """Scan-to-refreshed-screen times of the picker screen (read by `pickpack bench scan`)."""
+
+    @cached_property
+    def layout(self) -> Layout:
+        return load_layout(self.config)
 
     def on_mount(self) -> None:
         self.theme = "textual-dark"

@@ -10,6 +10,9 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Static
 
+from app.services.errors import ServiceError
+from app.services.users import UserView
+
 if TYPE_CHECKING:
     from app.tui.app import PickpackApp
 
@@ -18,7 +21,11 @@ MENU: tuple[tuple[str, str, str], ...] = (("stock", "[S] Stock lookup", "s"),)
 
 
 class HomeScreen(Screen[None]):
-    BINDINGS = [("s", "open('stock')", "Stock lookup"), ("escape", "sign_out", "Sign out")]
+    BINDINGS = [
+        ("p", "open('pick')", "Pick"),
+        ("s", "open('stock')", "Stock lookup"),
+        ("escape", "sign_out", "Sign out"),
+    ]
 
     @property
     def pp(self) -> PickpackApp:
@@ -33,6 +40,7 @@ class HomeScreen(Screen[None]):
                 if activity in user.activities:
                     yield Button(label, id=f"go-{activity}")
             yield Button("[Esc] Sign out", id="sign-out", variant="error")
+        yield Static("", id="home-message", classes="hint")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -57,6 +65,24 @@ class HomeScreen(Screen[None]):
             from app.tui.screens.stock_lookup import StockLookupScreen
 
             self.app.push_screen(StockLookupScreen())
+        elif activity == "pick":
+            self.start_picking(user)
+
+    def start_picking(self, user: UserView) -> None:
+        from app.services.picking import claim_batch
+        from app.tui.screens.pick import PickScreen
+
+        try:
+            state = claim_batch(self.pp.db, user, terminal=self.pp.station)
+        except ServiceError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        if state is None:
+            self.query_one("#home-message", Static).update("No batch is waiting for picking right now.")
+            self.app.bell()
+            return
+        self.query_one("#home-message", Static).update("")
+        self.app.push_screen(PickScreen(state))
 
     def action_sign_out(self) -> None:
         self.pp.sign_out()
