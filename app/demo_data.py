@@ -8,6 +8,7 @@ GS1 reserves for examples. About one product in five has a case GTIN-14, one in 
 from __future__ import annotations
 
 import csv
+import json
 import random
 import tomllib
 from datetime import date, timedelta
@@ -83,21 +84,23 @@ def _products(rng: random.Random) -> list[list[str]]:
                     case_gtin = with_check_digit(f"1952000{serial:06d}")
                     case_qty = str(rng.choice([4, 6, 12]))
                 scale = {"S": 0.8, "M": 1.0, "L": 1.25}[size]
-                rows.append([
-                    f"{stem}-{colour.upper()[:4]}-{size}",
-                    f"{name} {colour} {size}",
-                    gtin,
-                    case_gtin,
-                    case_qty,
-                    f"{weight * scale:.3f}",
-                    *(f"{d * scale:.1f}" for d in dims),
-                    hs,
-                    origin,
-                    f"{value * scale:.2f}",
-                    "EUR",
-                    "1" if tracked else "0",
-                    "1" if tracked else "0",
-                ])  # fmt: skip
+                rows.append(
+                    [
+                        f"{stem}-{colour.upper()[:4]}-{size}",
+                        f"{name} {colour} {size}",
+                        gtin,
+                        case_gtin,
+                        case_qty,
+                        f"{weight * scale:.3f}",
+                        *(f"{d * scale:.1f}" for d in dims),
+                        hs,
+                        origin,
+                        f"{value * scale:.2f}",
+                        "EUR",
+                        "1" if tracked else "0",
+                        "1" if tracked else "0",
+                    ]
+                )
     return rows
 
 
@@ -123,6 +126,61 @@ def _stock(rng: random.Random, products: list[list[str]], layout: Layout) -> lis
         if reserve and index % 9 == 0 and not tracked:
             rows.append([reserve[index % len(reserve)], sku, str(rng.randint(24, 120)), "", ""])
     return rows
+
+
+def _orders(rng: random.Random, products: list[list[str]]) -> dict[str, object]:
+    """Shopify-format demo orders: mostly ordinary, plus one with an unknown SKU (on hold), one asking for more
+    than the stock (backordered) and one above the review value (held for review)."""
+    cities = [
+        ("Wien", "1010", "AT"),
+        ("Graz", "8010", "AT"),
+        ("Berlin", "10115", "DE"),
+        ("Praha", "11000", "CZ"),
+        ("Bratislava", "81101", "SK"),
+        ("Ljubljana", "1000", "SI"),
+    ]
+    first = ["Anna", "Ben", "Clara", "David", "Eva", "Felix", "Greta", "Hugo", "Ida", "Jonas", "Klara", "Lukas"]
+    last = ["Huber", "Novak", "Schmidt", "Horvat", "Kovac", "Wagner", "Dvorak", "Bauer"]
+    skus = [p[0] for p in products if p[13] == "0"]  # untracked items keep the demo walk simple
+    orders = []
+    for i in range(60):
+        city, postcode, country = rng.choice(cities)
+        name = (rng.choice(first), rng.choice(last))
+        lines = [
+            {"id": 7_000_000 + i * 10 + k, "sku": sku, "title": sku, "quantity": rng.randint(1, 2), "price": "12.50"}
+            for k, sku in enumerate(rng.sample(skus, rng.randint(1, 4)))
+        ]
+        orders.append(
+            {
+                "id": 6_100_000_000 + i,
+                "name": f"#D{1001 + i}",
+                "order_number": 1001 + i,
+                "email": f"{name[0].lower()}.{name[1].lower()}@example.com",
+                "created_at": f"2026-11-{20 + i % 3:02d}T{8 + i % 9:02d}:15:00+01:00",
+                "currency": "EUR",
+                "total_price": f"{sum(12.5 * x['quantity'] for x in lines):.2f}",
+                "tags": "vip" if i % 9 == 0 else "",
+                "line_items": lines,
+                "shipping_address": {
+                    "first_name": name[0],
+                    "last_name": name[1],
+                    "address1": f"Hauptstrasse {i + 1}",
+                    "city": city,
+                    "zip": postcode,
+                    "country_code": country,
+                },
+                "shipping_lines": [
+                    {
+                        "code": rng.choice(["standard", "standard", "standard", "express", "same-day"]),
+                        "title": "Shipping",
+                    }
+                ],
+            }
+        )
+    orders[7]["line_items"].append({"id": 7_999_001, "sku": "GIFT-WRAP-XL", "title": "Gift wrap", "quantity": 1})
+    orders[11]["line_items"] = [{"id": 7_999_002, "sku": "TEAPOT-GLASS-800", "title": "Teapot", "quantity": 20}]
+    orders[15]["total_price"] = "1480.00"
+    return {"orders": orders}
 
 
 def generate(out_dir: Path = ASSETS / "demo", layout_path: Path = ASSETS / "layouts" / "demo.toml") -> None:
@@ -154,6 +212,7 @@ def generate(out_dir: Path = ASSETS / "demo", layout_path: Path = ASSETS / "layo
             ]
         )
         writer.writerows(products)
+    (out_dir / "orders.json").write_text(json.dumps(_orders(rng, products), indent=1) + "\n")
     with (out_dir / "stock.csv").open("w", newline="") as fh:
         writer = csv.writer(fh, lineterminator="\n")
         writer.writerow(["location", "sku", "qty", "lot", "expiry"])

@@ -9,5 +9,6 @@ BENCHMARKS: dict[str, str] = {
     "routing": "app.bench.routing",
     "batching": "app.bench.batching",
     "intake": "app.bench.intake",
+    "scan": "app.bench.scan",
 }
 """Benchmark name -> module path (imported only when that benchmark runs)."""

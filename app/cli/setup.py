@@ -44,12 +44,17 @@ def handle_init(args: argparse.Namespace) -> int:
 
 def handle_demo(args: argparse.Namespace) -> int:
     ctx = args.context
-    report = demo.seed_demo(ctx.db, ctx.layout, DEMO_DIR, actor=Actor.system())
+    report = demo.seed_demo(ctx.db, ctx.layout, DEMO_DIR, actor=Actor.system(), config=ctx.config)
     say(
         f"demo data: {report.init.locations_total} locations, products {report.products.created} new / "
         f"{report.products.unchanged} unchanged, stock rows {report.stock.created} new / "
         f"{report.stock.unchanged} unchanged, {report.users_created} users added"
     )
+    if report.orders and report.processed:
+        say(
+            f"demo orders: {report.orders.created} new / {report.orders.unchanged} unchanged; "
+            f"{report.processed.released} released to picking, {report.processed.batches} batches planned"
+        )
     say(
         "sign in with a badge (BADGE-PIA picker, BADGE-PAUL packer, BADGE-SOFIA supervisor, BADGE-ADAM admin) "
         "or name + PIN (pia/1111, paul/2222, sofia/3333, adam/4444)"

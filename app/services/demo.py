@@ -7,10 +7,11 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from app.config import Config
 from app.db.models import User
 from app.db.unit_of_work import Actor, Database
 from app.domain.layout import Layout
-from app.services import catalog, setup, users
+from app.services import catalog, intake, process, setup, users
 
 DEMO_USERS = (
     ("pia", "picker", "BADGE-PIA", "1111"),
@@ -27,9 +28,15 @@ class DemoReport:
     products: catalog.ImportReport
     stock: catalog.ImportReport
     users_created: int
+    orders: intake.IntakeReport | None = None
+    processed: process.ProcessReport | None = None
 
 
-def seed_demo(db: Database, layout: Layout, demo_dir: Path, *, actor: Actor) -> DemoReport:
+def seed_demo(
+    db: Database, layout: Layout, demo_dir: Path, *, actor: Actor, config: Config | None = None
+) -> DemoReport:
+    """Load everything; with ``config`` also import the demo orders and run one processing pass, so pickers
+    find batches waiting (and the office finds held, backordered and released orders)."""
     init = setup.initialise(db, layout, actor=actor)
     products = catalog.import_products(db, demo_dir / "products.csv", actor=actor)
     if not products.applied:
@@ -44,4 +51,10 @@ def seed_demo(db: Database, layout: Layout, demo_dir: Path, *, actor: Actor) -> 
         if name not in existing:
             users.add_user(db, name, role, badge, pin, actor=actor)
             created += 1
-    return DemoReport(init, products, stock, created)
+    if config is None:
+        return DemoReport(init, products, stock, created)
+    orders = intake.import_orders(db, config, demo_dir / "orders.json", actor=actor)
+    if not orders.applied:
+        raise RuntimeError("demo orders do not import: " + "; ".join(map(str, orders.problems[:3])))
+    processed = process.process_once(db, config, actor=actor, layout=layout)
+    return DemoReport(init, products, stock, created, orders, processed)

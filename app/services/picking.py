@@ -632,7 +632,10 @@ def short_pick(db: Database, layout: Layout, batch_id: int, task_id: int, reason
         assert stock is not None and line is not None
         stock.quantity_reserved -= missing
         counted_before = stock.quantity_on_hand
-        stock.quantity_on_hand = max(stock.quantity_reserved, stock.quantity_on_hand - missing)
+        if reason == "empty":  # the shelf is bare: only other orders' reservations stay on the books (to short too)
+            stock.quantity_on_hand = stock.quantity_reserved
+        else:  # damaged units are written off
+            stock.quantity_on_hand = max(stock.quantity_reserved, stock.quantity_on_hand - missing)
         if allocation is not None:
             allocation.qty -= missing
             if allocation.qty == 0:

@@ -14,7 +14,7 @@ from app.db.models import Allocation, Event, Order, Stock
 from app.db.unit_of_work import Database
 from app.services import intake
 from tests.conftest import ACTOR, ROOT
-from tests.services.conftest import CSV_HEADER
+from tests.picking_support import CSV_HEADER
 
 PROCESSES = 4
 SKUS = ["MUG-RED-350", "TEAPOT-GLASS-800", "TRAY-BAMBOO-L", "KETTLE-STEEL-1L"]  # 35, 8, 10, 12 on hand

@@ -9,10 +9,7 @@ import pytest
 
 from app.config import Config, load_config
 from tests.conftest import ROOT
-
-CSV_HEADER = (
-    "order_number,customer_name,email,phone,address1,address2,city,region,postal_code,country,service,ship_by,sku,qty\n"
-)
+from tests.picking_support import CSV_HEADER
 
 
 @pytest.fixture

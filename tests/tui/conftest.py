@@ -12,6 +12,7 @@ from app.db.unit_of_work import Database
 from app.services.demo import DEMO_USERS
 from app.services.users import add_user
 from app.tui.app import PickpackApp, build_app
+from app.tui.headless import send_scan
 from tests.conftest import ACTOR
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -19,7 +20,14 @@ GS = "\x1d"
 
 
 async def scan(pilot: Pilot, code: str, *, suffix: str = "enter") -> None:
-    """Send ``code`` as individual key presses (GS as ctrl+]) followed by the scanner suffix."""
+    """A scanner's burst: every key of ``code`` (GS as ctrl+]) and the suffix, queued at once."""
+    await send_scan(pilot, code, suffix=suffix)
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def press_scan(pilot: Pilot, code: str, *, suffix: str = "enter") -> None:
+    """The same through Pilot.press, one key at a time (slow, but the exact path of typed keys)."""
     keys = ["ctrl+right_square_bracket" if ch == GS else ch for ch in code]
     await pilot.press(*keys, suffix)
     await pilot.app.workers.wait_for_complete()

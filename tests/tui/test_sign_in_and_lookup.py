@@ -14,7 +14,7 @@ from app.tui.screens.home import HomeScreen
 from app.tui.screens.sign_in import SignInScreen
 from app.tui.screens.stock_lookup import StockLookupScreen
 from app.tui.widgets.scan_capture import ScanCapture
-from tests.tui.conftest import GS, scan
+from tests.tui.conftest import GS, press_scan, scan
 
 SIZE = (40, 20)  # a handheld's screen
 
@@ -112,7 +112,7 @@ def test_gs1_scan_keeps_the_group_separator(app: PickpackApp) -> None:
         async with app.run_test(size=SIZE, message_hook=hook) as pilot:
             await scan(pilot, "BADGE-PIA")
             await pilot.press("s")
-            await scan(pilot, "]C1" + "0109520000010027" + "10L2611A" + GS + "21SN42")
+            await press_scan(pilot, "]C1" + "0109520000010027" + "10L2611A" + GS + "21SN42")
             assert "TEA-EARL-100" in message_text(app, "#result-title")
 
     asyncio.run(run())

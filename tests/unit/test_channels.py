@@ -25,8 +25,7 @@ SAMPLES = Path(__file__).resolve().parents[1] / "fixtures" / "samples"
 SHARED_SAMPLES = Path(__file__).resolve().parents[2].parent / "shared" / "samples"
 
 CSV_HEADER = (
-    "order_number,customer_name,email,phone,address1,address2,city,region,postal_code,country,service,"
-    "ship_by,sku,qty"
+    "order_number,customer_name,email,phone,address1,address2,city,region,postal_code,country,service,ship_by,sku,qty"
 )
 
 
@@ -70,8 +69,15 @@ def test_shopify_orders_sample() -> None:
     assert first.email == "ana.silva@example.com"
     assert first.phone == "+49 30 1234567"
     assert first.shipping_address == IntakeAddress(
-        name="Ana Silva", company="", line1="Rua Augusta 120", line2="", city="Lisboa", region="Lisboa",
-        postal_code="1100-053", country="PT", phone="+49 30 1234567",
+        name="Ana Silva",
+        company="",
+        line1="Rua Augusta 120",
+        line2="",
+        city="Lisboa",
+        region="Lisboa",
+        postal_code="1100-053",
+        country="PT",
+        phone="+49 30 1234567",
     )
     assert second.shipping_address.city == "Berlin"
     assert second.shipping_address.country == "DE"
@@ -101,8 +107,15 @@ def test_shopify_fixture_order_keeps_every_address_field_and_line() -> None:
     assert order.email == "bob.norman@hostmail.com"
     assert order.phone == "555-625-1199"
     assert order.shipping_address == IntakeAddress(
-        name="Bob Norman", company="", line1="Chestnut Street 92", line2="", city="Louisville", region="KY",
-        postal_code="40202", country="US", phone="555-625-1199",
+        name="Bob Norman",
+        company="",
+        line1="Chestnut Street 92",
+        line2="",
+        city="Louisville",
+        region="KY",
+        postal_code="40202",
+        country="US",
+        phone="555-625-1199",
     )
     assert order.shipping_method == "Free Shipping"
     assert order.order_value == Decimal("409.94")
@@ -129,8 +142,15 @@ def test_woocommerce_sample() -> None:
     assert order.email == "priya.patel@example.com"
     assert order.phone == "+44 113 496 0000"
     assert order.shipping_address == IntakeAddress(
-        name="Priya Patel", company="", line1="14 Mill Lane", line2="", city="Leeds", region="",
-        postal_code="LS1 4AB", country="GB", phone="+44 113 496 0000",
+        name="Priya Patel",
+        company="",
+        line1="14 Mill Lane",
+        line2="",
+        city="Leeds",
+        region="",
+        postal_code="LS1 4AB",
+        country="GB",
+        phone="+44 113 496 0000",
     )
     assert order.shipping_method == "flat_rate"
     assert (order.order_value, order.currency) == (Decimal("41.30"), "GBP")
@@ -153,8 +173,15 @@ def test_csv_sample_groups_rows_by_order_number() -> None:
     assert first.customer_name == "Marta Kowalska"
     assert first.email == "marta.k@example.com"
     assert first.shipping_address == IntakeAddress(
-        name="Marta Kowalska", company="", line1="ul. Dluga 5", line2="", city="Krakow", region="",
-        postal_code="31-147", country="PL", phone="",
+        name="Marta Kowalska",
+        company="",
+        line1="ul. Dluga 5",
+        line2="",
+        city="Krakow",
+        region="",
+        postal_code="31-147",
+        country="PL",
+        phone="",
     )
     assert first.shipping_method == "standard"
     assert first.ship_by == date(2026, 11, 24)
@@ -390,12 +417,14 @@ def test_empty_json_list_is_nothing_to_import() -> None:
 
 
 def test_csv_rows_of_one_order_must_agree() -> None:
-    text = "\n".join([
-        CSV_HEADER,
-        "C-1,Ann,ann@example.com,,Main St 1,,Vienna,,1010,AT,standard,2026-11-25,MUG-RED-350,1",
-        "C-2,Bob,bob@example.com,,Side St 2,,Graz,,8010,AT,standard,2026-11-25,MUG-RED-350,1",
-        "C-1,Ann,ann@example.com,,Main St 1,,Wien,,1010,AT,express,2026-11-25,MUG-BLU-350,2",
-    ])
+    text = "\n".join(
+        [
+            CSV_HEADER,
+            "C-1,Ann,ann@example.com,,Main St 1,,Vienna,,1010,AT,standard,2026-11-25,MUG-RED-350,1",
+            "C-2,Bob,bob@example.com,,Side St 2,,Graz,,8010,AT,standard,2026-11-25,MUG-RED-350,1",
+            "C-1,Ann,ann@example.com,,Main St 1,,Wien,,1010,AT,express,2026-11-25,MUG-BLU-350,2",
+        ]
+    )
 
     result = csv_orders.parse(text, "orders.csv")
     assert messages(result) == [
@@ -406,15 +435,17 @@ def test_csv_rows_of_one_order_must_agree() -> None:
 
 
 def test_csv_optional_columns_semicolons_and_gtin() -> None:
-    text = "\r\n".join([
-        "Order_Number;Customer_Name;Address1;City;Country;SKU;GTIN;Quantity;Unit_Price;Currency;Tags;"
-        "Promised_Delivery;Placed_At;Company",
-        'C-9;Eva;Dorfstr. 1;Bern;ch;;9520000010010;2;8.50;chf;"vip, wholesale";2026-11-30;'
-        "2026-11-20T10:00:00+01:00;Eva AG",
-        "C-9;Eva;Dorfstr. 1;Bern;ch;TEA-EARL-100;;1;6.90;chf;\"vip, wholesale\";2026-11-30;"
-        "2026-11-20T10:00:00+01:00;Eva AG",
-        "",
-    ])
+    text = "\r\n".join(
+        [
+            "Order_Number;Customer_Name;Address1;City;Country;SKU;GTIN;Quantity;Unit_Price;Currency;Tags;"
+            "Promised_Delivery;Placed_At;Company",
+            'C-9;Eva;Dorfstr. 1;Bern;ch;;9520000010010;2;8.50;chf;"vip, wholesale";2026-11-30;'
+            "2026-11-20T10:00:00+01:00;Eva AG",
+            'C-9;Eva;Dorfstr. 1;Bern;ch;TEA-EARL-100;;1;6.90;chf;"vip, wholesale";2026-11-30;'
+            "2026-11-20T10:00:00+01:00;Eva AG",
+            "",
+        ]
+    )
 
     result = parse_orders_text(text, "semi.csv")
     assert result.problems == ()
@@ -433,13 +464,15 @@ def test_csv_optional_columns_semicolons_and_gtin() -> None:
 
 
 def test_csv_row_problems_wrong_field_count_and_missing_sku() -> None:
-    text = "\n".join([
-        CSV_HEADER,
-        "C-1,Ann,,,Main St 1,,Vienna,,1010,AT,standard,,,1",
-        "C-2,Bob,,,Side St 2,,Graz,,8010,AT,standard,,MUG-RED-350",
-        ",Cid,,,Side St 3,,Graz,,8010,AT,standard,,MUG-RED-350,1",
-        "C-3,Dan,,,Side St 4,,Graz,,8010,AT,standard,,MUG-RED-350,1",
-    ])
+    text = "\n".join(
+        [
+            CSV_HEADER,
+            "C-1,Ann,,,Main St 1,,Vienna,,1010,AT,standard,,,1",
+            "C-2,Bob,,,Side St 2,,Graz,,8010,AT,standard,,MUG-RED-350",
+            ",Cid,,,Side St 3,,Graz,,8010,AT,standard,,MUG-RED-350,1",
+            "C-3,Dan,,,Side St 4,,Graz,,8010,AT,standard,,MUG-RED-350,1",
+        ]
+    )
 
     result = csv_orders.parse(text, "o.csv")
     assert messages(result) == [
@@ -451,12 +484,14 @@ def test_csv_row_problems_wrong_field_count_and_missing_sku() -> None:
 
 
 def test_csv_that_cannot_be_read_imports_nothing() -> None:
-    text = "\n".join([
-        CSV_HEADER,
-        "C-1,Ann,,,Main St 1,,Vienna,,1010,AT,standard,,MUG-RED-350,1",
-        'C-2,"Bob" Smith,,,Side St 2,,Graz,,8010,AT,standard,,MUG-RED-350,1',
-        "C-3,Cid,,,Side St 3,,Graz,,8010,AT,standard,,MUG-RED-350,1",
-    ])
+    text = "\n".join(
+        [
+            CSV_HEADER,
+            "C-1,Ann,,,Main St 1,,Vienna,,1010,AT,standard,,MUG-RED-350,1",
+            'C-2,"Bob" Smith,,,Side St 2,,Graz,,8010,AT,standard,,MUG-RED-350,1',
+            "C-3,Cid,,,Side St 3,,Graz,,8010,AT,standard,,MUG-RED-350,1",
+        ]
+    )
 
     result = csv_orders.parse(text, "o.csv")
     assert result.orders == ()
@@ -476,12 +511,14 @@ def test_csv_header_missing_required_columns() -> None:
 
 
 def test_csv_line_numbers_count_physical_lines() -> None:
-    text = "\n".join([
-        CSV_HEADER,
-        "",
-        'C-1,"Ann\nSmith",,,Main St 1,,Vienna,,1010,AT,standard,,MUG-RED-350,1',
-        "C-2,Bob,,,Side St 2,,Graz,,8010,AT,standard,,MUG-RED-350,0",
-    ])
+    text = "\n".join(
+        [
+            CSV_HEADER,
+            "",
+            'C-1,"Ann\nSmith",,,Main St 1,,Vienna,,1010,AT,standard,,MUG-RED-350,1',
+            "C-2,Bob,,,Side St 2,,Graz,,8010,AT,standard,,MUG-RED-350,0",
+        ]
+    )
 
     result = csv_orders.parse(text, "o.csv")
     assert messages(result) == ["o.csv:5: qty: must be a positive integer, got '0'"]
@@ -498,9 +535,7 @@ def test_forced_channel_and_unknown_channel() -> None:
     assert messages(forced_wrong)[0].startswith("orders.csv: line 1, column 1: not valid JSON")
 
     result = parse_orders_file(SAMPLES / "orders.csv", channel="amazon")
-    assert messages(result) == [
-        "orders.csv: unknown channel 'amazon' (expected one of: shopify, woocommerce, csv)"
-    ]
+    assert messages(result) == ["orders.csv: unknown channel 'amazon' (expected one of: shopify, woocommerce, csv)"]
 
 
 def test_unreadable_empty_and_non_utf8_files(tmp_path: Path) -> None:

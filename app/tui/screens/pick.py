@@ -205,7 +205,7 @@ class PickScreen(Screen[None]):
     # --- actions ----------------------------------------------------------------------------------
     @on(ScanCapture.Scanned, "#scan")
     def scanned(self, event: ScanCapture.Scanned) -> None:
-        started = time.perf_counter()
+        started = event.received or time.perf_counter()
         stop = self.state.stop
         try:
             result = picking.handle_scan(

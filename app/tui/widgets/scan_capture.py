@@ -41,11 +41,13 @@ class ScanCapture(Widget, can_focus=True):
     class Scanned(Message):
         """A complete code: ``typed`` is True when it came at human typing speed."""
 
-        def __init__(self, capture: ScanCapture, code: str, typed: bool) -> None:
+        def __init__(self, capture: ScanCapture, code: str, typed: bool, received: float = 0.0) -> None:
             super().__init__()
             self.capture = capture
             self.code = code
             self.typed = typed
+            self.received = received
+            """``time.perf_counter()`` when the suffix key arrived: the start of scan-to-screen latency."""
 
         @property
         def control(self) -> ScanCapture:
@@ -75,12 +77,12 @@ class ScanCapture(Widget, can_focus=True):
         if not code.strip(" \r\n"):
             return
         typed = len(stamps) < 2 or (stamps[-1] - stamps[0]) / (len(stamps) - 1) > TYPED_THRESHOLD_S
-        self.post_message(self.Scanned(self, code, typed))
+        self.post_message(self.Scanned(self, code, typed, time.perf_counter()))
 
     def feed(self, character: str) -> None:
         """Append one received character (also used by screens that forward keys from other widgets)."""
         self.buffer += character
-        self._stamps.append(time.monotonic())
+        self._stamps.append(time.perf_counter())
 
     def on_key(self, event: events.Key) -> None:
         submit_keys = ("enter", "tab") if self.suffix == "tab" else ("enter",)

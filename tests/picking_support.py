@@ -1,0 +1,51 @@
+"""Helpers for picking tests: a catalog, users and orders released into one cart batch."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from app.config import Config, load_config
+from app.db.unit_of_work import Actor, Database
+from app.domain.layout import Layout
+from app.services import intake, process, users
+from app.services.demo import DEMO_USERS
+from app.services.users import UserView
+from tests.conftest import ACTOR, ROOT
+from tests.services.conftest import CSV_HEADER
+
+GTIN = {
+    "MUG-BLU-350": "9520000010003",
+    "MUG-BLU-350/case": "19520000010000",
+    "MUG-RED-350": "9520000010010",
+    "TEA-EARL-100": "9520000010027",
+    "KETTLE-STEEL-1L": "9520000010041",
+    "INFUSER-SS": "9520000010058",
+}
+
+
+def config() -> Config:
+    return load_config(ROOT / "config.toml", env={})
+
+
+def release_orders(db: Database, layout: Layout, tmp: Path, rows: list[tuple[str, str, int]]) -> None:
+    """Import CSV orders (number, sku, qty), all standard service, and run one process pass with batching."""
+    body = "".join(
+        f"{n},Cust {n},c@example.com,,Main 1,,Wien,,1010,AT,standard,2026-12-01,{sku},{qty}\n" for n, sku, qty in rows
+    )
+    path = tmp / f"orders-{len(list(tmp.glob('orders-*.csv')))}.csv"
+    path.write_text(CSV_HEADER + body)
+    cfg = config()
+    report = intake.import_orders(db, cfg, path, actor=ACTOR)
+    assert report.applied, report.problems
+    process.process_once(db, cfg, actor=ACTOR, layout=layout)
+
+
+def add_users(db: Database) -> dict[str, UserView]:
+    made = {}
+    for name, role, badge, pin in DEMO_USERS:
+        made[name] = users.add_user(db, name, role, badge, pin, actor=ACTOR)
+    return made
+
+
+def actor_of(user: UserView) -> Actor:
+    return Actor(user.name, "hh-1", user.id)

@@ -1,0 +1,193 @@
+"""The picker screen through Pilot: a whole batch by scans alone, refusals in red with the bell, short pick
+with re-route, typed quantity with confirmation, and resuming after the terminal died."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+from textual.widgets import Static
+
+from app.config import Config
+from app.db.models import Event
+from app.db.unit_of_work import Database
+from app.domain.layout import Layout
+from app.tui.app import PickpackApp, build_app
+from app.tui.screens.home import HomeScreen
+from app.tui.screens.pick import BatchDoneScreen, PickScreen
+from tests.picking_support import GTIN, release_orders
+from tests.tui.conftest import GS, scan
+
+SIZE = (40, 20)
+
+
+@pytest.fixture
+def floor(terminal_db: Database, layout: Layout, tmp_path: Path) -> Database:
+    release_orders(
+        terminal_db,
+        layout,
+        tmp_path,
+        [("T-1", "MUG-BLU-350", 2), ("T-1", "TEA-EARL-100", 1), ("T-2", "KETTLE-STEEL-1L", 1)],
+    )
+    return terminal_db
+
+
+def text(app: PickpackApp, selector: str) -> str:
+    return str(app.screen.query_one(selector, Static).render())
+
+
+def with_bell(app: PickpackApp) -> list[int]:
+    rings: list[int] = []
+    app.bell = lambda: rings.append(1)  # type: ignore[method-assign]
+    return rings
+
+
+async def sign_in_and_start(pilot, badge: str = "BADGE-PIA") -> PickScreen:  # type: ignore[no-untyped-def]
+    await scan(pilot, badge)
+    assert isinstance(pilot.app.screen, HomeScreen)
+    await pilot.press("p")
+    await pilot.pause()
+    screen = pilot.app.screen
+    assert isinstance(screen, PickScreen)
+    return screen
+
+
+async def set_up(pilot, screen: PickScreen) -> None:  # type: ignore[no-untyped-def]
+    for n in range(len(screen.state.slots)):
+        await scan(pilot, f"TOTE-{n + 1:04d}")
+
+
+async def pick_stop(pilot, screen: PickScreen) -> None:  # type: ignore[no-untyped-def]
+    stop = screen.state.stop
+    assert stop is not None
+    await scan(pilot, stop.location)
+    for _ in range(stop.qty - stop.qty_picked - stop.qty_in_hand):
+        await scan(pilot, GTIN[stop.sku])
+    await scan(pilot, stop.tote_code or "")
+
+
+def test_pick_a_whole_batch_with_scans_alone(config: Config, floor: Database) -> None:
+    app = build_app(config, floor, station="hh-1")
+
+    async def run() -> None:
+        async with app.run_test(size=SIZE) as pilot:
+            screen = await sign_in_and_start(pilot)
+            assert "CART SET-UP · SLOT 1" in text(app, "#location")
+            await set_up(pilot, screen)
+            assert screen.state.phase == "location"
+            first = screen.state.stop
+            assert first is not None
+            assert first.location in text(app, "#location") and first.sku in text(app, "#product")
+            assert "Scan the LOCATION" in text(app, "#prompt")
+            while screen.state.stop is not None:
+                await pick_stop(pilot, screen)
+            assert "F10 to finish" in text(app, "#message")
+            await pilot.press("f10")
+            await pilot.pause()
+            assert isinstance(app.screen, BatchDoneScreen)
+            assert "T-1" in text(app, "#done-orders") and "T-2" in text(app, "#done-orders")
+            assert "S-shape would be" in text(app, "#done-distance")
+            await pilot.press("enter")
+            assert isinstance(app.screen, HomeScreen)
+
+    asyncio.run(run())
+    from app.services.orders import list_orders
+
+    assert {o.status for o in list_orders(floor)} == {"picked"}
+
+
+def test_refusals_are_red_ring_the_bell_and_record_only_the_refusal(config: Config, floor: Database) -> None:
+    app = build_app(config, floor, station="hh-1")
+    rings = with_bell(app)
+
+    async def run() -> None:
+        async with app.run_test(size=SIZE) as pilot:
+            screen = await sign_in_and_start(pilot)
+            await scan(pilot, "A01-01-L-1")  # during set-up a tote is expected
+            assert app.screen.query_one("#message", Static).has_class("error")
+            await set_up(pilot, screen)
+            stop = screen.state.stop
+            assert stop is not None
+            await scan(pilot, "A09-09-L-9")
+            assert f"expected location {stop.location}, scanned A09-09-L-9" in text(app, "#message")
+            await scan(pilot, stop.location)
+            await scan(pilot, GTIN["INFUSER-SS"])
+            assert f"expected item {stop.sku}" in text(app, "#message")
+            await scan(pilot, "TOTE-0099")
+            assert "expected item" in text(app, "#message")  # nothing in hand: a tote is not the next step
+            assert screen.state.stop is not None and screen.state.stop.qty_in_hand == 0
+            assert app.screen.query_one("#message", Static).has_class("error")
+
+    asyncio.run(run())
+    assert len(rings) == 4
+    with floor.unit_of_work(readonly=True) as uow:
+        refused = uow.session.scalars(select(Event).where(Event.kind == "pick.refused")).all()
+        assert len(refused) == 4 and all(e.terminal == "hh-1" and e.actor == "pia" for e in refused)
+
+
+def test_gs1_lot_scan_short_pick_reroute_and_typed_quantity(config: Config, floor: Database) -> None:
+    app = build_app(config, floor, station="hh-1")
+
+    async def run() -> None:
+        async with app.run_test(size=SIZE) as pilot:
+            screen = await sign_in_and_start(pilot)
+            await set_up(pilot, screen)
+            while screen.state.stop is not None and screen.state.stop.sku != "TEA-EARL-100":
+                await pick_stop(pilot, screen)
+            stop = screen.state.stop
+            assert stop is not None and stop.lot == "L2609C"
+            await scan(pilot, stop.location)
+            await scan(pilot, "]C1" + "0109520000010027" + "10L2611A" + GS + "21SN7")  # wrong lot, with GS
+            assert "lot L2609C" in text(app, "#message") and "scanned lot L2611A" in text(app, "#message")
+            await pilot.press("f5")  # short pick: the shelf is empty
+            await pilot.press("1")
+            await pilot.pause()
+            assert "found 1 at A02-07-L-2" in text(app, "#message")
+            assert screen.state.stop is not None and screen.state.stop.location == "A02-07-L-2"
+            await scan(pilot, "A02-07-L-2")
+            await pilot.press("f4")  # type the quantity instead of scanning
+            await pilot.press("1", "enter")
+            await pilot.press("enter")  # confirm
+            await pilot.pause()
+            assert screen.state.stop is not None and screen.state.stop.qty_in_hand == 1
+            await scan(pilot, screen.state.stop.tote_code or "")
+            while screen.state.stop is not None:
+                await pick_stop(pilot, screen)
+            assert screen.state.phase == "finish"
+
+    asyncio.run(run())
+    with floor.unit_of_work(readonly=True) as uow:
+        typed = uow.session.scalars(select(Event).where(Event.kind == "pick.item")).all()
+        assert any(e.data.get("typed") for e in typed)
+
+
+def test_resume_after_the_terminal_dies(config: Config, floor: Database) -> None:
+    first = build_app(config, floor, station="hh-1")
+    seen: dict[str, object] = {}
+
+    async def before_crash() -> None:
+        async with first.run_test(size=SIZE) as pilot:
+            screen = await sign_in_and_start(pilot)
+            await set_up(pilot, screen)
+            await pick_stop(pilot, screen)
+            stop = screen.state.stop
+            assert stop is not None
+            await scan(pilot, stop.location)
+            await scan(pilot, GTIN[stop.sku])
+            seen["stop"] = screen.state.stop
+            seen["done"] = screen.state.stops_done
+        # leaving the context kills the app without finishing anything
+
+    asyncio.run(before_crash())
+    second = build_app(config, floor, station="hh-2")
+
+    async def after_restart() -> None:
+        async with second.run_test(size=SIZE) as pilot:
+            screen = await sign_in_and_start(pilot)
+            assert screen.state.stop == seen["stop"]  # same stop, same counts (1 in hand)
+            assert screen.state.stops_done == seen["done"]
+            assert "(1 in hand)" in text(second, "#quantity")
+
+    asyncio.run(after_restart())
