@@ -11,8 +11,10 @@ from app.services import intake, process, users
 from app.services.demo import DEMO_USERS
 from app.services.users import UserView
 from tests.conftest import ACTOR, ROOT
-from tests.services.conftest import CSV_HEADER
 
+CSV_HEADER = (
+    "order_number,customer_name,email,phone,address1,address2,city,region,postal_code,country,service,ship_by,sku,qty\n"
+)
 GTIN = {
     "MUG-BLU-350": "9520000010003",
     "MUG-BLU-350/case": "19520000010000",

@@ -36,8 +36,9 @@ def test_eight_concurrent_claimers_never_share_a_batch(
     db = sample_catalog
     # Six orders with different service levels / far-apart stock give several batches.
     rows = []
-    for n, sku in enumerate(["MUG-BLU-350", "MUG-RED-350", "KETTLE-STEEL-1L", "INFUSER-SS", "COASTER-CORK-4",
-                             "TEAPOT-GLASS-800"]):
+    for n, sku in enumerate(
+        ["MUG-BLU-350", "MUG-RED-350", "KETTLE-STEEL-1L", "INFUSER-SS", "COASTER-CORK-4", "TEAPOT-GLASS-800"]
+    ):
         rows.append((f"C-{n}", sku, 1))
     from app.config import load_config
     from tests.conftest import ROOT
@@ -48,8 +49,10 @@ def test_eight_concurrent_claimers_never_share_a_batch(
     from tests.picking_support import CSV_HEADER
 
     path = tmp_path / "orders.csv"
-    path.write_text(CSV_HEADER + "".join(
-        f"{n},C,c@example.com,,Main 1,,Wien,,1010,AT,standard,2026-12-01,{sku},{q}\n" for n, sku, q in rows))
+    path.write_text(
+        CSV_HEADER
+        + "".join(f"{n},C,c@example.com,,Main 1,,Wien,,1010,AT,standard,2026-12-01,{sku},{q}\n" for n, sku, q in rows)
+    )
     intake.import_orders(db, cfg, path, actor=ACTOR)
     process.process_once(db, cfg, actor=ACTOR, layout=layout)
     for i in range(CLAIMERS):

@@ -25,15 +25,20 @@ def floor(sample_catalog: Database, layout: Layout, tmp_path: Path):  # type: ig
         sample_catalog,
         layout,
         tmp_path,
-        [("P-1", "MUG-BLU-350", 2), ("P-1", "TEA-EARL-100", 3), ("P-2", "KETTLE-STEEL-1L", 1),
-         ("P-2", "MUG-BLU-350", 1)],
+        [
+            ("P-1", "MUG-BLU-350", 2),
+            ("P-1", "TEA-EARL-100", 3),
+            ("P-2", "KETTLE-STEEL-1L", 1),
+            ("P-2", "MUG-BLU-350", 1),
+        ],
     )
     return sample_catalog, people
 
 
 def scan(db: Database, state: picking.PickState, code: str, who) -> picking.ScanResult:  # type: ignore[no-untyped-def]
-    return picking.handle_scan(db, state.batch_id, code, actor=actor_of(who),
-                               task_id=state.stop.task_id if state.stop else None)
+    return picking.handle_scan(
+        db, state.batch_id, code, actor=actor_of(who), task_id=state.stop.task_id if state.stop else None
+    )
 
 
 def set_up_cart(db: Database, state: picking.PickState, who, first: int = 1) -> picking.PickState:  # type: ignore[no-untyped-def]

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
+from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Static
 
@@ -16,7 +17,10 @@ from app.services.users import UserView
 if TYPE_CHECKING:
     from app.tui.app import PickpackApp
 
-MENU: tuple[tuple[str, str, str], ...] = (("stock", "[S] Stock lookup", "s"),)
+MENU: tuple[tuple[str, str, str], ...] = (
+    ("pick", "[P] Start picking", "p"),
+    ("stock", "[S] Stock lookup", "s"),
+)
 """(activity, label, key) for each screen the terminal offers; shown only when the role allows the activity."""
 
 
@@ -38,8 +42,8 @@ class HomeScreen(Screen[None]):
         with Vertical(id="menu"):
             for activity, label, _key in MENU:
                 if activity in user.activities:
-                    yield Button(label, id=f"go-{activity}")
-            yield Button("[Esc] Sign out", id="sign-out", variant="error")
+                    yield Button(Content(label), id=f"go-{activity}")
+            yield Button(Content("[Esc] Sign out"), id="sign-out", variant="error")
         yield Static("", id="home-message", classes="hint")
         yield Footer()
 

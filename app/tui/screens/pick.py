@@ -10,9 +10,11 @@ from __future__ import annotations
 import time
 from typing import TYPE_CHECKING
 
+from rich.text import Text
 from textual import events, on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
+from textual.content import Content
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, DataTable, Footer, Input, Label, Static
 
@@ -45,9 +47,9 @@ class ShortPickDialog(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label("Short pick: why?", classes="title")
-            yield Button("[1] Location empty", id="empty", variant="warning")
-            yield Button("[2] Item damaged", id="damaged", variant="warning")
-            yield Button("[Esc] Cancel", id="cancel")
+            yield Button(Content("[1] Location empty"), id="empty", variant="warning")
+            yield Button(Content("[2] Item damaged"), id="damaged", variant="warning")
+            yield Button(Content("[Esc] Cancel"), id="cancel")
 
     @on(Button.Pressed)
     def chosen(self, event: Button.Pressed) -> None:
@@ -82,7 +84,7 @@ class QuantityDialog(ModalScreen[int | None]):
             qty = 0
         confirm = self.query_one("#confirm", Static)
         if not 1 <= qty <= self.remaining:
-            confirm.update(f"Enter a number from 1 to {self.remaining}")
+            confirm.update(Text(f"Enter a number from 1 to {self.remaining}"))
             confirm.set_classes("error")
             self.pending = None
             return
@@ -90,7 +92,7 @@ class QuantityDialog(ModalScreen[int | None]):
             self.dismiss(qty)
             return
         self.pending = qty
-        confirm.update(f"{qty} x {self.sku}: press Enter again to confirm")
+        confirm.update(Text(f"{qty} x {self.sku}: press Enter again to confirm"))
         confirm.set_classes("ok")
 
 
@@ -156,8 +158,10 @@ class PickScreen(Screen[None]):
         prompt = self.query_one("#prompt", Static)
         table = self.query_one("#slots", DataTable)
         title.update(
-            f"Batch {state.batch_id} · stop {min(state.stops_done + 1, state.stops_total)}/"
-            f"{state.stops_total} · {state.stops_left} left"
+            Text(
+                f"Batch {state.batch_id} · stop {min(state.stops_done + 1, state.stops_total)}/"
+                f"{state.stops_total} · {state.stops_left} left"
+            )
         )
         setup = state.phase == "setup"
         table.display = setup
@@ -166,32 +170,34 @@ class PickScreen(Screen[None]):
             table.clear()
             for slot in state.slots:
                 table.add_row(str(slot.slot), slot.order_number or "-", slot.tote_code or "?")
-            location.update(f"CART SET-UP · SLOT {state.setup_slot}")
-            prompt.update(f"Scan a free TOTE for slot {state.setup_slot}")
+            location.update(Text(f"CART SET-UP · SLOT {state.setup_slot}"))
+            prompt.update(Text(f"Scan a free TOTE for slot {state.setup_slot}"))
             return
         stop = state.stop
         if stop is None:
-            location.update("BATCH DONE" if state.phase == "done" else "ALL STOPS DONE")
-            prompt.update(PROMPTS.get(state.phase, ""))
+            location.update(Text("BATCH DONE" if state.phase == "done" else "ALL STOPS DONE"))
+            prompt.update(Text(PROMPTS.get(state.phase, "")))
             return
         verb = "PUT BACK AT" if stop.kind == "putback" else ""
-        location.update(f"{verb} {stop.location}".strip())
+        location.update(Text(f"{verb} {stop.location}".strip()))
         lot = f" · lot {stop.lot}" if stop.lot else ""
-        product.update(f"{stop.name}\n{stop.sku}{lot}")
+        product.update(Text(f"{stop.name}\n{stop.sku}{lot}"))
         done = stop.qty_picked + stop.qty_in_hand
-        quantity.update(f"QTY {done} / {stop.qty}" + (f"  ({stop.qty_in_hand} in hand)" if stop.qty_in_hand else ""))
+        quantity.update(
+            Text(f"QTY {done} / {stop.qty}" + (f"  ({stop.qty_in_hand} in hand)" if stop.qty_in_hand else ""))
+        )
         if stop.kind == "putback":
-            tote.update(f"cancelled order {stop.order_number}")
+            tote.update(Text(f"cancelled order {stop.order_number}"))
         else:
-            tote.update(f"→ slot {stop.slot}: {stop.tote_code} ({stop.order_number})")
+            tote.update(Text(f"→ slot {stop.slot}: {stop.tote_code} ({stop.order_number})"))
         text = PROMPTS[state.phase]
         if state.phase == "tote" or (state.phase == "item" and stop.qty_in_hand):
             text = f"{text if state.phase == 'tote' else 'Scan ITEM, or TOTE to drop'} {stop.tote_code}"
-        prompt.update(text)
+        prompt.update(Text(text))
 
     def flash(self, text: str, ok: bool) -> None:
         message = self.query_one("#message", Static)
-        message.update(text)
+        message.update(Text(text))
         message.set_classes("ok" if ok else "error")
         if not ok:
             self.app.bell()
@@ -300,7 +306,7 @@ class BatchDoneScreen(Screen[None]):
         if r.short_lines:
             yield Static("Short: " + "; ".join(r.short_lines), id="done-short", classes="error")
         with Horizontal():
-            yield Button("[Enter] Home", id="home", variant="primary")
+            yield Button(Content("[Enter] Home"), id="home", variant="primary")
         yield Footer()
 
     @on(Button.Pressed, "#home")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Vertical
@@ -52,7 +53,7 @@ class SignInScreen(Screen[None]):
 
     def show_error(self, text: str) -> None:
         message = self.query_one("#message", Static)
-        message.update(text)
+        message.update(Text(text))
         message.set_classes("error")
         self.app.bell()
 

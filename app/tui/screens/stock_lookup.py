@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.screen import Screen
@@ -55,7 +56,7 @@ class StockLookupScreen(Screen[None]):
 
     def _not_found(self, text: str) -> None:
         title = self.query_one("#result-title", Static)
-        title.update(text)
+        title.update(Text(text))
         title.set_classes("error")
         self.query_one("#results", DataTable).clear()
         self.app.bell()
@@ -66,7 +67,7 @@ class StockLookupScreen(Screen[None]):
         if result.note:
             summary += f" · {result.note}"
         summary += f" · on hand {result.total_qty}, available {result.total_available}"
-        title.update(summary)
+        title.update(Text(summary))
         title.set_classes("ok" if result.lines else "error")
         table = self.query_one("#results", DataTable)
         table.clear()
