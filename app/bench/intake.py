@@ -12,17 +12,13 @@ from __future__ import annotations
 import argparse
 import csv
 import json
-import os
 import random
 import tempfile
 import time
-import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
-
+from app.bench.scratch import postgres_server, scratch_postgres
 from app.config import Config, load_config
 from app.db.engine import make_engine
 from app.db.unit_of_work import Actor, Database
@@ -131,23 +127,10 @@ def run(args: argparse.Namespace) -> int:
         results.append(
             run_one("SQLite (WAL)", f"sqlite:///{work / 'bench.db'}", config, orders_file, args.orders, work)
         )
-        pg = (
-            args.postgres
-            or os.environ.get("PICKPACK_BENCH_POSTGRES_URL")
-            or os.environ.get("PICKPACK_TEST_POSTGRES_URL")
-        )
+        pg = postgres_server(args.postgres)
         if pg and not args.sqlite_only:
-            name = f"pickpack_bench_{uuid.uuid4().hex[:8]}"
-            admin = create_engine(pg, isolation_level="AUTOCOMMIT")
-            with admin.connect() as conn:
-                conn.execute(text(f'CREATE DATABASE "{name}"'))
-            url = make_url(pg).set(database=name).render_as_string(hide_password=False)
-            try:
+            with scratch_postgres(pg, "pickpack_bench") as url:
                 results.append(run_one("PostgreSQL", url, config, orders_file, args.orders, work))
-            finally:
-                with admin.connect() as conn:
-                    conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-                admin.dispose()
     print(f"Intake benchmark: {args.orders} Shopify orders (1-4 lines), import + allocate, seed {args.seed}")
     print()
     print("| database | import s | allocate s | allocated | backordered | orders/s |")

@@ -13,18 +13,14 @@ import argparse
 import asyncio
 import csv
 import json
-import os
 import random
 import statistics
 import tempfile
 import time
-import uuid
 from pathlib import Path
 
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
-
 from app.bench.intake import DEMO, shopify_orders
+from app.bench.scratch import postgres_server, scratch_postgres
 from app.bootstrap import load_layout
 from app.config import Config
 from app.db.engine import make_engine
@@ -201,23 +197,10 @@ def run(args: argparse.Namespace) -> int:
     with tempfile.TemporaryDirectory(prefix="pickpack-scan-") as tmp:
         work = Path(tmp)
         results.append(run_one("SQLite (WAL)", f"sqlite:///{work / 'scan.db'}", config, args, work))
-        pg = (
-            args.postgres
-            or os.environ.get("PICKPACK_BENCH_POSTGRES_URL")
-            or os.environ.get("PICKPACK_TEST_POSTGRES_URL")
-        )
+        pg = postgres_server(args.postgres)
         if pg and not args.sqlite_only:
-            name = f"pickpack_scan_{uuid.uuid4().hex[:8]}"
-            admin = create_engine(pg, isolation_level="AUTOCOMMIT")
-            with admin.connect() as conn:
-                conn.execute(text(f'CREATE DATABASE "{name}"'))
-            try:
-                url = make_url(pg).set(database=name).render_as_string(hide_password=False)
+            with scratch_postgres(pg, "pickpack_scan") as url:
                 results.append(run_one("PostgreSQL", url, config, args, work))
-            finally:
-                with admin.connect() as conn:
-                    conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-                admin.dispose()
     print(
         f"Scan benchmark: {args.scans} scans on the picker screen; {args.orders} orders, {args.products} "
         "products in the database; latency = scanner Enter key -> refreshed screen, commit included"

@@ -68,11 +68,23 @@ def test_catalog_workflow(db_url: str, tmp_path: Path) -> None:
     shown = pickpack("stock", "show", "TEA-EARL-100", "--json", db_url=db_url)
     assert shown.returncode == 0
     assert json.loads(shown.stdout) == [
-        {"location": "A02-07-L-3", "sku": "TEA-EARL-100", "qty": 20, "reserved": 0, "lot": "L2609C",
-         "expiry": "2027-03-31"},
-        {"location": "A02-07-L-2", "sku": "TEA-EARL-100", "qty": 30, "reserved": 0, "lot": "L2611A",
-         "expiry": "2027-06-30"},
-    ]  # fmt: skip
+        {
+            "location": "A02-07-L-3",
+            "sku": "TEA-EARL-100",
+            "qty": 20,
+            "reserved": 0,
+            "lot": "L2609C",
+            "expiry": "2027-03-31",
+        },
+        {
+            "location": "A02-07-L-2",
+            "sku": "TEA-EARL-100",
+            "qty": 30,
+            "reserved": 0,
+            "lot": "L2611A",
+            "expiry": "2027-06-30",
+        },
+    ]
     unknown = pickpack("stock", "show", "NOPE", "--json", db_url=db_url)
     assert unknown.returncode == 2 and "no product with SKU 'NOPE'" in unknown.stderr
 
@@ -90,11 +102,11 @@ def test_catalog_workflow(db_url: str, tmp_path: Path) -> None:
 
 
 def test_users_and_locations(db_url: str) -> None:
-    added = pickpack("users", "add", "anna", "--role", "picker", "--badge", "BADGE-ANNA", "--pin", "2468",
-                     db_url=db_url)  # fmt: skip
+    added = pickpack(
+        "users", "add", "anna", "--role", "picker", "--badge", "BADGE-ANNA", "--pin", "2468", db_url=db_url
+    )
     assert added.returncode == 0, added.stderr
-    dup = pickpack("users", "add", "anna", "--role", "picker", "--badge", "BADGE-ANNA2", "--pin", "2468",
-                   db_url=db_url)  # fmt: skip
+    dup = pickpack("users", "add", "anna", "--role", "picker", "--badge", "BADGE-ANNA2", "--pin", "2468", db_url=db_url)
     assert dup.returncode == 1 and "already exists" in dup.stderr
     bad_role = pickpack("users", "add", "x", "--role", "boss", "--badge", "B-1", "--pin", "1234", db_url=db_url)
     assert bad_role.returncode == 2 and "invalid choice: 'boss'" in bad_role.stderr
@@ -106,8 +118,15 @@ def test_users_and_locations(db_url: str) -> None:
     assert len(reserve) == 80 and reserve[0]["code"] == "RES-01-01"
     picks = json.loads(pickpack("locations", "list", "--kind", "pick", "--json", db_url=db_url).stdout)
     assert len(picks) == 2400
-    assert picks[0] == {"code": "A01-01-L-1", "kind": "pick", "aisle": 1, "bay": 1, "side": "L", "level": 1,
-                        "active": True}  # fmt: skip
+    assert picks[0] == {
+        "code": "A01-01-L-1",
+        "kind": "pick",
+        "aisle": 1,
+        "bay": 1,
+        "side": "L",
+        "level": 1,
+        "active": True,
+    }
 
 
 @pytest.mark.slow
@@ -120,3 +139,49 @@ def test_demo_seed_only_twice(tmp_path: Path) -> None:
     assert "products 0 new / 520 unchanged" in second.stderr and "0 users added" in second.stderr
     tea = json.loads(pickpack("stock", "show", "TEA-EARL-100", "--json", db_url=url).stdout)
     assert sum(row["qty"] for row in tea) == 50
+
+
+def test_route_command_as_a_process(tmp_path: Path) -> None:
+    layout = tmp_path / "small.toml"
+    layout.write_text(
+        '[layout]\nname = "Small"\naisles = 4\nblocks = 1\nbays_per_block = 10\nbay_width = 1.5\n'
+        "aisle_spacing = 4.0\ncross_aisle_width = 2.0\nlevels = 2\n"
+    )
+    stdin = json.dumps({"locations": ["A04-10-L-1", "A01-02-R-2", "A02-05-L-1", "A01-02-L-1"]})
+    result = subprocess.run(
+        [sys.executable, "-m", "app", "route", "--layout", str(layout)],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    answer = json.loads(result.stdout)
+    assert sorted(answer["sequence"]) == sorted(json.loads(stdin)["locations"])
+    assert answer["distance"] > 0
+    bad = subprocess.run(
+        [sys.executable, "-m", "app", "route", "--layout", str(layout)],
+        input=json.dumps({"locations": ["A09-01-L-1", "nonsense"]}),
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    assert bad.returncode == 2 and "A09-01-L-1" in bad.stderr and "nonsense" in bad.stderr
+
+
+def test_batches_claim_headless(db_url: str) -> None:
+    for name in ("products.csv", "stock.csv"):
+        kind = "products" if name.startswith("products") else "stock"
+        assert pickpack("import", kind, str(SAMPLES / name), db_url=db_url).returncode == 0
+    assert pickpack("import", "orders", str(SAMPLES / "orders.csv"), db_url=db_url).returncode == 0
+    pickpack("users", "add", "pia", "--role", "picker", "--badge", "BADGE-PIA", "--pin", "1111", db_url=db_url)
+    pickpack("users", "add", "paul", "--role", "packer", "--badge", "BADGE-PAUL", "--pin", "2222", db_url=db_url)
+    assert "batches planned" in pickpack("process", db_url=db_url).stderr
+    claimed = json.loads(pickpack("batches", "claim", "--user", "pia", "--json", db_url=db_url).stdout)
+    assert {"batch", "orders", "stops"} <= set(claimed) and claimed["stops"]
+    assert all(stop["location"] and stop["sku"] for stop in claimed["stops"])
+    again = json.loads(pickpack("batches", "claim", "--user", "pia", "--json", db_url=db_url).stdout)
+    assert again["batch"] == claimed["batch"]  # the same picker resumes the same batch
+    packer = pickpack("batches", "claim", "--user", "paul", "--json", db_url=db_url)
+    assert packer.returncode == 1 and "may not pick" in packer.stderr
