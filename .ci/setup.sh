@@ -39,10 +39,13 @@ if [ "${#debs[@]}" -gt 0 ]; then
 fi
 
 [ -x .venv/bin/python ] || "$python_bin" -m venv .venv
-.venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip >/dev/null
-if [ "$want_tests" = 1 ]; then
-  .venv/bin/python -m pip install -q --disable-pip-version-check -e '.[test]'
-else
-  .venv/bin/python -m pip install -q --disable-pip-version-check -e .
+target=.
+[ "$want_tests" = 1 ] && target='.[test]'
+log=.venv/pip-install.log
+if ! { .venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip &&
+       .venv/bin/python -m pip install -q --disable-pip-version-check -e "$target"; } >"$log" 2>&1; then
+  cat "$log" >&2
+  echo "setup: installing the Python packages failed (log above, also in $log)" >&2
+  exit 1
 fi
 echo "setup: ready (.venv/bin/pickpack)" >&2
