@@ -161,6 +161,36 @@ class PickingConfig:
     """A claimed batch without a scan for this long may be released by a supervisor."""
 
 
+EU_CUSTOMS_UNION = (
+    "AT", "BE", "BG", "CY", "CZ", "DE", "DK", "EE", "ES", "FI", "FR", "GR", "HR", "HU", "IE", "IT", "LT", "LU",
+    "LV", "MC", "MT", "NL", "PL", "PT", "RO", "SE", "SI", "SK",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class ShippingConfig:
+    boxes: str = "assets/boxes.toml"
+    """Box catalog (inner dimensions, maximum weight, cost) for box suggestions."""
+    gs1_company_prefix: str = "9520000"
+    """GS1 company prefix for SSCC-18 carton numbers (952 is GS1's prefix for examples and demos)."""
+    sscc_extension_digit: int = 0
+    weight_tolerance_pct: float = 5.0
+    """A weighed carton may differ from the expected weight by this much ..."""
+    weight_tolerance_min_kg: float = 0.05
+    """... or by at least this many kilograms; beyond, a supervisor must approve."""
+    slip_page_size: str = "A4"
+    """Packing slip paper: "A4" or "Letter"."""
+    customs_area: list[str] = field(default_factory=lambda: list(EU_CUSTOMS_UNION))
+    """Countries inside the customs area; shipments elsewhere get CN22/CN23 and a commercial invoice."""
+    return_instructions: str = "Returns within 30 days: pack the items with this slip and use the prepaid label."
+    ship_from_name: str = "pickpack Demo DC"
+    ship_from_line1: str = "Lagerstrasse 1"
+    ship_from_city: str = "Wien"
+    ship_from_postal_code: str = "1100"
+    ship_from_country: str = "AT"
+    ship_from_phone: str = "+43 1 000 0000"
+
+
 @dataclass(frozen=True)
 class Config:
     """The whole configuration; ``source`` is the file it came from (None when built from defaults)."""
@@ -177,6 +207,7 @@ class Config:
     orders: OrdersConfig = field(default_factory=OrdersConfig)
     release: ReleaseConfig = field(default_factory=ReleaseConfig)
     picking: PickingConfig = field(default_factory=PickingConfig)
+    shipping: ShippingConfig = field(default_factory=ShippingConfig)
     source: Path | None = None
     base_dir: Path = field(default_factory=Path.cwd)
 
@@ -219,6 +250,7 @@ _CHOICES: dict[tuple[str, str], tuple[str, ...]] = {
     ("PrinterConfig", "format"): ("pdf", "zpl"),
     ("CarrierServiceConfig", "level"): ("same_day", "express", "standard"),
     ("ChannelConfig", "default_service_level"): ("same_day", "express", "standard"),
+    ("ShippingConfig", "slip_page_size"): ("A4", "Letter"),
 }
 
 
@@ -365,6 +397,7 @@ def load_config(path: str | os.PathLike[str] | None = None, *, env: typing.Mappi
         orders=config.orders,
         release=config.release,
         picking=config.picking,
+        shipping=config.shipping,
         source=chosen.resolve() if chosen.exists() else None,
         base_dir=base_dir,
     )

@@ -52,9 +52,11 @@ TRANSITIONS: frozenset[tuple[str, str]] = frozenset(
         (PACKED, SHIPPED),
         (PACKED, PACKING),
         (PACKED, CANCELLED),
+        (SHIPPED, PACKED),
     }
 )
-"""Allowed (from, to) pairs. Going back to ``new`` means "allocate again" after a change."""
+"""Allowed (from, to) pairs. Going back to ``new`` means "allocate again" after a change; ``shipped`` goes back
+to ``packed`` when a label is voided before the carrier collects the parcel."""
 
 CHANGEABLE = frozenset({NEW, ALLOCATED, BACKORDERED, ON_HOLD, RELEASED})
 """Statuses in which lines, address and service level may still be edited: picking has not started."""

@@ -37,6 +37,7 @@ from app.domain.orders import PICKED, PICKING, RELEASED, check_transition
 from app.domain.routing import s_shape_route, shortest_route
 from app.domain.scans import Scan, classify
 from app.services.errors import NotFound, Refused
+from app.services.products import product_for_scan
 from app.services.users import UserView
 
 SHORT_REASONS = ("empty", "damaged")
@@ -395,21 +396,6 @@ def _scan_setup(uow: UnitOfWork, batch: Batch, state: PickState, scan: Scan, act
     return _accept(uow, batch, actor, "pick.tote_set", f"Slot {slot}: {scan.code}", scan, typed, slot=slot)
 
 
-def _product_for(session: Session, scan: Scan) -> tuple[Product | None, int]:
-    """The product a barcode names and how many units one scan counts (a case GTIN counts its pack size)."""
-    if not scan.gtin:
-        return None, 0
-    short = scan.gtin.lstrip("0")
-    candidates = {scan.gtin, short.zfill(8), short.zfill(12), short.zfill(13)}
-    product = session.scalar(select(Product).where(Product.gtin.in_(candidates)))
-    if product is not None:
-        return product, scan.count or 1
-    product = session.scalar(select(Product).where(Product.case_gtin.in_(candidates)))
-    if product is not None:
-        return product, (product.case_qty or 1) * (scan.count or 1)
-    return None, 0
-
-
 def _scan_item(
     uow: UnitOfWork, batch: Batch, state: PickState, task: PickTask, scan: Scan, actor: Actor, typed: bool
 ) -> ScanResult:
@@ -421,7 +407,7 @@ def _scan_item(
         return _refuse(uow, batch, actor, scan, f"tote {stop.tote_code} for the {task.qty_in_hand} in hand", typed)
     if scan.error:
         return _refuse(uow, batch, actor, scan, f"{expected} ({scan.error})", typed)
-    product, units = _product_for(session, scan)
+    product, units = product_for_scan(session, scan)
     if product is None or product.id != task.product_id:
         return _refuse(uow, batch, actor, scan, expected, typed)
     if product.track_lot and scan.lot is not None and scan.lot != task.lot:
