@@ -51,3 +51,25 @@ def add_users(db: Database) -> dict[str, UserView]:
 
 def actor_of(user: UserView) -> Actor:
     return Actor(user.name, "hh-1", user.id)
+
+
+def pick_all(db: Database, layout: Layout, who: UserView, *, first_tote: int = 1) -> list[str]:
+    """Claim the next batch and pick it completely through the scan service; returns the tote codes used."""
+    from app.services import picking
+
+    state = picking.claim_batch(db, who, terminal="hh-1")
+    assert state is not None
+    actor = actor_of(who)
+    totes = []
+    for n in range(len(state.slots)):
+        code = f"TOTE-{first_tote + n:04d}"
+        totes.append(code)
+        state = picking.handle_scan(db, state.batch_id, code, actor=actor).state
+    while state.stop is not None:
+        stop = state.stop
+        state = picking.handle_scan(db, state.batch_id, stop.location, actor=actor).state
+        for _ in range(stop.qty - stop.qty_picked - stop.qty_in_hand):
+            state = picking.handle_scan(db, state.batch_id, GTIN[stop.sku], actor=actor).state
+        state = picking.handle_scan(db, state.batch_id, stop.tote_code or "", actor=actor).state
+    picking.finish_batch(db, layout, state.batch_id, actor=actor)
+    return totes

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 
 MENU: tuple[tuple[str, str, str], ...] = (
     ("pick", "[P] Start picking", "p"),
+    ("pack", "[K] Pack orders", "k"),
     ("stock", "[S] Stock lookup", "s"),
 )
 """(activity, label, key) for each screen the terminal offers; shown only when the role allows the activity."""
@@ -27,6 +28,7 @@ MENU: tuple[tuple[str, str, str], ...] = (
 class HomeScreen(Screen[None]):
     BINDINGS = [
         ("p", "open('pick')", "Pick"),
+        ("k", "open('pack')", "Pack"),
         ("s", "open('stock')", "Stock lookup"),
         ("escape", "sign_out", "Sign out"),
     ]
@@ -71,6 +73,10 @@ class HomeScreen(Screen[None]):
             self.app.push_screen(StockLookupScreen())
         elif activity == "pick":
             self.start_picking(user)
+        elif activity == "pack":
+            from app.tui.screens.pack import PackScreen
+
+            self.app.push_screen(PackScreen())
 
     def start_picking(self, user: UserView) -> None:
         from app.services.picking import claim_batch

@@ -1,0 +1,498 @@
+"""Verified packing at the packing station: scan a tote or order, take the suggested box (or scan another), scan
+every item into the carton, weigh, close. Closing the last carton ships the order (see ``app.services.shipping``).
+
+As in picking, every action is one transaction that re-reads the order and either records the scan or refuses
+it with what was expected; a wrong, extra or already-packed item is refused and only the refusal is logged.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import cache
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from app.config import Config
+from app.db.base import utcnow
+from app.db.models import Carton, CartonItem, Order, OrderLine, Product, Shipment, Tote, User
+from app.db.unit_of_work import Actor, Database, UnitOfWork
+from app.domain.cartonization import (
+    BoxTooSmall,
+    BoxType,
+    Item,
+    UnknownBox,
+    box_for_scan,
+    choose_boxes,
+    load_boxes,
+    plan_for_box,
+)
+from app.domain.errors import DomainError
+from app.domain.orders import PACKED, PACKING, PICKED, check_transition
+from app.domain.scans import classify
+from app.services.errors import InvalidInput, NotFound, Refused
+from app.services.order_support import find_order, order_subject
+from app.services.products import product_for_scan
+
+PACKABLE = frozenset({PICKED, PACKING, PACKED})
+
+
+@dataclass(frozen=True)
+class PackLine:
+    line_id: int
+    sku: str
+    name: str
+    qty_ordered: int
+    qty_picked: int
+    qty_packed: int
+
+    @property
+    def to_pack(self) -> int:
+        return self.qty_picked - self.qty_packed
+
+    @property
+    def short(self) -> int:
+        return self.qty_ordered - self.qty_picked
+
+
+@dataclass(frozen=True)
+class CartonView:
+    id: int
+    seq: int
+    box_code: str
+    status: str
+    items: tuple[tuple[str, int], ...]
+    expected_weight_kg: Decimal
+    measured_weight_kg: Decimal | None
+    tracking_number: str | None
+    sscc: str | None
+
+
+@dataclass(frozen=True)
+class PackState:
+    order_id: int
+    order_number: str
+    status: str
+    lines: tuple[PackLine, ...]
+    cartons: tuple[CartonView, ...]
+    suggestion: tuple[str, ...]
+    """Box codes suggested for what is still to pack (cheapest fit; several when it must split)."""
+    shipment_id: int | None
+    carrier: str
+    service: str
+
+    @property
+    def open_carton(self) -> CartonView | None:
+        return next((c for c in self.cartons if c.status == "open"), None)
+
+    @property
+    def units_to_pack(self) -> int:
+        return sum(line.to_pack for line in self.lines)
+
+    @property
+    def phase(self) -> str:
+        """box (scan or accept a box) | items | weigh (carton full: close it) | done"""
+        if self.status == "shipped":
+            return "done"
+        carton = self.open_carton
+        if carton is None:
+            return "box" if self.units_to_pack else "done"
+        return "items" if self.units_to_pack else "weigh"
+
+
+@dataclass(frozen=True)
+class PackResult:
+    accepted: bool
+    message: str
+    state: PackState
+
+
+@cache
+def _boxes_cached(path: str, mtime: float) -> tuple[BoxType, ...]:
+    with open(path, "rb") as fh:
+        return tuple(load_boxes(tomllib.load(fh), path))
+
+
+def box_catalog(config: Config) -> tuple[BoxType, ...]:
+    path = config.resolve(config.shipping.boxes)
+    try:
+        return _boxes_cached(str(path), path.stat().st_mtime)
+    except FileNotFoundError:
+        raise InvalidInput(f"shipping.boxes: box catalog not found: {path}") from None
+
+
+def _units(session: Session, order_id: int, *, remaining_only: bool) -> list[Item]:
+    rows = session.execute(
+        select(OrderLine, Product)
+        .join(Product, OrderLine.product_id == Product.id)
+        .where(OrderLine.order_id == order_id)
+    ).all()
+    units = []
+    for line, product in rows:
+        count = line.qty_picked - line.qty_packed if remaining_only else line.qty_picked
+        units.extend(
+            Item(
+                product.sku,
+                float(product.length_cm),
+                float(product.width_cm),
+                float(product.height_cm),
+                float(product.weight_kg),
+            )
+            for _ in range(max(0, count))
+        )
+    return units
+
+
+def _state(session: Session, config: Config, order: Order) -> PackState:
+    lines = tuple(
+        PackLine(x.id, x.sku, x.name, x.qty_ordered, x.qty_picked, x.qty_packed)
+        for x in session.scalars(select(OrderLine).where(OrderLine.order_id == order.id).order_by(OrderLine.line_no))
+    )
+    shipment = session.scalar(
+        select(Shipment).where(Shipment.order_id == order.id, Shipment.status != "voided").order_by(Shipment.id.desc())
+    )
+    cartons: list[CartonView] = []
+    if shipment is not None:
+        for carton in session.scalars(
+            select(Carton).where(Carton.shipment_id == shipment.id, Carton.status != "voided").order_by(Carton.seq)
+        ):
+            items = tuple(
+                (sku, qty)
+                for sku, qty in session.execute(
+                    select(OrderLine.sku, CartonItem.qty)
+                    .join(OrderLine, CartonItem.order_line_id == OrderLine.id)
+                    .where(CartonItem.carton_id == carton.id)
+                    .order_by(OrderLine.line_no)
+                )
+            )
+            cartons.append(
+                CartonView(
+                    carton.id,
+                    carton.seq,
+                    carton.box_code,
+                    carton.status,
+                    items,
+                    carton.expected_weight_kg,
+                    carton.measured_weight_kg,
+                    carton.tracking_number,
+                    carton.sscc,
+                )
+            )
+    suggestion: tuple[str, ...] = ()
+    remaining = _units(session, order.id, remaining_only=True)
+    if remaining and not any(c.status == "open" for c in cartons):
+        try:
+            suggestion = tuple(plan.box.code for plan in choose_boxes(remaining, box_catalog(config)))
+        except DomainError:
+            suggestion = ()
+    return PackState(
+        order.id,
+        order.number,
+        order.status,
+        lines,
+        tuple(cartons),
+        suggestion,
+        shipment.id if shipment else None,
+        shipment.carrier if shipment else "",
+        shipment.service if shipment else "",
+    )
+
+
+def pack_state(db: Database, config: Config, order_id: int) -> PackState:
+    with db.unit_of_work(readonly=True) as uow:
+        order = uow.session.get(Order, order_id)
+        if order is None:
+            raise NotFound(f"no order {order_id}")
+        return _state(uow.session, config, order)
+
+
+def start_packing(db: Database, config: Config, code: str, *, actor: Actor) -> PackState:
+    """Open an order at the packing station by scanning its tote or typing/scanning its order number."""
+    scan = classify(code)
+    with db.unit_of_work() as uow:
+        session = uow.session
+        if scan.kind == "tote":
+            tote = session.scalar(select(Tote).where(Tote.code == scan.code))
+            if tote is None or tote.status != "packing" or tote.order_id is None:
+                what = "not in use" if tote is None or tote.status == "free" else "still on a picking cart"
+                raise Refused(f"tote {scan.code} is {what}; scan a tote from the packing shelf or the order number")
+            order = session.get(Order, tote.order_id)
+            assert order is not None
+        else:
+            order = find_order(session, code, for_update=True)
+        if order.status not in PACKABLE and order.status != "shipped":
+            raise Refused(f"order {order.number} is {order.status}: only picked orders can be packed")
+        if order.status == PICKED:
+            check_transition(order.number, order.status, PACKING)
+            order.status = PACKING
+            uow.record(
+                actor,
+                "order.status",
+                subject=order_subject(order.id),
+                message="packing started",
+                **{"from": PICKED, "to": PACKING, "reason": f"opened at {actor.terminal}"},
+            )
+        uow.commit()
+        return _state(session, config, order)
+
+
+def _refuse(uow: UnitOfWork, config: Config, order: Order, actor: Actor, scanned: str, expected: str) -> PackResult:
+    message = f"Wrong scan: expected {expected}, scanned {scanned}"
+    uow.record(actor, "pack.refused", subject=order_subject(order.id), message=message, scanned=scanned)
+    uow.commit()
+    return PackResult(False, message, _state(uow.session, config, order))
+
+
+def _open_shipment(session: Session, order: Order, station: str) -> Shipment:
+    shipment = session.scalar(
+        select(Shipment).where(Shipment.order_id == order.id, Shipment.status == "packing").order_by(Shipment.id)
+    )
+    if shipment is None:
+        shipment = Shipment(order_id=order.id, status="packing", station=station)
+        session.add(shipment)
+        session.flush()
+    return shipment
+
+
+def open_carton(db: Database, config: Config, order_id: int, box_code: str, *, actor: Actor) -> PackResult:
+    """Start a carton of the given box type (the suggestion, or a box the packer scanned instead)."""
+    with db.unit_of_work() as uow:
+        session = uow.session
+        order = session.get(Order, order_id)
+        if order is None:
+            raise NotFound(f"no order {order_id}")
+        state = _state(session, config, order)
+        if state.phase != "box":
+            return PackResult(False, "A carton is already open" if state.open_carton else "Nothing left to pack", state)
+        try:
+            box = box_for_scan(box_code, box_catalog(config))
+        except UnknownBox as exc:
+            return _refuse(uow, config, order, actor, box_code, f"a box from the catalog ({exc})")
+        shipment = _open_shipment(session, order, actor.terminal)
+        seq = (session.scalar(select(func.max(Carton.seq)).where(Carton.shipment_id == shipment.id)) or 0) + 1
+        session.add(
+            Carton(
+                shipment_id=shipment.id,
+                seq=seq,
+                box_code=box.code,
+                status="open",
+                expected_weight_kg=Decimal(str(box.tare_weight_kg)),
+            )
+        )
+        uow.record(
+            actor,
+            "pack.carton_opened",
+            subject=order_subject(order.id),
+            message=f"carton {seq}: {box.name}",
+            box=box.code,
+        )
+        uow.commit()
+        return PackResult(True, f"Carton {seq}: {box.name} ({box.code})", _state(session, config, order))
+
+
+def handle_scan(db: Database, config: Config, order_id: int, raw: str, *, actor: Actor) -> PackResult:
+    """A scan at the packing station: a box (``BOX-...``) opens a carton, a product barcode packs one unit."""
+    scan = classify(raw, badge_prefix=config.terminal.badge_prefix)
+    if scan.kind == "box":
+        return open_carton(db, config, order_id, scan.code, actor=actor)
+    with db.unit_of_work() as uow:
+        session = uow.session
+        order = session.get(Order, order_id)
+        if order is None:
+            raise NotFound(f"no order {order_id}")
+        state = _state(session, config, order)
+        if state.phase == "done":
+            return _refuse(uow, config, order, actor, scan.printable, "nothing: this order is fully packed")
+        carton_view = state.open_carton
+        if carton_view is None:
+            boxes = " + ".join(state.suggestion) or "a box"
+            return _refuse(
+                uow, config, order, actor, scan.printable, f"a box first (suggested {boxes}; Enter takes it)"
+            )
+        if scan.error or not scan.gtin:
+            return _refuse(uow, config, order, actor, scan.printable, "an item of this order")
+        product, units = product_for_scan(session, scan)
+        line = None
+        if product is not None:
+            line = session.scalar(
+                select(OrderLine).where(OrderLine.order_id == order.id, OrderLine.product_id == product.id)
+            )
+        if line is None:
+            wanted = ", ".join(f"{x.sku}" for x in state.lines if x.to_pack) or "nothing"
+            return _refuse(uow, config, order, actor, scan.printable, f"an item of this order ({wanted})")
+        left = line.qty_picked - line.qty_packed
+        if left <= 0:
+            return _refuse(
+                uow,
+                config,
+                order,
+                actor,
+                scan.printable,
+                f"another item: all {line.qty_picked} picked {line.sku} are already packed",
+            )
+        if units > left:
+            return _refuse(
+                uow, config, order, actor, scan.printable, f"at most {left} more {line.sku} (a scan of {units})"
+            )
+        carton = session.get(Carton, carton_view.id)
+        assert carton is not None
+        box = box_for_scan(carton.box_code, box_catalog(config))
+        contents = (
+            _carton_units(session, carton.id)
+            + [
+                Item(
+                    product.sku,
+                    float(product.length_cm),
+                    float(product.width_cm),
+                    float(product.height_cm),
+                    float(product.weight_kg),
+                )
+            ]
+            * units
+        )
+        try:
+            plan = plan_for_box(contents, box)
+        except BoxTooSmall as exc:
+            return _refuse(uow, config, order, actor, scan.printable, f"a carton with room: {exc}; close this one (F9)")
+        item = session.scalar(
+            select(CartonItem).where(CartonItem.carton_id == carton.id, CartonItem.order_line_id == line.id)
+        )
+        if item is None:
+            session.add(CartonItem(carton_id=carton.id, order_line_id=line.id, qty=units))
+        else:
+            item.qty += units
+        line.qty_packed += units
+        carton.expected_weight_kg = Decimal(str(round(plan.weight_kg, 3)))
+        uow.record(
+            actor,
+            "pack.item",
+            subject=order_subject(order.id),
+            message=f"{line.sku} into carton {carton.seq}",
+            sku=line.sku,
+            units=units,
+            carton=carton.seq,
+        )
+        uow.commit()
+        return PackResult(
+            True, f"{line.sku}: {line.qty_packed} of {line.qty_picked} packed", _state(session, config, order)
+        )
+
+
+def _carton_units(session: Session, carton_id: int) -> list[Item]:
+    rows = session.execute(
+        select(CartonItem.qty, Product)
+        .join(OrderLine, CartonItem.order_line_id == OrderLine.id)
+        .join(Product, OrderLine.product_id == Product.id)
+        .where(CartonItem.carton_id == carton_id)
+    ).all()
+    units: list[Item] = []
+    for qty, product in rows:
+        units.extend(
+            [
+                Item(
+                    product.sku,
+                    float(product.length_cm),
+                    float(product.width_cm),
+                    float(product.height_cm),
+                    float(product.weight_kg),
+                )
+            ]
+            * qty
+        )
+    return units
+
+
+def supervisor_for_badge(session: Session, badge: str) -> User:
+    user = session.scalar(select(User).where(User.badge == badge.strip()))
+    if user is None or not user.active or user.role not in ("supervisor", "admin"):
+        raise Refused(f"badge {badge!r} is not a supervisor's: the weight needs a supervisor's approval")
+    return user
+
+
+def close_carton(
+    db: Database,
+    config: Config,
+    order_id: int,
+    measured_kg: Decimal,
+    *,
+    actor: Actor,
+    approver_badge: str | None = None,
+) -> PackResult:
+    """Weigh and close the open carton. Outside the tolerance it stays open unless a supervisor's badge approves.
+
+    Closing again (a double press, a retry) finds no open carton and changes nothing.
+    """
+    from app.domain.weight_check import check_weight
+
+    if measured_kg <= 0:
+        raise InvalidInput(f"weight {measured_kg} kg: must be more than zero")
+    with db.unit_of_work() as uow:
+        session = uow.session
+        order = session.get(Order, order_id)
+        if order is None:
+            raise NotFound(f"no order {order_id}")
+        state = _state(session, config, order)
+        view = state.open_carton
+        if view is None:
+            return PackResult(False, "No open carton to close", state)
+        if not view.items:
+            return PackResult(False, "The carton is empty: scan items into it first", state)
+        carton = session.get(Carton, view.id)
+        assert carton is not None
+        check = check_weight(
+            float(carton.expected_weight_kg),
+            float(measured_kg),
+            config.shipping.weight_tolerance_pct,
+            config.shipping.weight_tolerance_min_kg,
+        )
+        carton.measured_weight_kg = measured_kg
+        if not check.ok:
+            if approver_badge is None:
+                uow.record(
+                    actor,
+                    "pack.weight_mismatch",
+                    subject=order_subject(order.id),
+                    message=check.message,
+                    carton=carton.seq,
+                    expected=float(carton.expected_weight_kg),
+                    measured=float(measured_kg),
+                )
+                uow.commit()
+                return PackResult(
+                    False,
+                    f"{check.message}: a supervisor must approve (scan their badge)",
+                    _state(session, config, order),
+                )
+            supervisor = supervisor_for_badge(session, approver_badge)
+            carton.weight_approved_by = supervisor.name
+            uow.record(
+                Actor(supervisor.name, actor.terminal, supervisor.id),
+                "pack.weight_approved",
+                subject=order_subject(order.id),
+                message=check.message,
+                carton=carton.seq,
+            )
+        carton.status = "packed"
+        carton.closed_at = utcnow()
+        uow.record(
+            actor,
+            "pack.carton_closed",
+            subject=order_subject(order.id),
+            message=f"carton {carton.seq} closed at {measured_kg} kg",
+            carton=carton.seq,
+        )
+        remaining = sum(line.qty_picked - line.qty_packed for line in order.lines)
+        if remaining == 0 and order.status == PACKING:
+            check_transition(order.number, order.status, PACKED)
+            order.status = PACKED
+            uow.record(
+                actor,
+                "order.status",
+                subject=order_subject(order.id),
+                message="all picked items packed",
+                **{"from": PACKING, "to": PACKED, "reason": "all picked items packed"},
+            )
+        uow.commit()
+        return PackResult(True, f"Carton {carton.seq} closed ({measured_kg} kg)", _state(session, config, order))
