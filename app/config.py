@@ -99,6 +99,8 @@ class CarrierConfig:
     """Rate card file under assets/ (zones, weight breaks, surcharges)."""
     tracking_format: str = "ups"
     """Tracking number scheme the built-in carrier issues ("ups" = 1Z with check digit)."""
+    account: str = "PP0001"
+    """Shipper account (6 letters or digits); the built-in carrier starts every tracking number with 1Z + it."""
     services: dict[str, CarrierServiceConfig] = field(default_factory=dict)
 
 

@@ -1,0 +1,619 @@
+"""Drawing helpers shared by the shipping documents: canvases, text fitting, Code 128 blocks, tables, pagination.
+
+The documents draw straight onto a ReportLab canvas instead of using platypus flowables: a label and its slip
+must render in a few milliseconds (``pickpack bench labels``), and every position being computed here makes
+the layout testable (the barcode boxes are returned, not guessed from the PDF). All text goes through the
+embedded DejaVu fonts (``labels.fonts``) so accents and non-Latin names print; only the regular and bold faces
+are used, because every embedded font subset costs about a millisecond per document.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Literal
+
+from reportlab.lib.colors import Color, black, white
+from reportlab.lib.pagesizes import A4, LETTER
+from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import getAscent, getDescent, stringWidth
+from reportlab.pdfgen.canvas import Canvas
+
+from labels.barcodes import QUIET_ZONE_MODULES, BarcodeBox, code128_modules, dots_to_pt, draw_code128
+from labels.fonts import FONT_SANS, FONT_SANS_BOLD, register_fonts
+
+OFFICE_DPI = 300
+"""Dot grid of barcodes on A4/Letter documents (office laser printers: 300/600/1200 dpi)."""
+
+THERMAL_DPI = 203
+"""Dot grid of barcodes on 4 x 6 in labels (direct-thermal printers, 8 dots/mm)."""
+
+PAGE_SIZES: dict[str, tuple[float, float]] = {"A4": A4, "Letter": LETTER}
+
+GREY = Color(0.35, 0.35, 0.35)
+LIGHT_GREY = Color(0.88, 0.88, 0.88)
+RULE_GREY = Color(0.6, 0.6, 0.6)
+
+Align = Literal["left", "right", "centre"]
+
+
+def new_canvas(
+    page_size: tuple[float, float], *, title: str, subject: str, compress: bool = True
+) -> tuple[Canvas, io.BytesIO]:
+    """A deterministic canvas (``invariant=1``: no dates or random ids in the file) with pickpack metadata.
+
+    ``compress=False`` writes page and font streams uncompressed: about 1.7 ms faster per document (zlib over the
+    two embedded font subsets is most of a small document's rendering time) for a file about 75 % larger.
+    """
+    register_fonts()
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer, pagesize=page_size, invariant=1, pageCompression=1 if compress else 0)
+    canvas.setTitle(title)
+    canvas.setAuthor("pickpack")
+    canvas.setSubject(subject)
+    canvas.setCreator("pickpack labels")
+    return canvas, buffer
+
+
+def finish(canvas: Canvas, buffer: io.BytesIO) -> bytes:
+    """Close the last page and return the PDF bytes."""
+    canvas.showPage()
+    canvas.save()
+    return buffer.getvalue()
+
+
+# --- formatting --------------------------------------------------------------------------------------------
+
+
+def format_kg(value: Decimal, places: int = 2) -> str:
+    """``Decimal("12.3")`` -> ``12.30 kg``; rounded half up to ``places`` decimals (labels 2, customs 3)."""
+    return f"{value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)} kg"
+
+
+def format_amount(value: Decimal) -> str:
+    """``Decimal("1234.5")`` -> ``1,234.50`` (two decimals, thousands separated)."""
+    return f"{value.quantize(Decimal('0.01'), rounding=ROUND_HALF_UP):,}"
+
+
+def format_money(value: Decimal, currency: str) -> str:
+    """``1,234.50 EUR``: the amount then the ISO code, unambiguous across countries."""
+    return f"{format_amount(value)} {currency}"
+
+
+def format_date(value: date) -> str:
+    """ISO 8601 (``2025-03-14``): the one date format that reads the same in every destination country."""
+    return value.isoformat()
+
+
+# --- text ----------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class TextLine:
+    """One line of text to draw: the text, its font and size in points."""
+
+    text: str
+    font: str = FONT_SANS
+    size: float = 9.0
+
+
+def ascent(font: str, size: float) -> float:
+    return float(getAscent(font, size))
+
+
+def descent(font: str, size: float) -> float:
+    """Depth below the baseline, as a positive number."""
+    return float(-getDescent(font, size))
+
+
+def ellipsize(text: str, font: str, size: float, width: float) -> str:
+    """``text`` cut with ``…`` so that it fits ``width`` (unchanged when it fits)."""
+    if stringWidth(text, font, size) <= width:
+        return text
+    while text and stringWidth(text + "…", font, size) > width:
+        text = text[:-1]
+    return text.rstrip() + "…"
+
+
+def fit_size(text: str, font: str, max_size: float, min_size: float, width: float) -> tuple[float, str]:
+    """Largest size in 0.5 pt steps (down to ``min_size``) at which ``text`` fits ``width``; cut if it never does."""
+    natural = stringWidth(text, font, max_size)
+    if natural <= width:
+        return max_size, text
+    size = max(min_size, math.floor(max_size * width / natural * 2) / 2)
+    return size, ellipsize(text, font, size, width)
+
+
+def wrap(text: str, font: str, size: float, width: float) -> list[str]:
+    """Word-wrap ``text`` to ``width``; a word longer than the width is broken between characters."""
+    lines: list[str] = []
+    for paragraph in text.splitlines() or [""]:
+        current = ""
+        for word in paragraph.split():
+            candidate = f"{current} {word}" if current else word
+            if stringWidth(candidate, font, size) <= width:
+                current = candidate
+                continue
+            if current:
+                lines.append(current)
+            while stringWidth(word, font, size) > width and len(word) > 1:
+                cut = len(word) - 1
+                while cut > 1 and stringWidth(word[:cut], font, size) > width:
+                    cut -= 1
+                lines.append(word[:cut])
+                word = word[cut:]
+            current = word
+        lines.append(current)
+    return lines
+
+
+def fit_lines(lines: Sequence[TextLine], width: float, height: float, *, leading: float = 1.2) -> list[TextLine]:
+    """Fit a block of lines (an address) into ``width`` x ``height`` without losing any text if possible.
+
+    The whole block shrinks uniformly in 5 % steps (down to 55 %) until it fits the height; within a step, a line
+    that is too wide first shrinks on its own (down to 80 % of its step size) and then wraps. Only when even the
+    smallest step is too tall are lines cut with an ellipsis: on a shipping label a smaller font is better than
+    a missing street line.
+    """
+    for step in range(20, 10, -1):
+        scale = step / 20
+        laid: list[TextLine] = []
+        for line in lines:
+            size = line.size * scale
+            natural = stringWidth(line.text, line.font, size)
+            if natural <= width:
+                laid.append(TextLine(line.text, line.font, size))
+                continue
+            shrunk = size * width / natural
+            if shrunk >= 0.8 * size:
+                laid.append(TextLine(line.text, line.font, math.floor(shrunk * 10) / 10))
+                continue
+            small = 0.8 * size
+            laid.extend(TextLine(part, line.font, small) for part in wrap(line.text, line.font, small, width))
+        if block_height(laid, leading) <= height + 0.01:
+            return laid
+    scale = 0.55
+    return [
+        TextLine(ellipsize(line.text, line.font, line.size * scale, width), line.font, line.size * scale)
+        for line in lines
+    ]
+
+
+def block_height(lines: Sequence[TextLine], leading: float = 1.2) -> float:
+    """Height of lines drawn by ``draw_lines``: the first line's ascent, then ``leading`` x size per later line."""
+    if not lines:
+        return 0.0
+    first = lines[0]
+    rest = sum(line.size * leading for line in lines[1:])
+    return ascent(first.font, first.size) + rest + descent(lines[-1].font, lines[-1].size)
+
+
+def draw_lines(
+    canvas: Canvas, x: float, top: float, lines: Sequence[TextLine], *, leading: float = 1.2, align: Align = "left"
+) -> float:
+    """Draw ``lines`` with the first line's ascent touching ``top``; return the y under the last line."""
+    y = top
+    for index, line in enumerate(lines):
+        y -= ascent(line.font, line.size) if index == 0 else line.size * leading
+        draw_text(canvas, x, y, line.text, line.font, line.size, align)
+    if lines:
+        y -= descent(lines[-1].font, lines[-1].size)
+    return y
+
+
+def draw_text(
+    canvas: Canvas, x: float, baseline: float, text: str, font: str, size: float, align: Align = "left"
+) -> None:
+    canvas.setFont(font, size)
+    if align == "left":
+        canvas.drawString(x, baseline, text)
+    elif align == "right":
+        canvas.drawRightString(x, baseline, text)
+    else:
+        canvas.drawCentredString(x, baseline, text)
+
+
+def draw_caption(canvas: Canvas, x: float, top: float, text: str, size: float = 6.0, align: Align = "left") -> float:
+    """A small grey capitalised field caption (``SHIP TO``) whose top is ``top``; returns the y under it."""
+    canvas.saveState()
+    canvas.setFillColor(GREY)
+    baseline = top - ascent(FONT_SANS_BOLD, size)
+    draw_text(canvas, x, baseline, text.upper(), FONT_SANS_BOLD, size, align)
+    canvas.restoreState()
+    return baseline - descent(FONT_SANS_BOLD, size)
+
+
+def draw_inverted(
+    canvas: Canvas, x_right: float, top: float, text: str, size: float, max_width: float, *, padding: float = 3.0
+) -> float:
+    """White bold text on a black box whose right edge is ``x_right`` (the service name); returns the box width."""
+    size, text = fit_size(text, FONT_SANS_BOLD, size, 6.0, max_width - 2 * padding)
+    width = stringWidth(text, FONT_SANS_BOLD, size) + 2 * padding
+    height = ascent(FONT_SANS_BOLD, size) + descent(FONT_SANS_BOLD, size) + 2 * padding
+    canvas.saveState()
+    canvas.setFillColor(black)
+    canvas.rect(x_right - width, top - height, width, height, stroke=0, fill=1)
+    canvas.setFillColor(white)
+    draw_text(
+        canvas, x_right - padding, top - padding - ascent(FONT_SANS_BOLD, size), text, FONT_SANS_BOLD, size, "right"
+    )
+    canvas.restoreState()
+    return width
+
+
+def rule(canvas: Canvas, x1: float, y: float, x2: float, width: float = 0.8, color: Color = black) -> None:
+    """A horizontal line."""
+    canvas.saveState()
+    canvas.setStrokeColor(color)
+    canvas.setLineWidth(width)
+    canvas.line(x1, y, x2, y)
+    canvas.restoreState()
+
+
+def checkbox(canvas: Canvas, x: float, y: float, size: float, checked: bool) -> None:
+    """A square box with its lower-left corner at ``(x, y)``, crossed when ``checked``."""
+    canvas.saveState()
+    canvas.setLineWidth(0.7)
+    canvas.rect(x, y, size, size, stroke=1, fill=0)
+    if checked:
+        canvas.setLineWidth(1.2)
+        inset = size * 0.2
+        canvas.line(x + inset, y + inset, x + size - inset, y + size - inset)
+        canvas.line(x + inset, y + size - inset, x + size - inset, y + inset)
+    canvas.restoreState()
+
+
+# --- Code 128 blocks -------------------------------------------------------------------------------------------
+
+
+def code128_module_dots(data: str, available_width_pt: float, *, min_dots: int, max_dots: int, dpi: int) -> int:
+    """The widest module (whole dots, ``min_dots``..``max_dots``) at which ``data`` fits with its quiet zones.
+
+    Raises:
+        ValueError: the text does not fit even at ``min_dots``; printing it smaller would not scan reliably.
+    """
+    total = len(code128_modules(data)) + 2 * QUIET_ZONE_MODULES
+    fitting = math.floor(available_width_pt / (total * dots_to_pt(1, dpi)) + 1e-9)
+    dots = min(max_dots, fitting)
+    if dots < min_dots:
+        minimum_mm = min_dots * 25.4 / dpi
+        raise ValueError(
+            f"barcode text {data!r} needs {total} modules with quiet zones: too long for {available_width_pt / mm:.0f}"
+            f" mm at the {minimum_mm:.2f} mm minimum module"
+        )
+    return dots
+
+
+def on_grid(points: float, dpi: int) -> float:
+    """``points`` rounded down to the dot grid, so a barcode drawn there is not shifted by the draw function."""
+    dot = dots_to_pt(1, dpi)
+    return math.floor(points / dot + 1e-6) * dot
+
+
+@dataclass(frozen=True, slots=True)
+class BarcodeBlock:
+    """A Code 128 symbol with our human-readable line: where its box goes and how it is drawn."""
+
+    data: str
+    box: BarcodeBox
+    """The symbol box (quiet zones and bars, no text); ``box.y`` is the bottom of the bars."""
+    dpi: int
+    hri_text: str
+    hri_size: float
+
+    @property
+    def module_mm(self) -> float:
+        return self.box.module_width_pt / mm
+
+    @property
+    def hri_height(self) -> float:
+        return hri_height(self.hri_size) if self.hri_text else 0.0
+
+    def shifted(self, dy: float) -> BarcodeBlock:
+        """The same block moved up by ``dy`` points (table rows plan their barcode once, relative to y = 0)."""
+        return replace(self, box=replace(self.box, y=self.box.y + dy))
+
+
+def hri_height(size: float) -> float:
+    """Room the human-readable line takes under the bars: a gap of a quarter size, then the text."""
+    return 0.25 * size + ascent(FONT_SANS_BOLD, size) + descent(FONT_SANS_BOLD, size)
+
+
+def plan_code128(
+    data: str,
+    *,
+    centre_x: float,
+    bars_bottom: float,
+    available_width_pt: float,
+    bar_height_pt: float,
+    min_dots: int,
+    max_dots: int,
+    dpi: int,
+    hri_text: str | None = None,
+    hri_size: float = 9.0,
+) -> BarcodeBlock:
+    """Size and place a Code 128 block centred on ``centre_x`` with its bars starting at ``bars_bottom``."""
+    dots = code128_module_dots(data, available_width_pt, min_dots=min_dots, max_dots=max_dots, dpi=dpi)
+    module = dots_to_pt(dots, dpi)
+    modules = len(code128_modules(data))
+    width = (modules + 2 * QUIET_ZONE_MODULES) * module
+    x = on_grid(centre_x - width / 2, dpi)
+    box = BarcodeBox(x, bars_bottom, width, bar_height_pt, module, modules)
+    return BarcodeBlock(data, box, dpi, data if hri_text is None else hri_text, hri_size)
+
+
+def draw_code128_block(canvas: Canvas, block: BarcodeBlock) -> BarcodeBox:
+    """Draw a planned block: bars by ``labels.barcodes.draw_code128``, then our human-readable line under them."""
+    box = block.box
+    drawn = draw_code128(
+        canvas,
+        box.x,
+        box.y,
+        block.data,
+        module_width_pt=box.module_width_pt,
+        height_pt=box.height,
+        human_readable=False,
+        dpi=block.dpi,
+    )
+    if abs(drawn.x - box.x) > 1e-6 or abs(drawn.module_width_pt - box.module_width_pt) > 1e-9:
+        raise AssertionError(f"barcode drawn at {drawn} instead of the planned {box}")  # a layout bug, never data
+    if block.hri_text:
+        draw_hri(canvas, box, block.hri_text, block.hri_size)
+    return drawn
+
+
+def draw_hri(canvas: Canvas, box: BarcodeBox, text: str, size: float, font: str = FONT_SANS_BOLD) -> None:
+    """Centre ``text`` under the bars of ``box`` (whose ``y`` is the bars' bottom), shrunk to the box width."""
+    size, text = fit_size(text, font, size, 5.0, box.width)
+    baseline = box.y - 0.25 * size - ascent(font, size)
+    canvas.setFillColor(black)
+    draw_text(canvas, box.x + box.width / 2, baseline, text, font, size, "centre")
+
+
+# --- tables and pages ------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    """A table column: header text, width in points, alignment of header and cells."""
+
+    title: str
+    width: float
+    align: Align = "left"
+
+
+def column_x(columns: Sequence[Column], left: float) -> list[float]:
+    """The x of each column's text anchor (left edge + pad, centre, or right edge - pad)."""
+    xs: list[float] = []
+    x = left
+    for column in columns:
+        if column.align == "left":
+            xs.append(x + CELL_PAD)
+        elif column.align == "right":
+            xs.append(x + column.width - CELL_PAD)
+        else:
+            xs.append(x + column.width / 2)
+        x += column.width
+    return xs
+
+
+CELL_PAD = 4.0
+"""Horizontal padding inside table cells, in points."""
+
+TABLE_HEADER_HEIGHT = 16.0
+
+
+def draw_table_header(canvas: Canvas, columns: Sequence[Column], left: float, top: float, size: float = 7.5) -> float:
+    """A grey header row with bold column titles; returns the y under it."""
+    width = sum(column.width for column in columns)
+    canvas.saveState()
+    canvas.setFillColor(LIGHT_GREY)
+    canvas.rect(left, top - TABLE_HEADER_HEIGHT, width, TABLE_HEADER_HEIGHT, stroke=0, fill=1)
+    canvas.restoreState()
+    baseline = top - TABLE_HEADER_HEIGHT / 2 - (ascent(FONT_SANS_BOLD, size) - descent(FONT_SANS_BOLD, size)) / 2
+    for column, x in zip(columns, column_x(columns, left), strict=True):
+        draw_text(canvas, x, baseline, column.title, FONT_SANS_BOLD, size, column.align)
+    return top - TABLE_HEADER_HEIGHT
+
+
+def paginate(
+    heights: Sequence[float], capacity: Callable[[int], float], *, tail_height: float = 0.0
+) -> tuple[list[range], bool]:
+    """Split rows of the given heights over pages whose table area holds ``capacity(page_index)`` points.
+
+    Returns the row ranges per page and whether the tail (totals, notes) needs a page of its own after the
+    last row. Every page gets at least one row, so a row taller than a page cannot loop forever.
+    """
+    pages: list[range] = []
+    start = 0
+    while start < len(heights):
+        room = capacity(len(pages))
+        end = start
+        used = 0.0
+        while end < len(heights) and (end == start or used + heights[end] <= room + 0.01):
+            used += heights[end]
+            end += 1
+        pages.append(range(start, end))
+        start = end
+    if not pages:
+        return [range(0)], False
+    last = pages[-1]
+    used_last = sum(heights[i] for i in last)
+    tail_on_new_page = used_last + tail_height > capacity(len(pages) - 1) + 0.01
+    return pages, tail_on_new_page
+
+
+def draw_page_footer(
+    canvas: Canvas, page_size: tuple[float, float], margin: float, left_text: str, page: int, pages: int
+) -> None:
+    """The footer line of A4/Letter documents: what the document is on the left, ``page x of y`` on the right."""
+    width, _ = page_size
+    y = margin * 0.6
+    rule(canvas, margin, y + 10, width - margin, 0.4, RULE_GREY)
+    canvas.saveState()
+    canvas.setFillColor(GREY)
+    draw_text(canvas, margin, y, left_text, FONT_SANS, 7.5)
+    draw_text(canvas, width - margin, y, f"page {page} of {pages}", FONT_SANS, 7.5, "right")
+    canvas.restoreState()
+
+
+DOCUMENT_MARGIN_PT = 15 * mm
+"""Margin of A4/Letter documents; inside every office printer's printable area."""
+
+
+DOCUMENT_HEADER_PT = 40.0
+"""Height of the top band of A4/Letter documents, down to its rule."""
+
+
+def draw_document_header(
+    canvas: Canvas,
+    page_size: tuple[float, float],
+    organisation: str,
+    address: str,
+    title: str,
+    *,
+    subtitle: str = "",
+) -> float:
+    """The top band of A4/Letter documents: who sends it (name, address in two lines at most) left, title right.
+
+    The band has the fixed height ``DOCUMENT_HEADER_PT`` so pages can be planned before drawing; returns the y
+    of the rule under it.
+    """
+    width, height = page_size
+    left, right = DOCUMENT_MARGIN_PT, width - DOCUMENT_MARGIN_PT
+    top = height - DOCUMENT_MARGIN_PT
+    title_size, title = fit_size(title, FONT_SANS_BOLD, 17.0, 10.0, (right - left) * 0.45)
+    title_baseline = top - ascent(FONT_SANS_BOLD, title_size)
+    draw_text(canvas, right, title_baseline, title, FONT_SANS_BOLD, title_size, "right")
+    if subtitle:
+        canvas.saveState()
+        canvas.setFillColor(GREY)
+        draw_text(canvas, right, title_baseline - 12.0, subtitle, FONT_SANS, 7.5, "right")
+        canvas.restoreState()
+    text_width = (right - left) * 0.52
+    name = TextLine(ellipsize(organisation, FONT_SANS_BOLD, 11.0, text_width), FONT_SANS_BOLD, 11.0)
+    under = draw_lines(canvas, left, top, [name])
+    address_lines = wrap(address, FONT_SANS, 7.5, text_width)
+    if len(address_lines) > 2:
+        address_lines = [address_lines[0], ellipsize(" ".join(address_lines[1:]), FONT_SANS, 7.5, text_width)]
+    canvas.saveState()
+    canvas.setFillColor(GREY)
+    draw_lines(canvas, left, under - 1.5, [TextLine(line, FONT_SANS, 7.5) for line in address_lines], leading=1.25)
+    canvas.restoreState()
+    bottom = top - DOCUMENT_HEADER_PT
+    rule(canvas, left, bottom, right, 1.2)
+    return bottom
+
+
+@dataclass(frozen=True, slots=True)
+class TextRow:
+    """A table row of wrapped text cells: ``cells[i]`` holds the lines of column ``i``."""
+
+    cells: tuple[tuple[str, ...], ...]
+    size: float
+    bold_columns: frozenset[int]
+
+    @property
+    def height(self) -> float:
+        return 2 * ROW_PAD_PT + ROW_PITCH * self.size * max(1, *(len(cell) for cell in self.cells))
+
+
+ROW_PAD_PT = 3.5
+ROW_PITCH = 1.22
+"""Line pitch of table text, as a multiple of the font size."""
+
+
+def text_row(
+    columns: Sequence[Column],
+    values: Sequence[str],
+    *,
+    size: float = 8.0,
+    max_lines: int = 3,
+    bold_columns: Sequence[int] = (),
+) -> TextRow:
+    """Wrap each value into its column (at most ``max_lines`` lines, the last cut with ``…``)."""
+    bold = frozenset(bold_columns)
+    cells: list[tuple[str, ...]] = []
+    for index, (column, value) in enumerate(zip(columns, values, strict=True)):
+        font = FONT_SANS_BOLD if index in bold else FONT_SANS
+        width = column.width - 2 * CELL_PAD
+        lines = wrap(value, font, size, width) if value else [""]
+        if len(lines) > max_lines:
+            lines = [*lines[: max_lines - 1], ellipsize(" ".join(lines[max_lines - 1 :]), font, size, width)]
+        cells.append(tuple(lines))
+    return TextRow(tuple(cells), size, bold)
+
+
+def draw_text_row(
+    canvas: Canvas, columns: Sequence[Column], left: float, top: float, row: TextRow, *, shaded: bool = False
+) -> float:
+    """Draw a ``TextRow`` under ``top``; returns the y under it."""
+    if shaded:
+        canvas.saveState()
+        canvas.setFillColor(ROW_SHADE)
+        canvas.rect(left, top - row.height, sum(column.width for column in columns), row.height, stroke=0, fill=1)
+        canvas.restoreState()
+    first_baseline = top - ROW_PAD_PT - ascent(FONT_SANS, row.size)
+    for index, (column, x, lines) in enumerate(zip(columns, column_x(columns, left), row.cells, strict=True)):
+        font = FONT_SANS_BOLD if index in row.bold_columns else FONT_SANS
+        for number, line in enumerate(lines):
+            if line:
+                draw_text(canvas, x, first_baseline - number * ROW_PITCH * row.size, line, font, row.size, column.align)
+    return top - row.height
+
+
+ROW_SHADE = Color(0.965, 0.965, 0.965)
+
+
+def draw_paged_table(
+    canvas: Canvas,
+    *,
+    page_size: tuple[float, float],
+    columns: Sequence[Column],
+    row_heights: Sequence[float],
+    table_top: Callable[[int], float],
+    draw_page: Callable[[Canvas, int, int], None],
+    draw_row: Callable[[Canvas, int, float], None],
+    tail_height: float,
+    draw_tail: Callable[[Canvas, float], None],
+    footer_text: str,
+) -> int:
+    """Draw a document whose body is one table that may run over several pages; returns the page count.
+
+    ``table_top(page)`` is where the table starts on each page (the first page usually has more above it);
+    ``draw_page(canvas, page, pages)`` draws what is above the table; ``draw_row(canvas, index, top)`` draws one
+    row; ``draw_tail(canvas, y)`` draws what follows the last row (totals, declarations), on a page of its own
+    when it does not fit under the table. Every page gets the table header and ``page x of y`` in the footer.
+    """
+    floor = DOCUMENT_MARGIN_PT + FOOTER_PT
+
+    def capacity(page: int) -> float:
+        return table_top(page) - TABLE_HEADER_HEIGHT - floor
+
+    pages, tail_alone = paginate(row_heights, capacity, tail_height=tail_height)
+    if tail_alone:
+        pages.append(range(len(row_heights), len(row_heights)))
+    left, right = DOCUMENT_MARGIN_PT, page_size[0] - DOCUMENT_MARGIN_PT
+    for page, rows in enumerate(pages):
+        if page:
+            canvas.showPage()
+        draw_page(canvas, page, len(pages))
+        y = table_top(page)
+        if rows:
+            y = draw_table_header(canvas, columns, left, y)
+            for index in rows:
+                draw_row(canvas, index, y)
+                y -= row_heights[index]
+            rule(canvas, left, y, right, 0.6, RULE_GREY)
+        if page == len(pages) - 1:
+            draw_tail(canvas, y)
+        draw_page_footer(canvas, page_size, DOCUMENT_MARGIN_PT, footer_text, page + 1, len(pages))
+    return len(pages)
+
+
+FOOTER_PT = 24.0
+"""Room kept above the bottom margin for the footer line of A4/Letter documents."""
