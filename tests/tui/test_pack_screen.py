@@ -1,0 +1,83 @@
+"""The packing station through Pilot: a tote picked in the picker flow is packed by scans, weighed, shipped,
+and its label decodes back to the tracking number and SSCC."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from textual.widgets import Static
+
+from app.config import Config
+from app.db.unit_of_work import Database
+from app.domain.layout import Layout
+from app.services import orders, shipping
+from app.tui.app import build_app
+from app.tui.screens.home import HomeScreen
+from app.tui.screens.pack import PackScreen, WeighDialog
+from tests.picking_support import GTIN, add_users, pick_all, release_orders
+from tests.tui.conftest import scan
+
+SIZE = (60, 30)
+
+
+@pytest.fixture
+def spool_config(config: Config, tmp_path: Path) -> Config:
+    return replace(config, paths=replace(config.paths, data_dir=str(tmp_path / "data")))
+
+
+def test_pack_a_picked_tote_end_to_end(
+    sample_catalog: Database, layout: Layout, tmp_path: Path, spool_config: Config
+) -> None:
+    db = sample_catalog
+    people = add_users(db)
+    release_orders(db, layout, tmp_path, [("W-1", "MUG-BLU-350", 2), ("W-1", "INFUSER-SS", 1)])
+    totes = pick_all(db, layout, people["pia"])
+    app = build_app(spool_config, db, station="station-1")
+    rings: list[int] = []
+    app.bell = lambda: rings.append(1)  # type: ignore[method-assign]
+
+    async def run() -> None:
+        async with app.run_test(size=SIZE) as pilot:
+            await scan(pilot, "BADGE-PAUL")
+            assert isinstance(app.screen, HomeScreen)
+            await pilot.press("k")
+            await pilot.pause()
+            screen = app.screen
+            assert isinstance(screen, PackScreen)
+            await scan(pilot, totes[0])
+            assert screen.state is not None and screen.state.order_number == "W-1"
+            assert "Suggested: BOX-" in str(app.screen.query_one("#cartons", Static).render())
+            await scan(pilot, GTIN["MUG-BLU-350"])  # before a box: refused
+            assert rings == [1] and "a box first" in str(app.screen.query_one("#message", Static).render())
+            await pilot.press("f2")
+            await pilot.pause()
+            for sku in ("MUG-BLU-350", "MUG-BLU-350", "INFUSER-SS"):
+                await scan(pilot, GTIN[sku])
+            await scan(pilot, GTIN["INFUSER-SS"])  # one too many: refused
+            assert len(rings) == 2 and "already packed" in str(app.screen.query_one("#message", Static).render())
+            assert screen.state.phase == "weigh"
+            expected = screen.state.open_carton.expected_weight_kg  # type: ignore[union-attr]
+            await pilot.press("f9")
+            await pilot.pause()
+            assert isinstance(app.screen, WeighDialog)
+            await pilot.press(*str(expected), "enter")
+            await pilot.pause()
+            await pilot.pause()
+            assert isinstance(app.screen, PackScreen)
+            message = str(app.screen.query_one("#message", Static).render())
+            assert message.startswith("Shipped W-1") and "1Z" in message
+
+    asyncio.run(run())
+    assert orders.show_order(db, spool_config, "W-1").summary.status == "shipped"
+    listed = shipping.list_shipments(db, order_ref="W-1")
+    assert len(listed) == 1 and len(listed[0].tracking_numbers) == 1 and not listed[0].failed_prints
+    spool = Path(spool_config.data_dir) / "spool" / "spool"
+    label = next(p for p in spool.iterdir() if p.name.endswith("label.pdf"))
+    from tests.support.pdfcheck import decode_pdf_barcodes
+
+    codes = decode_pdf_barcodes(label.read_bytes(), tmp_path / "raster")[0]
+    assert listed[0].tracking_numbers[0] in codes
+    assert "00" + listed[0].sscc[0] in codes
