@@ -69,13 +69,23 @@ def test_pack_a_picked_tote_end_to_end(
             assert isinstance(app.screen, PackScreen)
             message = str(app.screen.query_one("#message", Static).render())
             assert message.startswith("Shipped W-1") and "1Z" in message
+            first_tracking = screen.state.cartons[0].tracking_number
+            await pilot.press("f8")  # void the label (wrong address, say)
+            await pilot.press(*"address", "enter")
+            await pilot.pause()
+            assert screen.state.status == "packed" and "voided" in str(
+                app.screen.query_one("#message", Static).render()
+            )
+            await pilot.press("f9")  # ship the packed carton again
+            await pilot.pause()
+            assert screen.state.status == "shipped" and screen.state.cartons[0].tracking_number != first_tracking
 
     asyncio.run(run())
     assert orders.show_order(db, spool_config, "W-1").summary.status == "shipped"
-    listed = shipping.list_shipments(db, order_ref="W-1")
+    listed = [s for s in shipping.list_shipments(db, order_ref="W-1") if s.status == "shipped"]
     assert len(listed) == 1 and len(listed[0].tracking_numbers) == 1 and not listed[0].failed_prints
     spool = Path(spool_config.data_dir) / "spool" / "spool"
-    label = next(p for p in spool.iterdir() if p.name.endswith("label.pdf"))
+    label = next(p for p in spool.iterdir() if p.name.endswith(f"shipment-{listed[0].id}-carton-1-label.pdf"))
     from tests.support.pdfcheck import decode_pdf_barcodes
 
     codes = decode_pdf_barcodes(label.read_bytes(), tmp_path / "raster")[0]

@@ -69,6 +69,7 @@ class PackScreen(Screen[None]):
         ("f2", "take_suggestion", "Box"),
         ("f9", "close_carton", "Close"),
         ("f7", "reprint", "Reprint"),
+        ("f8", "void", "Void"),
         ("escape", "leave", "Back"),
     ]
 
@@ -167,6 +168,9 @@ class PackScreen(Screen[None]):
     def action_close_carton(self, needs_approval: bool = False, weight: Decimal | None = None) -> None:
         state = self.state
         carton = state.open_carton if state else None
+        if state is not None and carton is None and state.status == "packed":
+            self.ship()  # everything is packed (e.g. after a void): book and print again
+            return
         if state is None or carton is None:
             self.flash("No open carton", False)
             return
@@ -216,5 +220,49 @@ class PackScreen(Screen[None]):
         )
         self.flash(outcome.summary, outcome.all_printed)
 
+    def action_void(self) -> None:
+        from app.services import shipping
+
+        state = self.state
+        if state is None or state.shipment_id is None or state.status != "shipped":
+            self.flash("Only a shipped order's labels can be voided", False)
+            return
+
+        def done(reason: str | None) -> None:
+            if not reason or self.state is None or state.shipment_id is None:
+                return
+            try:
+                shipping.void_shipment(self.pp.db, self.pp.config, state.shipment_id, actor=self.actor, reason=reason)
+            except ServiceError as exc:
+                self.flash(str(exc), False)
+                return
+            self.render_state(packing.pack_state(self.pp.db, self.pp.config, state.order_id))
+            self.flash("Labels voided, tracking numbers retired: F9 ships the packed cartons again", True)
+
+        self.app.push_screen(ReasonDialog("Void the labels: why?"), done)
+
     def action_leave(self) -> None:
         self.app.pop_screen()
+
+
+class ReasonDialog(ModalScreen[str | None]):
+    """Ask for the reason of an action that is written to the order's timeline."""
+
+    BINDINGS = [("escape", "dismiss(None)", "Cancel")]
+
+    def __init__(self, question: str) -> None:
+        super().__init__()
+        self.question = question
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(Text(self.question), classes="title")
+            yield Input(placeholder="reason", id="reason")
+
+    def on_mount(self) -> None:
+        self.query_one("#reason", Input).focus()
+
+    @on(Input.Submitted, "#reason")
+    def submitted(self, event: Input.Submitted) -> None:
+        if event.value.strip():
+            self.dismiss(event.value.strip())
