@@ -8,7 +8,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from app.config import Config
-from app.db.models import User
+from app.db.models import Product, Shipment, User
 from app.db.unit_of_work import Actor, Database
 from app.domain.layout import Layout
 from app.services import catalog, intake, process, setup, users
@@ -57,4 +57,69 @@ def seed_demo(
     if not orders.applied:
         raise RuntimeError("demo orders do not import: " + "; ".join(map(str, orders.problems[:3])))
     processed = process.process_once(db, config, actor=actor, layout=layout)
+    with db.unit_of_work(readonly=True) as uow:
+        floor_worked = uow.session.scalar(select(Shipment.id).limit(1)) is not None
+    if not floor_worked:
+        _work_the_floor(db, config, layout)
     return DemoReport(init, products, stock, created, orders, processed)
+
+
+def _work_the_floor(db: Database, config: Config, layout: Layout) -> None:
+    """Run part of a shift through the real services so the demo shows orders in every later status: two
+    batches picked, two orders shipped (documents in the spool folder), one being packed, one batch half
+    picked, one order cancelled. Everything is logged as done by the demo users."""
+    from app.services import orders as order_service
+    from app.services import packing, picking, shipping
+
+    gtins = {}
+    with db.unit_of_work(readonly=True) as uow:
+        for sku, gtin in uow.session.execute(select(Product.sku, Product.gtin)):
+            gtins[sku] = gtin
+    adam = users.get_user(db, "adam")
+    paul = users.get_user(db, "paul")
+    sofia = users.get_user(db, "sofia")
+    picked: list[int] = []
+    for who in (adam, adam):
+        state = picking.claim_batch(db, who, terminal="demo")
+        if state is None:
+            return
+        act = Actor(who.name, "demo", who.id)
+        for n in range(len(state.slots)):
+            state = picking.handle_scan(db, state.batch_id, f"TOTE-{900 + len(picked) * 10 + n:04d}", actor=act).state
+        while state.stop is not None:
+            stop = state.stop
+            state = picking.handle_scan(db, state.batch_id, stop.location, actor=act).state
+            for _ in range(stop.qty - stop.qty_picked - stop.qty_in_hand):
+                state = picking.handle_scan(db, state.batch_id, gtins[stop.sku], actor=act).state
+            state = picking.handle_scan(db, state.batch_id, stop.tote_code or "", actor=act).state
+        picking.finish_batch(db, layout, state.batch_id, actor=act)
+        picked.extend(s.order_id for s in state.slots if s.order_id)
+    packer = Actor(paul.name, "station-1", paul.id)
+    for index, order_id in enumerate(picked[:3]):
+        pack = packing.start_packing(db, config, str(order_id), actor=packer)
+        pack = packing.open_carton(db, config, order_id, pack.suggestion[0], actor=packer).state
+        for line in pack.lines:
+            for _ in range(line.to_pack):
+                pack = packing.handle_scan(db, config, order_id, gtins[line.sku], actor=packer).state
+        if index == 2:
+            break  # left open at the packing station
+        carton = pack.open_carton
+        assert carton is not None
+        packing.close_carton(db, config, order_id, carton.expected_weight_kg, actor=packer)
+        shipping.ship_order(db, config, order_id, actor=packer, station="station-1")
+    half = picking.claim_batch(db, sofia, terminal="demo")
+    if half is not None:
+        act = Actor(sofia.name, "demo", sofia.id)
+        for n, _slot in enumerate(half.slots):
+            half = picking.handle_scan(db, half.batch_id, f"TOTE-{950 + n:04d}", actor=act).state
+        if half.stop is not None:
+            picking.handle_scan(db, half.batch_id, half.stop.location, actor=act)
+    released = [o for o in order_service.list_orders(db, status="released")]
+    if released:
+        order_service.cancel(
+            db,
+            config,
+            released[-1].number,
+            "customer cancelled before picking",
+            actor=Actor(sofia.name, "demo", sofia.id),
+        )
