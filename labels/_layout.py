@@ -38,6 +38,24 @@ GREY = Color(0.35, 0.35, 0.35)
 LIGHT_GREY = Color(0.88, 0.88, 0.88)
 RULE_GREY = Color(0.6, 0.6, 0.6)
 
+DOCUMENT_MARGIN_PT = 15 * mm
+"""Margin of A4/Letter documents; inside every office printer's printable area."""
+DOCUMENT_HEADER_PT = 40.0
+"""Height of the top band of A4/Letter documents, down to its rule."""
+FOOTER_PT = 24.0
+"""Room kept above the bottom margin for the footer line of A4/Letter documents."""
+
+CELL_PAD = 4.0
+"""Horizontal padding inside table cells, in points."""
+TABLE_HEADER_HEIGHT = 16.0
+ROW_PAD_PT = 3.5
+"""Vertical padding of table rows, in points."""
+ROW_PITCH = 1.22
+"""Line pitch of table text, as a multiple of the font size."""
+ROW_SHADE = Color(0.965, 0.965, 0.965)
+"""Background of every other table row."""
+
+
 Align = Literal["left", "right", "centre"]
 
 
@@ -401,12 +419,6 @@ def column_x(columns: Sequence[Column], left: float) -> list[float]:
     return xs
 
 
-CELL_PAD = 4.0
-"""Horizontal padding inside table cells, in points."""
-
-TABLE_HEADER_HEIGHT = 16.0
-
-
 def draw_table_header(canvas: Canvas, columns: Sequence[Column], left: float, top: float, size: float = 7.5) -> float:
     """A grey header row with bold column titles; returns the y under it."""
     width = sum(column.width for column in columns)
@@ -420,31 +432,36 @@ def draw_table_header(canvas: Canvas, columns: Sequence[Column], left: float, to
     return top - TABLE_HEADER_HEIGHT
 
 
-def paginate(
-    heights: Sequence[float], capacity: Callable[[int], float], *, tail_height: float = 0.0
-) -> tuple[list[range], bool]:
-    """Split rows of the given heights over pages whose table area holds ``capacity(page_index)`` points.
+def paginate(heights: Sequence[float], table_top: Callable[[int], float], *, tail_height: float = 0.0) -> list[range]:
+    """Split table rows of the given heights over A4/Letter pages; returns the row indexes of each page.
 
-    Returns the row ranges per page and whether the tail (totals, notes) needs a page of its own after the
-    last row. Every page gets at least one row, so a row taller than a page cannot loop forever.
+    ``table_top(page)`` is where the table starts on that page; it runs down to the footer, under a repeated
+    table header. The tail (totals, notes, declarations) follows the last row; when it does not fit there, a
+    last page with no rows (an empty range) holds it. Every page gets at least one row, so a row taller than
+    a page cannot loop forever; no rows at all give one empty page.
     """
+    floor = DOCUMENT_MARGIN_PT + FOOTER_PT
+
+    def capacity(page: int) -> float:
+        return table_top(page) - TABLE_HEADER_HEIGHT - floor + 0.01
+
     pages: list[range] = []
     start = 0
     while start < len(heights):
         room = capacity(len(pages))
         end = start
         used = 0.0
-        while end < len(heights) and (end == start or used + heights[end] <= room + 0.01):
+        while end < len(heights) and (end == start or used + heights[end] <= room):
             used += heights[end]
             end += 1
         pages.append(range(start, end))
         start = end
     if not pages:
-        return [range(0)], False
-    last = pages[-1]
-    used_last = sum(heights[i] for i in last)
-    tail_on_new_page = used_last + tail_height > capacity(len(pages) - 1) + 0.01
-    return pages, tail_on_new_page
+        return [range(0)]
+    used_last = sum(heights[i] for i in pages[-1])
+    if used_last + tail_height > capacity(len(pages) - 1):
+        pages.append(range(len(heights), len(heights)))
+    return pages
 
 
 def draw_page_footer(
@@ -459,14 +476,6 @@ def draw_page_footer(
     draw_text(canvas, margin, y, left_text, FONT_SANS, 7.5)
     draw_text(canvas, width - margin, y, f"page {page} of {pages}", FONT_SANS, 7.5, "right")
     canvas.restoreState()
-
-
-DOCUMENT_MARGIN_PT = 15 * mm
-"""Margin of A4/Letter documents; inside every office printer's printable area."""
-
-
-DOCUMENT_HEADER_PT = 40.0
-"""Height of the top band of A4/Letter documents, down to its rule."""
 
 
 def draw_document_header(
@@ -522,11 +531,6 @@ class TextRow:
         return 2 * ROW_PAD_PT + ROW_PITCH * self.size * max(1, *(len(cell) for cell in self.cells))
 
 
-ROW_PAD_PT = 3.5
-ROW_PITCH = 1.22
-"""Line pitch of table text, as a multiple of the font size."""
-
-
 def text_row(
     columns: Sequence[Column],
     values: Sequence[str],
@@ -566,37 +570,25 @@ def draw_text_row(
     return top - row.height
 
 
-ROW_SHADE = Color(0.965, 0.965, 0.965)
-
-
 def draw_paged_table(
     canvas: Canvas,
     *,
     page_size: tuple[float, float],
     columns: Sequence[Column],
     row_heights: Sequence[float],
+    pages: Sequence[range],
     table_top: Callable[[int], float],
     draw_page: Callable[[Canvas, int, int], None],
     draw_row: Callable[[Canvas, int, float], None],
-    tail_height: float,
     draw_tail: Callable[[Canvas, float], None],
     footer_text: str,
-) -> int:
-    """Draw a document whose body is one table that may run over several pages; returns the page count.
+) -> None:
+    """Draw a document whose body is one table running over ``pages`` (from ``paginate``).
 
-    ``table_top(page)`` is where the table starts on each page (the first page usually has more above it);
-    ``draw_page(canvas, page, pages)`` draws what is above the table; ``draw_row(canvas, index, top)`` draws one
-    row; ``draw_tail(canvas, y)`` draws what follows the last row (totals, declarations), on a page of its own
-    when it does not fit under the table. Every page gets the table header and ``page x of y`` in the footer.
+    ``draw_page(canvas, page, pages)`` draws what is above the table (``table_top(page)``); ``draw_row(canvas,
+    index, top)`` draws one row; ``draw_tail(canvas, y)`` what follows the last row. Every page with rows gets
+    the table header, and every page ``page x of y`` in its footer.
     """
-    floor = DOCUMENT_MARGIN_PT + FOOTER_PT
-
-    def capacity(page: int) -> float:
-        return table_top(page) - TABLE_HEADER_HEIGHT - floor
-
-    pages, tail_alone = paginate(row_heights, capacity, tail_height=tail_height)
-    if tail_alone:
-        pages.append(range(len(row_heights), len(row_heights)))
     left, right = DOCUMENT_MARGIN_PT, page_size[0] - DOCUMENT_MARGIN_PT
     for page, rows in enumerate(pages):
         if page:
@@ -612,8 +604,3 @@ def draw_paged_table(
         if page == len(pages) - 1:
             draw_tail(canvas, y)
         draw_page_footer(canvas, page_size, DOCUMENT_MARGIN_PT, footer_text, page + 1, len(pages))
-    return len(pages)
-
-
-FOOTER_PT = 24.0
-"""Room kept above the bottom margin for the footer line of A4/Letter documents."""

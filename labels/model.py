@@ -317,7 +317,9 @@ class CustomsData:
 
     The caller chooses ``form`` (see ``choose_customs_form``): CN22 up to 300 SDR and ``CN22_MAX_ITEMS`` lines,
     CN23 otherwise. ``total_value`` must equal the sum of the item lines (it is printed, and a form whose total
-    disagrees with its lines is refused at the border). ``gross_weight_kg`` is the parcel with packaging.
+    disagrees with its lines is refused at the border). ``gross_weight_kg`` is the parcel with packaging, printed
+    as given: a scale reading below the catalogue's net weights is not refused, since the packer cannot fix the
+    catalogue at the station (the caller may take the larger of the two).
     ``tracking_number`` (optional) is printed as Code 128: the item identifier the post office scans.
     ``postal_charges`` is the shipping cost shown on a CN23. ``signatory`` signs the declaration.
     A CN22 is always a 4 x 6 in label; ``page_size`` is the paper of a CN23.
@@ -354,10 +356,6 @@ class CustomsData:
         computed = sum((item.value for item in self.items), Decimal(0))
         if computed != self.total_value:
             raise ValueError(f"{owner}.total_value is {self.total_value} but the item lines add up to {computed}")
-        if self.gross_weight_kg < self.net_weight_kg:
-            raise ValueError(
-                f"{owner}.gross_weight_kg {self.gross_weight_kg} is below the net weight {self.net_weight_kg}"
-            )
         if self.form == "CN22" and len(self.items) > CN22_MAX_ITEMS:
             raise ValueError(f"a CN22 has room for {CN22_MAX_ITEMS} item lines, this parcel has {len(self.items)}")
         if self.tracking_number:
@@ -421,10 +419,6 @@ class InvoiceData:
         _require_decimal(owner, "shipping_cost", self.shipping_cost)
         _require_count(owner, "package_count", self.package_count, minimum=1)
         _require_text(owner, "incoterm", self.incoterm)
-        if self.gross_weight_kg < self.net_weight_kg:
-            raise ValueError(
-                f"{owner}.gross_weight_kg {self.gross_weight_kg} is below the net weight {self.net_weight_kg}"
-            )
         if self.tracking_number:
             _require_barcode_text(owner, "tracking_number", self.tracking_number)
         if self.page_size not in PAGE_SIZES:

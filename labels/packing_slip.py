@@ -23,12 +23,11 @@ from labels._layout import (
     CELL_PAD,
     DOCUMENT_HEADER_PT,
     DOCUMENT_MARGIN_PT,
-    FOOTER_PT,
     GREY,
     OFFICE_DPI,
     PAGE_SIZES,
+    ROW_SHADE,
     RULE_GREY,
-    TABLE_HEADER_HEIGHT,
     BarcodeBlock,
     Column,
     TextLine,
@@ -39,8 +38,7 @@ from labels._layout import (
     draw_code128_block,
     draw_document_header,
     draw_lines,
-    draw_page_footer,
-    draw_table_header,
+    draw_paged_table,
     draw_text,
     ellipsize,
     finish,
@@ -77,7 +75,6 @@ TAIL_GAP_PT = 10.0
 RETURNS_FONT_PT = 8.0
 
 _SHORT_RED = Color(0.7, 0.0, 0.0)
-_ROW_SHADE = Color(0.965, 0.965, 0.965)
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,17 +137,11 @@ def plan_packing_slip(data: PackingSlipData) -> PackingSlipPlan:
         hri_size=9.0,
     )
 
-    return_lines = (
-        tuple(wrap(data.return_instructions, FONT_SANS, RETURNS_FONT_PT, content)) if (data.return_instructions) else ()
-    )
-    tail = _tail_height(return_lines)
-
-    def capacity(page: int) -> float:
-        return _table_top(page_size, page) - TABLE_HEADER_HEIGHT - _table_floor()
-
-    pages, tail_alone = paginate([row.height for row in rows], capacity, tail_height=tail)
-    if tail_alone:
-        pages.append(range(len(rows), len(rows)))
+    return_lines = tuple(wrap(data.return_instructions, FONT_SANS, RETURNS_FONT_PT, content))
+    if not data.return_instructions:
+        return_lines = ()
+    heights = [row.height for row in rows]
+    pages = paginate(heights, lambda page: _table_top(page_size, page), tail_height=_tail_height(return_lines))
     return PackingSlipPlan(page_size, columns, rows, tuple(pages), order_barcode, return_lines)
 
 
@@ -169,10 +160,23 @@ def render_packing_slip(data: PackingSlipData, *, compress: bool = True) -> byte
         subject=f"order {data.order_number}: {len(data.lines)} lines, {data.units_shipped} units shipped",
         compress=compress,
     )
-    for index, rows in enumerate(plan.pages):
-        if index:
-            canvas.showPage()
-        _draw_page(canvas, data, plan, index, rows)
+    left = DOCUMENT_MARGIN_PT
+
+    def draw_row(canvas: Canvas, index: int, top: float) -> None:
+        _draw_row(canvas, plan.columns, left, top, plan.rows[index], shaded=index % 2 == 1)
+
+    draw_paged_table(
+        canvas,
+        page_size=plan.page_size,
+        columns=plan.columns,
+        row_heights=[row.height for row in plan.rows],
+        pages=plan.pages,
+        table_top=lambda page: _table_top(plan.page_size, page),
+        draw_page=lambda canvas, page, pages: _draw_page_top(canvas, data, plan, page),
+        draw_row=draw_row,
+        draw_tail=lambda canvas, y: _draw_tail(canvas, data, plan, left, plan.page_size[0] - left, y),
+        footer_text=f"Packing slip · order {data.order_number}",
+    )
     return finish(canvas, buffer)
 
 
@@ -198,10 +202,6 @@ def _table_top(page_size: tuple[float, float], page: int) -> float:
     return top - 8.0
 
 
-def _table_floor() -> float:
-    return DOCUMENT_MARGIN_PT + FOOTER_PT
-
-
 def _tail_height(return_lines: tuple[str, ...]) -> float:
     height = TAIL_GAP_PT + 16.0  # totals row
     if return_lines:
@@ -209,7 +209,8 @@ def _tail_height(return_lines: tuple[str, ...]) -> float:
     return height
 
 
-def _draw_page(canvas: Canvas, data: PackingSlipData, plan: PackingSlipPlan, index: int, rows: range) -> None:
+def _draw_page_top(canvas: Canvas, data: PackingSlipData, plan: PackingSlipPlan, index: int) -> None:
+    """Header and order band on every page; the ship-to band on the first."""
     page_size = plan.page_size
     width, _ = page_size
     left, right = DOCUMENT_MARGIN_PT, width - DOCUMENT_MARGIN_PT
@@ -217,7 +218,6 @@ def _draw_page(canvas: Canvas, data: PackingSlipData, plan: PackingSlipPlan, ind
     address = ", ".join(warehouse.lines()[1:]) + (f" · Tel. {warehouse.phone}" if warehouse.phone else "")
     band_top = draw_document_header(canvas, page_size, warehouse.name, address, TITLE)
 
-    # order band: number and date left, barcode right
     under = draw_caption(canvas, left, band_top - 7.0, "Order")
     size, number = fit_size(data.order_number, FONT_SANS_BOLD, 18.0, 10.0, (right - left) * 0.5)
     under = draw_lines(canvas, left, under - 2, [TextLine(number, FONT_SANS_BOLD, size)])
@@ -229,25 +229,8 @@ def _draw_page(canvas: Canvas, data: PackingSlipData, plan: PackingSlipPlan, ind
     draw_code128_block(canvas, plan.order_barcode)
     band_bottom = band_top - ORDER_BAND_PT
     rule(canvas, left, band_bottom, right, 0.6, RULE_GREY)
-
     if index == 0:
         _draw_ship_to(canvas, data, left, right, band_bottom)
-
-    table_top = _table_top(page_size, index)
-    if rows:
-        y = draw_table_header(canvas, plan.columns, left, table_top)
-        for number, row_index in enumerate(rows):
-            row = plan.rows[row_index]
-            _draw_row(canvas, plan.columns, left, y, row, shaded=number % 2 == 1)
-            y -= row.height
-        rule(canvas, left, y, right, 0.6, RULE_GREY)
-    else:
-        y = table_top
-    if index == plan.page_count - 1:
-        _draw_tail(canvas, data, plan, left, right, y)
-    draw_page_footer(
-        canvas, page_size, DOCUMENT_MARGIN_PT, f"Packing slip · order {data.order_number}", index + 1, plan.page_count
-    )
 
 
 def _draw_ship_to(canvas: Canvas, data: PackingSlipData, left: float, right: float, band_bottom: float) -> None:
@@ -289,7 +272,7 @@ def _draw_row(canvas: Canvas, columns: tuple[Column, ...], left: float, top: flo
     width = sum(column.width for column in columns)
     if shaded:
         canvas.saveState()
-        canvas.setFillColor(_ROW_SHADE)
+        canvas.setFillColor(ROW_SHADE)
         canvas.rect(left, top - row.height, width, row.height, stroke=0, fill=1)
         canvas.restoreState()
     xs = column_x(columns, left)

@@ -157,9 +157,13 @@ def shipping_label_zpl(data: ShippingLabelData, *, dpi: int = 203) -> str:
     service_width = min(inner * 0.5, float(stringWidth(service_fitted, FONT_SANS_BOLD, service_height)) + 3.0)
     zpl.box(width_mm - margin - service_width, margin, service_width, service_height + 2.4, service_height + 2.4)
     zpl.text(
-        width_mm - margin - service_width + 1.5, margin + 1.2, service_fitted, service_height,
-        max_width_mm=service_width, reverse=True,
-    )  # fmt: skip
+        width_mm - margin - service_width + 1.5,
+        margin + 1.2,
+        service_fitted,
+        service_height,
+        max_width_mm=service_width,
+        reverse=True,
+    )
     zpl.text(margin, margin + 0.5, data.carrier_name, 6.0, max_width_mm=inner - service_width - 3, min_height_mm=3.5)
     y = 13.2
     zpl.rule(y, 0.5)

@@ -10,5 +10,6 @@ BENCHMARKS: dict[str, str] = {
     "batching": "app.bench.batching",
     "intake": "app.bench.intake",
     "scan": "app.bench.scan",
+    "labels": "app.bench.labels",
 }
 """Benchmark name -> module path (imported only when that benchmark runs)."""

@@ -35,6 +35,10 @@ from app.services.order_support import find_order, order_subject
 from app.services.packing import box_catalog
 from labels import model as doc
 
+SDR_PER_UNIT = {"EUR": Decimal("0.84"), "USD": Decimal("0.74"), "GBP": Decimal("0.99"), "CHF": Decimal("0.89")}
+"""Approximate value of one unit of a currency in IMF special drawing rights: the CN22 limit (300 SDR) is set in
+SDR. Rough on purpose; near the limit the form errs to CN23, which customs always accepts."""
+
 # --- carriers ---------------------------------------------------------------------------------------
 
 
@@ -374,7 +378,7 @@ def shipment_documents(session: Session, config: Config, shipment: Shipment) -> 
         gross = sum((Decimal(c.measured_weight_kg or c.expected_weight_kg) for c in cartons), Decimal(0))
         tracking = cartons[0].tracking_number or "" if cartons else ""
         customs = doc.CustomsData(
-            form="CN22" if total <= 300 else "CN23",
+            form=doc.choose_customs_form(total * SDR_PER_UNIT.get(currency, Decimal(1)), len(items)),
             sender=ship_from,
             recipient=ship_to,
             items=items,
@@ -695,7 +699,7 @@ def manifest(db: Database, config: Config, carrier: str, day: date) -> bytes:
                         tracking_number=carton.tracking_number or "",
                         sscc=carton.sscc or "",
                         order_number=order.number,
-                        recipient_name=order.ship_name,
+                        recipient_name=order.ship_name or order.customer_name or order.number,
                         postal_code=order.ship_postal_code,
                         country=order.ship_country,
                         weight_kg=Decimal(carton.measured_weight_kg or carton.expected_weight_kg),

@@ -24,7 +24,7 @@ def _claimer(url: str, name: str, start, results) -> None:  # type: ignore[no-un
 
     db = Database(make_engine(url, busy_timeout_ms=30000))
     user = users.get_user(db, name)
-    start.wait(30)
+    start.wait(60)
     state = picking.claim_batch(db, user, terminal=f"hh-{name}")
     results.put((name, state.batch_id if state else None))
     db.dispose()
@@ -62,11 +62,10 @@ def test_eight_concurrent_claimers_never_share_a_batch(
     assert ready == 6
 
     ctx = multiprocessing.get_context("spawn")
-    start, results = ctx.Event(), ctx.Queue()
+    start, results = ctx.Barrier(CLAIMERS), ctx.Queue()
     procs = [ctx.Process(target=_claimer, args=(db_url, f"picker{i}", start, results)) for i in range(CLAIMERS)]
     for p in procs:
         p.start()
-    start.set()
     for p in procs:
         p.join(120)
         assert p.exitcode == 0

@@ -72,3 +72,41 @@ def test_order_commands_end_to_end(db_url: str, tmp_path: Path) -> None:
     assert shown["status"] == "cancelled" and shown["events"][-1]["by"] == "sofia"
     missing = pickpack("orders", "show", "NOPE", db_url=db_url)
     assert missing.returncode == 2 and "no order 'NOPE'" in missing.stderr
+
+
+def test_demo_ships_orders_and_shipment_commands_work(tmp_path: Path) -> None:
+    from tests.conftest import ROOT
+
+    text = (ROOT / "config.toml").read_text()
+    text = text.replace('data_dir = "data"', f'data_dir = "{tmp_path / "data"}"')
+    for rel in ("assets/layouts/demo.toml", "assets/rates/demo-parcel.toml", "assets/boxes.toml"):
+        text = text.replace(f'"{rel}"', f'"{ROOT / rel}"')
+    config = tmp_path / "config.toml"
+    config.write_text(text)
+    url = f"sqlite:///{tmp_path}/demo.db"
+
+    def run(*args: str):  # type: ignore[no-untyped-def]
+        return pickpack("--config", str(config), *args, db_url=url)
+
+    seeded = run("demo", "--seed-only")
+    assert seeded.returncode == 0, seeded.stderr
+    shipments = json.loads(run("shipments", "list", "--json").stdout)
+    shipped = [s for s in shipments if s["status"] == "shipped"]
+    assert len(shipped) == 2
+    assert all(tn.startswith("1Z") for s in shipped for tn in s["tracking_numbers"])
+    assert {"id", "order", "carrier", "service", "status", "tracking_numbers", "sscc"} <= set(shipped[0])
+    out = tmp_path / "docs"
+    reprinted = run("shipments", "reprint", str(shipped[0]["id"]), "--out", str(out))
+    assert reprinted.returncode == 0, reprinted.stderr
+    assert sorted(p.suffix for p in out.iterdir()) == [".pdf", ".pdf", ".zpl"]
+    printed = run("shipments", "reprint", str(shipped[0]["id"]), "--printer", "spool")
+    assert printed.returncode == 0 and "label carton 1: ok" in printed.stderr
+    manifest = tmp_path / "manifest.pdf"
+    made = run("shipments", "manifest", "--carrier", "demo-parcel", "--out", str(manifest))
+    assert made.returncode == 0 and manifest.read_bytes().startswith(b"%PDF")
+    voided = run("shipments", "void", str(shipped[0]["id"]), "--reason", "address change")
+    assert voided.returncode == 0 and "packed again" in voided.stderr
+    order = json.loads(run("orders", "show", shipped[0]["order"], "--json").stdout)
+    assert order["status"] == "packed" and "retired" in order["events"][-1]["reason"]
+    statuses = {o["status"] for o in json.loads(run("orders", "list", "--json").stdout)}
+    assert {"released", "picking", "picked", "packing", "packed", "shipped", "cancelled", "on_hold"} <= statuses
