@@ -24,6 +24,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -149,7 +150,11 @@ class Event(Base):
     data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     message: Mapped[str] = mapped_column(Text, default="")
 
-    __table_args__ = (Index("ix_events_subject", "subject", "id"), Index("ix_events_kind", "kind", "id"))
+    __table_args__ = (
+        Index("ix_events_subject", "subject", "id"),
+        Index("ix_events_kind", "kind", "id"),
+        Index("ix_events_kind_at", "kind", "at"),
+    )
 
 
 class Order(Base):
@@ -201,6 +206,12 @@ class Order(Base):
         UniqueConstraint("channel", "external_id"),
         Index("ix_orders_status_priority", "status", "priority"),
         Index("ix_orders_number", "number"),
+        Index(
+            "ix_orders_open_ship_by",
+            "ship_by",
+            sqlite_where=text("status NOT IN ('shipped', 'cancelled')"),
+            postgresql_where=text("status NOT IN ('shipped', 'cancelled')"),
+        ),
     )
 
 
@@ -234,6 +245,7 @@ class OrderLine(Base):
         CheckConstraint("qty_ordered > 0", name="qty_positive"),
         CheckConstraint("qty_allocated >= 0 AND qty_allocated <= qty_ordered", name="allocated_within_ordered"),
         Index("ix_order_lines_product", "product_id"),
+        Index("ix_order_lines_sku", "sku"),
     )
 
 
@@ -448,7 +460,10 @@ class PrintJobRecord(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)
 
-    __table_args__ = (CheckConstraint("status IN ('printed', 'failed')", name="status_known"),)
+    __table_args__ = (
+        CheckConstraint("status IN ('printed', 'failed')", name="status_known"),
+        Index("ix_print_jobs_status_updated", "status", "updated_at"),
+    )
 
 
 class Counter(Base):
