@@ -194,6 +194,8 @@ class Order(Base):
     split_from_id: Mapped[int | None] = mapped_column(ForeignKey("orders.id"))
     """For the remainder of a split order (channel ships partial): the order it was split from."""
     priority: Mapped[float] = mapped_column(Float, default=0.0)
+    priority_override: Mapped[float | None] = mapped_column(Float)
+    """Set by a supervisor: the order keeps this priority instead of the computed score until cleared."""
     placed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     received_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)

@@ -14,7 +14,7 @@ from app.config import Config
 from app.db.models import Order
 from app.db.unit_of_work import Actor, UnitOfWork
 from app.domain.orders import check_transition
-from app.domain.priority import PriorityFacts, PriorityScore, score
+from app.domain.priority import PriorityFacts, PriorityScore, ScorePart, score
 from app.services.errors import NotFound
 
 
@@ -80,6 +80,11 @@ def default_ship_by(config: Config, level: str, received: datetime) -> date:
 
 
 def priority_of(order: Order, config: Config, now: datetime | None = None) -> PriorityScore:
+    if order.priority_override is not None:
+        return PriorityScore(
+            float(order.priority_override),
+            (ScorePart("supervisor", float(order.priority_override), "set by a supervisor"),),
+        )
     return priority_for(
         config,
         order.service_level,

@@ -436,6 +436,10 @@ def _exceptions(session: Session, now: datetime, stuck_minutes: int, limit: int)
     return tuple(rows[:limit])
 
 
+_APPROVED = aliased(Event)
+"""A later ``order.short_approved`` event clears an order's short-pick exception."""
+
+
 def _short_picks(session: Session, limit: int) -> list[ExceptionRow]:
     """``order.short``: a picker found too few units and no other location had them; the order still goes on."""
     return [
@@ -443,7 +447,13 @@ def _short_picks(session: Session, limit: int) -> list[ExceptionRow]:
         for at, message, order_id, number in session.execute(
             select(Event.at, Event.message, Order.id, Order.number)
             .join(Order, Order.id == _order_id_of(Event.subject))
-            .where(Event.kind == "order.short", _OPEN_ORDER)
+            .where(
+                Event.kind == "order.short",
+                _OPEN_ORDER,
+                ~select(_APPROVED.id)
+                .where(_APPROVED.kind == "order.short_approved", _APPROVED.subject == Event.subject)
+                .exists(),
+            )
             .order_by(Event.id.desc())
             .limit(limit)
         )
