@@ -194,6 +194,19 @@ class ShippingConfig:
 
 
 @dataclass(frozen=True)
+class SupervisionConfig:
+    stuck_minutes: int = 60
+    """Released orders nobody started and packed orders not shipped for this long show as exceptions."""
+
+
+@dataclass(frozen=True)
+class ServeConfig:
+    host: str = "127.0.0.1"
+    """Address `pickpack serve` listens on: localhost unless you mean to expose the terminal on the network."""
+    port: int = 8000
+
+
+@dataclass(frozen=True)
 class Config:
     """The whole configuration; ``source`` is the file it came from (None when built from defaults)."""
 
@@ -210,6 +223,8 @@ class Config:
     release: ReleaseConfig = field(default_factory=ReleaseConfig)
     picking: PickingConfig = field(default_factory=PickingConfig)
     shipping: ShippingConfig = field(default_factory=ShippingConfig)
+    supervision: SupervisionConfig = field(default_factory=SupervisionConfig)
+    serve: ServeConfig = field(default_factory=ServeConfig)
     source: Path | None = None
     base_dir: Path = field(default_factory=Path.cwd)
 
@@ -400,6 +415,8 @@ def load_config(path: str | os.PathLike[str] | None = None, *, env: typing.Mappi
         release=config.release,
         picking=config.picking,
         shipping=config.shipping,
+        supervision=config.supervision,
+        serve=config.serve,
         source=chosen.resolve() if chosen.exists() else None,
         base_dir=base_dir,
     )

@@ -18,7 +18,15 @@ def handle(args: argparse.Namespace) -> int:
 
 
 def run_terminal(ctx: Context, *, station: str | None = None) -> int:
+    from app.db import migrate
+    from app.services.errors import InvalidInput
     from app.tui.app import build_app
+
+    current, head = migrate.current_revision(ctx.db.engine), migrate.head_revision()
+    if current != head:
+        raise InvalidInput(
+            f"the database schema is at {current or 'nothing'}, this version needs {head}: run `pickpack init` first"
+        )
 
     app = build_app(ctx.config, ctx.db, station=station or ctx.config.terminal.station)
     app.run()

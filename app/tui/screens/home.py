@@ -21,6 +21,7 @@ MENU: tuple[tuple[str, str, str], ...] = (
     ("pick", "[P] Start picking", "p"),
     ("pack", "[K] Pack orders", "k"),
     ("stock", "[S] Stock lookup", "s"),
+    ("supervise", "[V] Supervisor: live queue", "v"),
 )
 """(activity, label, key) for each screen the terminal offers; shown only when the role allows the activity."""
 
@@ -29,6 +30,7 @@ class HomeScreen(Screen[None]):
     BINDINGS = [
         ("p", "open('pick')", "Pick"),
         ("k", "open('pack')", "Pack"),
+        ("v", "open('supervise')", "Supervise"),
         ("s", "open('stock')", "Stock lookup"),
         ("escape", "sign_out", "Sign out"),
     ]
@@ -73,6 +75,10 @@ class HomeScreen(Screen[None]):
             self.app.push_screen(StockLookupScreen())
         elif activity == "pick":
             self.start_picking(user)
+        elif activity == "supervise":
+            from app.tui.screens.supervise import SuperviseScreen
+
+            self.app.push_screen(SuperviseScreen())
         elif activity == "pack":
             from app.tui.screens.pack import PackScreen
 

@@ -1,0 +1,55 @@
+"""A picker terminal in its own process (for the live-queue tests and `pickpack bench live`): claims the next
+batch, sets up totes and scans locations and items, printing after every committed scan the newest event id
+and the wall-clock time, one JSON object per line."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+
+from sqlalchemy import func, select
+
+from app.db.engine import make_engine
+from app.db.models import Event, Product
+from app.db.unit_of_work import Actor, Database
+from app.services import picking, users
+
+
+def main(url: str, name: str, scans: int, pause_s: float) -> None:
+    db = Database(make_engine(url, busy_timeout_ms=30000))
+    user = users.get_user(db, name)
+    actor = Actor(user.name, "hh-live", user.id)
+    state = picking.claim_batch(db, user, terminal="hh-live")
+    assert state is not None, "no batch to pick"
+    with db.unit_of_work(readonly=True) as uow:
+        gtins = {sku: gtin for sku, gtin in uow.session.execute(select(Product.sku, Product.gtin))}
+
+    def report() -> None:
+        with db.unit_of_work(readonly=True) as uow:
+            marker = uow.session.scalar(select(func.max(Event.id)))
+        print(json.dumps({"marker": marker, "at": time.time()}), flush=True)
+
+    done = 0
+    n = 0
+    while done < scans and state.phase not in ("finish", "done"):
+        if state.phase == "setup":
+            code = f"TOTE-{7000 + n:04d}"
+            n += 1
+        elif state.phase == "location":
+            code = state.stop.location  # type: ignore[union-attr]
+        elif state.phase == "item":
+            code = gtins[state.stop.sku]  # type: ignore[union-attr]
+        else:
+            code = state.stop.tote_code or ""  # type: ignore[union-attr]
+        result = picking.handle_scan(db, state.batch_id, code, actor=actor)
+        assert result.accepted, result.message
+        state = result.state
+        report()
+        done += 1
+        time.sleep(pause_s)
+    db.dispose()
+
+
+if __name__ == "__main__":
+    main(sys.argv[1], sys.argv[2], int(sys.argv[3]), float(sys.argv[4]))

@@ -1,0 +1,151 @@
+"""The supervisor's live queue: a picker in another process scans, the supervisor screen shows it within half a
+second; actions are confirmed and logged with who did them; pickers cannot reach them."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import statistics
+import sys
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+from textual.widgets import DataTable
+
+from app.config import Config
+from app.db.models import Event
+from app.db.unit_of_work import Database
+from app.domain.layout import Layout
+from app.services import orders, supervisor_actions
+from app.services.errors import Refused
+from app.tui.app import build_app
+from app.tui.screens.home import HomeScreen
+from app.tui.screens.supervise import ConfirmDialog, SuperviseScreen
+from tests.conftest import ROOT
+from tests.picking_support import release_orders
+from tests.tui.conftest import scan
+
+SIZE = (120, 45)
+
+
+@pytest.fixture
+def floor(terminal_db: Database, layout: Layout, tmp_path: Path) -> Database:
+    release_orders(
+        terminal_db,
+        layout,
+        tmp_path,
+        [
+            ("L-1", "MUG-BLU-350", 3),
+            ("L-1", "TEA-EARL-100", 2),
+            ("L-2", "KETTLE-STEEL-1L", 1),
+            ("L-2", "INFUSER-SS", 2),
+        ],
+    )
+    return terminal_db
+
+
+async def open_queue(pilot) -> SuperviseScreen:  # type: ignore[no-untyped-def]
+    await scan(pilot, "BADGE-SOFIA")
+    await pilot.press("v")
+    for _ in range(200):
+        await pilot.pause(0.02)
+        screen = pilot.app.screen
+        if isinstance(screen, SuperviseScreen) and screen.applied:
+            return screen
+    raise AssertionError("the supervisor screen never showed the floor")
+
+
+def test_picker_scans_in_another_process_show_within_half_a_second(
+    config: Config, floor: Database, db_url: str
+) -> None:
+    app = build_app(config, floor, station="sup-1")
+    scans: list[dict[str, float]] = []
+
+    async def run() -> None:
+        async with app.run_test(size=SIZE) as pilot:
+            screen = await open_queue(pilot)
+            picker = await asyncio.create_subprocess_exec(
+                sys.executable,
+                str(ROOT / "tests" / "tui" / "live_picker.py"),
+                db_url,
+                "pia",
+                "8",
+                "0.25",
+                stdout=asyncio.subprocess.PIPE,
+                cwd=str(ROOT),
+            )
+            assert picker.stdout is not None
+            while line := await picker.stdout.readline():
+                scans.append(json.loads(line))
+            assert await picker.wait() == 0
+            await pilot.pause(1.0)
+            rows = [
+                [str(c) for c in screen.query_one("#pickers", DataTable).get_row_at(i)]
+                for i in range(screen.query_one("#pickers", DataTable).row_count)
+            ]
+            assert any(row[0] == "pia" for row in rows)  # the picker is on the supervisor's screen
+            staleness = []
+            for s in scans:
+                shown = next(t for marker, t in screen.applied if marker >= s["marker"])
+                staleness.append(max(0.0, shown - s["at"]))
+            assert len(staleness) == 8
+            assert statistics.median(staleness) <= 0.5, staleness
+            assert max(staleness) <= 1.5, staleness
+
+    asyncio.run(run())
+
+
+def test_actions_are_confirmed_and_logged_with_who(config: Config, floor: Database) -> None:
+    app = build_app(config, floor, station="sup-1")
+
+    async def run() -> None:
+        async with app.run_test(size=SIZE) as pilot:
+            screen = await open_queue(pilot)
+            risk = screen.query_one("#risk", DataTable)
+            risk.focus()
+            await pilot.pause()
+            number = str(risk.get_row_at(risk.cursor_row)[0])
+            await pilot.press("h")
+            await pilot.press(*"address check", "enter")
+            await pilot.pause()
+            assert isinstance(app.screen, ConfirmDialog)
+            await pilot.press("y")
+            await pilot.pause()
+            assert orders.show_order(floor, config, number).summary.status == "on_hold"
+            await pilot.press("p")
+            await pilot.press(*"999", "enter")
+            await pilot.pause()
+            assert orders.show_order(floor, config, number).summary.priority == 999
+            await pilot.press("w")
+            await pilot.press("n")  # declined: nothing happens
+            await pilot.pause()
+
+    asyncio.run(run())
+    with floor.unit_of_work(readonly=True) as uow:
+        logged = [
+            (e.kind, e.actor, e.terminal)
+            for e in uow.session.scalars(
+                select(Event).where(Event.kind.in_(["order.status", "order.priority_set"]), Event.actor == "sofia")
+            )
+        ]
+    assert ("order.status", "sofia", "sup-1") in logged and ("order.priority_set", "sofia", "sup-1") in logged
+
+
+def test_pickers_cannot_reach_supervisor_actions(config: Config, floor: Database) -> None:
+    app = build_app(config, floor, station="hh-1")
+    rings: list[int] = []
+    app.bell = lambda: rings.append(1)  # type: ignore[method-assign]
+
+    async def run() -> None:
+        async with app.run_test(size=SIZE) as pilot:
+            await scan(pilot, "BADGE-PIA")
+            await pilot.press("v")
+            await pilot.pause()
+            assert isinstance(app.screen, HomeScreen) and rings == [1]
+
+    asyncio.run(run())
+    from app.services.users import get_user
+
+    with pytest.raises(Refused, match="pia \\(picker\\) may not cancel orders: supervisors only"):
+        supervisor_actions.cancel(floor, config, get_user(floor, "pia"), "L-1", "no", terminal="hh-1")
