@@ -11,5 +11,6 @@ BENCHMARKS: dict[str, str] = {
     "intake": "app.bench.intake",
     "scan": "app.bench.scan",
     "labels": "app.bench.labels",
+    "live": "app.bench.live",
 }
 """Benchmark name -> module path (imported only when that benchmark runs)."""

@@ -22,7 +22,7 @@ EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from app.cli import batches, bench, catalog, labels, orders, setup, shipments, terminal, users
+    from app.cli import batches, bench, catalog, labels, orders, serve, setup, shipments, terminal, users
 
     parser = argparse.ArgumentParser(
         prog="pickpack",
@@ -38,7 +38,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--db", metavar="URL", default=None, help=f"database URL (overrides config; env ${ENV_DATABASE_URL})"
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    modules = [setup, catalog, orders, batches, shipments, users, labels, terminal, bench]
+    modules = [setup, catalog, orders, batches, shipments, users, labels, terminal, serve, bench]
     try:
         from app.cli import route
 

@@ -67,7 +67,8 @@ def test_picker_scans_in_another_process_show_within_half_a_second(
             screen = await open_queue(pilot)
             picker = await asyncio.create_subprocess_exec(
                 sys.executable,
-                str(ROOT / "tests" / "tui" / "live_picker.py"),
+                "-m",
+                "app.bench.live_picker",
                 db_url,
                 "pia",
                 "8",

@@ -1,4 +1,4 @@
-"""A picker terminal in its own process (for the live-queue tests and `pickpack bench live`): claims the next
+"""A picker terminal in its own process (used by `pickpack bench live` and the live-queue tests): claims the next
 batch, sets up totes and scans locations and items, printing after every committed scan the newest event id
 and the wall-clock time, one JSON object per line."""
 
