@@ -11,7 +11,7 @@ from app.db.unit_of_work import Actor, Database
 from app.domain.layout import Layout
 from app.services import orders, picking, process
 from app.services.errors import InvalidInput, NotFound, Refused
-from app.services.order_support import OrderSummary, find_order, order_subject, summary
+from app.services.order_support import OrderSummary, find_order, order_subject, priority_of, summary
 from app.services.users import UserView
 
 SUPERVISORS = frozenset({"supervisor", "admin"})
@@ -23,15 +23,16 @@ def _require(user: UserView, what: str) -> Actor:
     return Actor(user.name, "supervisor", user.id)
 
 
-def set_priority(db: Database, user: UserView, ref: str, priority: float | None, *, terminal: str) -> OrderSummary:
-    """Pin an order's priority (``None`` goes back to the computed score)."""
+def set_priority(
+    db: Database, config: Config, user: UserView, ref: str, priority: float | None, *, terminal: str
+) -> OrderSummary:
+    """Pin an order's priority (``None`` goes back to the computed score, at once)."""
     actor = _require(user, "change priorities")
     with db.unit_of_work() as uow:
         order = find_order(uow.session, ref, for_update=True)
         before = order.priority
         order.priority_override = priority
-        if priority is not None:
-            order.priority = priority
+        order.priority = priority if priority is not None else priority_of(order, config).total
         uow.record(
             Actor(actor.name, terminal, actor.user_id),
             "order.priority_set",

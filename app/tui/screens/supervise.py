@@ -375,16 +375,15 @@ class SuperviseScreen(Screen[None]):
         )
 
     def action_priority(self) -> None:
-        db, terminal = self.pp.db, self.pp.station
+        db, config, terminal = self.pp.db, self.pp.config, self.pp.station
 
         def run(user, order_id: str, answer: str | None) -> str:  # type: ignore[no-untyped-def]
             try:
                 value = None if answer in ("auto", "-") else float(answer or "")
             except ValueError:
                 raise InvalidInput(f"priority {answer!r}: a number, or 'auto'") from None
-            return (
-                f"priority {supervisor_actions.set_priority(db, user, order_id, value, terminal=terminal).priority:g}"
-            )
+            changed = supervisor_actions.set_priority(db, config, user, order_id, value, terminal=terminal)
+            return f"priority {changed.priority:g}"
 
         self._order_action("Priority", run, ask="New priority (a number, or 'auto')", confirm=False)
 
