@@ -123,6 +123,17 @@ def box_catalog(config: Config) -> tuple[BoxType, ...]:
         raise InvalidInput(f"shipping.boxes: box catalog not found: {path}") from None
 
 
+def unit_of(product: Product) -> Item:
+    """One unit of a product as the cartonization sees it."""
+    return Item(
+        product.sku,
+        float(product.length_cm),
+        float(product.width_cm),
+        float(product.height_cm),
+        float(product.weight_kg),
+    )
+
+
 def _units(session: Session, order_id: int, *, remaining_only: bool) -> list[Item]:
     rows = session.execute(
         select(OrderLine, Product)
@@ -132,16 +143,7 @@ def _units(session: Session, order_id: int, *, remaining_only: bool) -> list[Ite
     units = []
     for line, product in rows:
         count = line.qty_picked - line.qty_packed if remaining_only else line.qty_picked
-        units.extend(
-            Item(
-                product.sku,
-                float(product.length_cm),
-                float(product.width_cm),
-                float(product.height_cm),
-                float(product.weight_kg),
-            )
-            for _ in range(max(0, count))
-        )
+        units.extend(unit_of(product) for _ in range(max(0, count)))
     return units
 
 
@@ -339,19 +341,7 @@ def handle_scan(db: Database, config: Config, order_id: int, raw: str, *, actor:
         carton = session.get(Carton, carton_view.id)
         assert carton is not None
         box = box_for_scan(carton.box_code, box_catalog(config))
-        contents = (
-            _carton_units(session, carton.id)
-            + [
-                Item(
-                    product.sku,
-                    float(product.length_cm),
-                    float(product.width_cm),
-                    float(product.height_cm),
-                    float(product.weight_kg),
-                )
-            ]
-            * units
-        )
+        contents = _carton_units(session, carton.id) + [unit_of(product)] * units
         try:
             plan = plan_for_box(contents, box)
         except BoxTooSmall as exc:
@@ -389,18 +379,7 @@ def _carton_units(session: Session, carton_id: int) -> list[Item]:
     ).all()
     units: list[Item] = []
     for qty, product in rows:
-        units.extend(
-            [
-                Item(
-                    product.sku,
-                    float(product.length_cm),
-                    float(product.width_cm),
-                    float(product.height_cm),
-                    float(product.weight_kg),
-                )
-            ]
-            * qty
-        )
+        units.extend([unit_of(product)] * qty)
     return units
 
 

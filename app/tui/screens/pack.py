@@ -10,17 +10,17 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.screen import ModalScreen, Screen
+from textual.screen import ModalScreen
 from textual.widgets import DataTable, Footer, Input, Label, Static
 
-from app.db.unit_of_work import Actor
 from app.services import packing
 from app.services.errors import ServiceError
 from app.services.packing import PackResult, PackState
+from app.tui.screens.base import StationScreen
 from app.tui.widgets.scan_capture import ScanCapture
 
 if TYPE_CHECKING:
-    from app.tui.app import PickpackApp
+    pass
 
 PROMPTS = {
     "box": "Scan a BOX label, or F2 for the suggested box",
@@ -64,7 +64,7 @@ class WeighDialog(ModalScreen[tuple[Decimal, str | None] | None]):
         self.dismiss((weight, badge or None))
 
 
-class PackScreen(Screen[None]):
+class PackScreen(StationScreen):
     BINDINGS = [
         ("f2", "take_suggestion", "Box"),
         ("f9", "close_carton", "Close"),
@@ -76,16 +76,6 @@ class PackScreen(Screen[None]):
     def __init__(self) -> None:
         super().__init__()
         self.state: PackState | None = None
-
-    @property
-    def pp(self) -> PickpackApp:
-        return self.app  # type: ignore[return-value]
-
-    @property
-    def actor(self) -> Actor:
-        user = self.pp.user
-        assert user is not None
-        return Actor(user.name, self.pp.station, user.id)
 
     def compose(self) -> ComposeResult:
         yield Static("Packing · scan a tote or order", id="pack-title", classes="title")
@@ -126,13 +116,6 @@ class PackScreen(Screen[None]):
             parts.append("Suggested: " + " + ".join(f"BOX-{code}" for code in state.suggestion))
         self.query_one("#cartons", Static).update(Text("\n".join(parts)))
         self.query_one("#prompt", Static).update(Text(PROMPTS[state.phase]))
-
-    def flash(self, text: str, ok: bool) -> None:
-        message = self.query_one("#message", Static)
-        message.update(Text(text))
-        message.set_classes("ok" if ok else "error")
-        if not ok:
-            self.app.bell()
 
     def show(self, result: PackResult) -> None:
         self.render_state(result.state)

@@ -18,14 +18,14 @@ from textual.content import Content
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, DataTable, Footer, Input, Label, Static
 
-from app.db.unit_of_work import Actor
 from app.services import picking
 from app.services.errors import ServiceError
 from app.services.picking import PickState, ScanResult
+from app.tui.screens.base import StationScreen
 from app.tui.widgets.scan_capture import ScanCapture
 
 if TYPE_CHECKING:
-    from app.tui.app import PickpackApp
+    pass
 
 PROMPTS = {
     "location": "Scan the LOCATION label",
@@ -96,7 +96,7 @@ class QuantityDialog(ModalScreen[int | None]):
         confirm.set_classes("ok")
 
 
-class PickScreen(Screen[None]):
+class PickScreen(StationScreen):
     BINDINGS = [
         ("f4", "type_quantity", "Qty"),
         ("f5", "short", "Short"),
@@ -109,16 +109,6 @@ class PickScreen(Screen[None]):
         super().__init__()
         self.state = state
         self.last_latency_ms: float | None = None
-
-    @property
-    def pp(self) -> PickpackApp:
-        return self.app  # type: ignore[return-value]
-
-    @property
-    def actor(self) -> Actor:
-        user = self.pp.user
-        assert user is not None
-        return Actor(user.name, self.pp.station, user.id)
 
     def compose(self) -> ComposeResult:
         yield Static("", id="pick-title", classes="title")
@@ -194,13 +184,6 @@ class PickScreen(Screen[None]):
         if state.phase == "tote" or (state.phase == "item" and stop.qty_in_hand):
             text = f"{text if state.phase == 'tote' else 'Scan ITEM, or TOTE to drop'} {stop.tote_code}"
         prompt.update(Text(text))
-
-    def flash(self, text: str, ok: bool) -> None:
-        message = self.query_one("#message", Static)
-        message.update(Text(text))
-        message.set_classes("ok" if ok else "error")
-        if not ok:
-            self.app.bell()
 
     def show(self, result: ScanResult) -> None:
         self.render_state(result.state)

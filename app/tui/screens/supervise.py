@@ -14,7 +14,7 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.screen import ModalScreen, Screen
+from textual.screen import ModalScreen
 from textual.widgets import DataTable, Footer, Input, Label, Static, TabbedContent, TabPane
 from textual_plotext import PlotextPlot
 
@@ -22,9 +22,10 @@ from app.db.changes import ChangeWatcher
 from app.services import orders, supervision, supervisor_actions
 from app.services.errors import InvalidInput, ServiceError
 from app.services.supervision import FloorSnapshot, Kpis
+from app.tui.screens.base import StationScreen
 
 if TYPE_CHECKING:
-    from app.tui.app import PickpackApp
+    pass
 
 RISK_STYLE = {"late": "bold white on red", "critical": "bold red", "warning": "yellow", "ok": "green"}
 FULL_REFRESH_S = 15.0
@@ -90,7 +91,7 @@ class TimelineDialog(ModalScreen[None]):
         table.focus()
 
 
-class SuperviseScreen(Screen[None]):
+class SuperviseScreen(StationScreen):
     BINDINGS = [
         ("t", "timeline", "Timeline"),
         ("h", "hold", "Hold"),
@@ -112,10 +113,6 @@ class SuperviseScreen(Screen[None]):
         self.applied: list[tuple[int, float]] = []
         """(change marker, time.time()) of each snapshot shown: staleness is measured from these."""
         self._stop = False
-
-    @property
-    def pp(self) -> PickpackApp:
-        return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
         yield Static("Supervisor · live queue", classes="title")
@@ -285,13 +282,6 @@ class SuperviseScreen(Screen[None]):
             if table is focused:
                 break
         return None
-
-    def flash(self, text: str, ok: bool = True) -> None:
-        message = self.query_one("#message", Static)
-        message.update(Text(text))
-        message.set_classes("ok" if ok else "error")
-        if not ok:
-            self.app.bell()
 
     def _do(self, what: str, action) -> None:  # type: ignore[no-untyped-def]
         try:
