@@ -20,7 +20,7 @@ import time
 from pathlib import Path
 
 from app.bench.intake import DEMO, shopify_orders
-from app.bench.scratch import postgres_server, scratch_postgres
+from app.bench.scratch import percentile, postgres_server, scratch_postgres
 from app.bootstrap import load_layout
 from app.config import Config
 from app.db.engine import make_engine
@@ -37,11 +37,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--pause", type=float, default=0.15, help="seconds between the picker's scans")
     parser.add_argument("--postgres", metavar="URL", help="PostgreSQL server for a scratch database")
     parser.add_argument("--sqlite-only", action="store_true")
-
-
-def _pct(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
 
 def prepare(db: Database, config: Config, work: Path, orders: int) -> None:
@@ -136,7 +131,7 @@ def run(args: argparse.Namespace) -> int:
     print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
     for label, staleness, costs in results:
         print(
-            f"| {label} | {len(staleness)} | {statistics.median(staleness):.0f} | {_pct(staleness, 95):.0f} | "
-            f"{max(staleness):.0f} | {statistics.mean(costs):.1f} | {_pct(costs, 95):.1f} |"
+            f"| {label} | {len(staleness)} | {statistics.median(staleness):.0f} | {percentile(staleness, 95):.0f} | "
+            f"{max(staleness):.0f} | {statistics.mean(costs):.1f} | {percentile(costs, 95):.1f} |"
         )
     return 0

@@ -20,7 +20,7 @@ import time
 from pathlib import Path
 
 from app.bench.intake import DEMO, shopify_orders
-from app.bench.scratch import postgres_server, scratch_postgres
+from app.bench.scratch import percentile, postgres_server, scratch_postgres
 from app.bootstrap import load_layout
 from app.config import Config
 from app.db.engine import make_engine
@@ -172,11 +172,6 @@ async def drive(db: Database, config: Config, gtins: dict[str, str], scans: int)
     return app.scan_latencies_ms[:scans]
 
 
-def _percentile(values: list[float], pct: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(pct / 100 * (len(ordered) - 1)))]
-
-
 def run_one(
     label: str, url: str, config: Config, args: argparse.Namespace, work: Path
 ) -> tuple[str, list[float], float]:
@@ -210,7 +205,7 @@ def run(args: argparse.Namespace) -> int:
     print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
     for label, latencies, prep in results:
         print(
-            f"| {label} | {len(latencies)} | {statistics.median(latencies):.1f} | {_percentile(latencies, 95):.1f} | "
-            f"{_percentile(latencies, 99):.1f} | {max(latencies):.1f} | {prep:.0f} |"
+            f"| {label} | {len(latencies)} | {statistics.median(latencies):.1f} | {percentile(latencies, 95):.1f} | "
+            f"{percentile(latencies, 99):.1f} | {max(latencies):.1f} | {prep:.0f} |"
         )
     return 0

@@ -1,4 +1,4 @@
-"""Scratch databases for benchmarks: a temporary PostgreSQL database created and always dropped again."""
+"""Shared benchmark plumbing: scratch PostgreSQL databases (created and always dropped again) and percentiles."""
 
 from __future__ import annotations
 
@@ -31,3 +31,9 @@ def scratch_postgres(server_url: str, prefix: str) -> Iterator[str]:
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+def percentile(values: list[float], pct: float) -> float:
+    """Nearest-rank percentile: an actual measurement, never an interpolation between two."""
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(pct / 100 * (len(ordered) - 1)))]

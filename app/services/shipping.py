@@ -412,6 +412,13 @@ def shipment_documents(session: Session, config: Config, shipment: Shipment) -> 
     return documents
 
 
+def _shipment(session: Session, shipment_id: int) -> Shipment:
+    shipment = session.get(Shipment, shipment_id)
+    if shipment is None:
+        raise NotFound(f"no shipment {shipment_id}")
+    return shipment
+
+
 def _print_shipment(
     db: Database,
     config: Config,
@@ -423,9 +430,7 @@ def _print_shipment(
     printer_name: str | None = None,
 ) -> ShipOutcome:
     with db.unit_of_work(readonly=True) as uow:
-        shipment = uow.session.get(Shipment, shipment_id)
-        if shipment is None:
-            raise NotFound(f"no shipment {shipment_id}")
+        shipment = _shipment(uow.session, shipment_id)
         documents = shipment_documents(uow.session, config, shipment)
     printers = build_printers(config)
     if printer_name is not None and printer_name not in printers:
@@ -507,9 +512,7 @@ def reprint(
 ) -> ShipOutcome:
     """Print a shipment's documents again (all, or only ``kinds``): the same documents, nothing booked."""
     with db.unit_of_work(readonly=True) as uow:
-        shipment = uow.session.get(Shipment, shipment_id)
-        if shipment is None:
-            raise NotFound(f"no shipment {shipment_id}")
+        shipment = _shipment(uow.session, shipment_id)
         if shipment.status != "shipped":
             raise Refused(f"shipment {shipment_id} is {shipment.status}: nothing to reprint")
     return _print_shipment(
@@ -520,9 +523,7 @@ def reprint(
 def write_documents(db: Database, config: Config, shipment_id: int, out_dir: Path) -> list[Path]:
     """Write every document of a shipment (PDFs and the labels' ZPL) into ``out_dir``."""
     with db.unit_of_work(readonly=True) as uow:
-        shipment = uow.session.get(Shipment, shipment_id)
-        if shipment is None:
-            raise NotFound(f"no shipment {shipment_id}")
+        shipment = _shipment(uow.session, shipment_id)
         documents = shipment_documents(uow.session, config, shipment)
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
@@ -547,9 +548,7 @@ def void_shipment(db: Database, config: Config, shipment_id: int, *, actor: Acto
         raise InvalidInput("a void needs a reason")
     with db.unit_of_work() as uow:
         session = uow.session
-        shipment = session.get(Shipment, shipment_id)
-        if shipment is None:
-            raise NotFound(f"no shipment {shipment_id}")
+        shipment = _shipment(session, shipment_id)
         order = session.get(Order, shipment.order_id)
         assert order is not None
         if shipment.status == "voided":

@@ -36,6 +36,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session, aliased
 
 from app.config import Config
+from app.db.changes import ChangeWatcher
 from app.db.models import (
     Batch,
     BatchSlot,
@@ -847,3 +848,8 @@ def change_marker(db: Database) -> int:
 
 def _change_marker(session: Session) -> int:
     return int(session.scalar(select(func.coalesce(func.max(Event.id), 0))) or 0)
+
+
+def watch_changes(db: Database) -> ChangeWatcher:
+    """A waiter for other terminals' changes (LISTEN/NOTIFY or newest-event poll) for live screens; close it."""
+    return ChangeWatcher(db.engine)

@@ -18,7 +18,6 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, Footer, Input, Label, Static, TabbedContent, TabPane
 from textual_plotext import PlotextPlot
 
-from app.db.changes import ChangeWatcher
 from app.services import orders, supervision, supervisor_actions
 from app.services.errors import InvalidInput, ServiceError
 from app.services.supervision import FloorSnapshot, Kpis
@@ -153,7 +152,7 @@ class SuperviseScreen(StationScreen):
     @work(thread=True, exclusive=True, group="live")
     def watch_floor(self) -> None:
         db, config = self.pp.db, self.pp.config
-        watcher = ChangeWatcher(db.engine)
+        watcher = supervision.watch_changes(db)
         try:
             last_full = 0.0
             changed = True
