@@ -69,7 +69,18 @@ def pick_all(db: Database, layout: Layout, who: UserView, *, first_tote: int = 1
         stop = state.stop
         state = picking.handle_scan(db, state.batch_id, stop.location, actor=actor).state
         for _ in range(stop.qty - stop.qty_picked - stop.qty_in_hand):
-            state = picking.handle_scan(db, state.batch_id, GTIN[stop.sku], actor=actor).state
+            state = picking.handle_scan(db, state.batch_id, stop.scan_code, actor=actor).state
         state = picking.handle_scan(db, state.batch_id, stop.tote_code or "", actor=actor).state
     picking.finish_batch(db, layout, state.batch_id, actor=actor)
     return totes
+
+
+def short_here(db: Database, layout: Layout, state, who: UserView, reason: str, counted: int = 0):  # type: ignore[no-untyped-def]
+    """Report the current stop short the way a picker must: at the scanned location, with the units counted."""
+    from app.services import picking
+
+    stop = state.stop
+    assert stop is not None
+    if not stop.location_confirmed:
+        state = picking.handle_scan(db, state.batch_id, stop.location, actor=actor_of(who), task_id=stop.task_id).state
+    return picking.short_pick(db, layout, state.batch_id, stop.task_id, reason, counted, actor=actor_of(who))

@@ -39,7 +39,7 @@ def main(url: str, name: str, scans: int, pause_s: float) -> None:
         elif state.phase == "location":
             code = state.stop.location  # type: ignore[union-attr]
         elif state.phase == "item":
-            code = gtins[state.stop.sku]  # type: ignore[union-attr]
+            code = state.stop.scan_code  # type: ignore[union-attr]
         else:
             code = state.stop.tote_code or ""  # type: ignore[union-attr]
         result = picking.handle_scan(db, state.batch_id, code, actor=actor)

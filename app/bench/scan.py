@@ -158,7 +158,7 @@ async def drive(db: Database, config: Config, gtins: dict[str, str], scans: int)
                 if not stop.location_confirmed:
                     await scan(stop.location)
                 elif screen.state.phase == "item":
-                    await scan(gtins[stop.sku])
+                    await scan(stop.scan_code)
                 else:
                     await scan(stop.tote_code or "")
             if len(app.scan_latencies_ms) >= scans:

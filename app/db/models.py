@@ -31,6 +31,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.db.base import Base, UtcDateTime, utcnow
 
 ROLES = ("picker", "packer", "supervisor", "admin")
+SYSTEM_ROLE = "system"
+"""The built-in ``system`` user (created by ``init``) acts for automation; it has no PIN and cannot sign in."""
 LOCATION_KINDS = ("pick", "reserve")
 
 
@@ -115,6 +117,31 @@ class Stock(Base):
     )
 
 
+class StockMove(Base):
+    """One line of the inventory ledger: units of a product (and lot) arriving at (+) or leaving (-) a location,
+    with why and who. On hand per location, product and lot always equals the sum of its moves (``audit``)."""
+
+    __tablename__ = "stock_moves"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id"))
+    location_id: Mapped[int] = mapped_column(ForeignKey("locations.id"))
+    lot: Mapped[str] = mapped_column(String(40), default="")
+    qty: Mapped[int] = mapped_column(Integer)
+    reason: Mapped[str] = mapped_column(String(32))
+    actor: Mapped[str] = mapped_column(String(64))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    ref: Mapped[str] = mapped_column(String(128), default="")
+    """What the move belongs to: ``order:12 tote:TOTE-0003``, an import file, a count."""
+
+    __table_args__ = (
+        CheckConstraint("qty <> 0", name="qty_non_zero"),
+        Index("ix_stock_moves_product", "product_id", "id"),
+        Index("ix_stock_moves_place", "location_id", "product_id", "lot"),
+    )
+
+
 class User(Base):
     """A person who signs in at a terminal; the role decides which screens and actions they reach."""
 
@@ -128,7 +155,9 @@ class User(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
-    __table_args__ = (CheckConstraint("role IN ('picker', 'packer', 'supervisor', 'admin')", name="role_known"),)
+    __table_args__ = (
+        CheckConstraint("role IN ('picker', 'packer', 'supervisor', 'admin', 'system')", name="role_known"),
+    )
 
 
 class Event(Base):
@@ -188,6 +217,9 @@ class Order(Base):
     currency: Mapped[str] = mapped_column(String(3), default="")
     tags: Mapped[list[str]] = mapped_column(JSON, default=list)
     ship_complete: Mapped[bool] = mapped_column(Boolean, default=True)
+    short_pending: Mapped[bool] = mapped_column(Boolean, default=False)
+    """Picking came up short and no other location had the units: a supervisor decides (backorder the rest or
+    ship without it) before the order may be packed."""
     hold_reason: Mapped[str] = mapped_column(Text, default="")
     value_review_approved: Mapped[bool] = mapped_column(Boolean, default=False)
     """Set when a supervisor released an order held for its value, so the release rule does not hold it again."""
@@ -220,6 +252,9 @@ class Order(Base):
 class OrderLine(Base):
     """One product and quantity of an order; the quantities record how far the line has come.
 
+    ``qty_ordered`` is 0 for a line whose units were all moved to a backorder or cancelled after a short pick
+    (the line stays: its picks and events still name it).
+
     ``product_id`` is None when the channel's SKU is unknown (the order is then on hold, never dropped).
     """
 
@@ -244,7 +279,7 @@ class OrderLine(Base):
 
     __table_args__ = (
         UniqueConstraint("order_id", "line_no"),
-        CheckConstraint("qty_ordered > 0", name="qty_positive"),
+        CheckConstraint("qty_ordered >= 0", name="qty_positive"),
         CheckConstraint("qty_allocated >= 0 AND qty_allocated <= qty_ordered", name="allocated_within_ordered"),
         Index("ix_order_lines_product", "product_id"),
         Index("ix_order_lines_sku", "sku"),
@@ -284,6 +319,8 @@ class PutbackTask(Base):
     location_id: Mapped[int] = mapped_column(ForeignKey("locations.id"))
     lot: Mapped[str] = mapped_column(String(40), default="")
     qty: Mapped[int] = mapped_column(Integer)
+    tote_code: Mapped[str] = mapped_column(String(32), default="")
+    """The tote the picked goods are in (empty for goods already lost track of before totes were recorded)."""
     status: Mapped[str] = mapped_column(String(16), default="open")
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     done_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
@@ -315,7 +352,7 @@ class Batch(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
     __table_args__ = (
-        CheckConstraint("status IN ('ready', 'picking', 'done')", name="status_known"),
+        CheckConstraint("status IN ('ready', 'picking', 'done', 'cancelled')", name="status_known"),
         Index("ix_batches_status_priority", "status", "priority"),
     )
 
@@ -346,7 +383,7 @@ class Tote(Base):
     order_id: Mapped[int | None] = mapped_column(ForeignKey("orders.id"))
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)
 
-    __table_args__ = (CheckConstraint("status IN ('free', 'picking', 'packing')", name="status_known"),)
+    __table_args__ = (CheckConstraint("status IN ('free', 'picking', 'packing', 'putback')", name="status_known"),)
 
 
 class PickTask(Base):
@@ -372,15 +409,22 @@ class PickTask(Base):
     qty: Mapped[int] = mapped_column(Integer)
     qty_in_hand: Mapped[int] = mapped_column(Integer, default=0)
     qty_picked: Mapped[int] = mapped_column(Integer, default=0)
+    qty_awaiting_lot: Mapped[int] = mapped_column(Integer, default=0)
+    """Units scanned by a GTIN without lot at a lot-tracked stop: they count once the lot is scanned."""
     location_confirmed: Mapped[bool] = mapped_column(Boolean, default=False)
+    item_confirmed: Mapped[bool] = mapped_column(Boolean, default=False)
+    """An item scan proved the product at this stop (a typed quantity is allowed only after one)."""
+    lot_confirmed: Mapped[bool] = mapped_column(Boolean, default=False)
+    tote_code: Mapped[str] = mapped_column(String(32), default="")
+    """For a put-back stop: the tote that holds the goods."""
     status: Mapped[str] = mapped_column(String(16), default="open")
     short_reason: Mapped[str] = mapped_column(String(200), default="")
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)
 
     __table_args__ = (
-        CheckConstraint("status IN ('open', 'done', 'short')", name="status_known"),
+        CheckConstraint("status IN ('open', 'done', 'short', 'cancelled')", name="status_known"),
         CheckConstraint("qty > 0 AND qty_in_hand >= 0 AND qty_picked >= 0", name="quantities"),
-        CheckConstraint("qty_in_hand + qty_picked <= qty", name="no_over_pick"),
+        CheckConstraint("qty_in_hand + qty_picked + qty_awaiting_lot <= qty", name="no_over_pick"),
         Index("ix_pick_tasks_batch_seq", "batch_id", "seq"),
     )
 

@@ -24,6 +24,7 @@ TOTE_RE = re.compile(r"^TOTE-\d{4,}$")
 BOX_RE = re.compile(r"^BOX-[A-Za-z0-9._-]+$")
 GS1_PREFIXES = ("]C1", "]d2", "]Q3", "]e0")
 GTIN_PREFIXES = ("]E0", "]E4", "]A0", "]I1")
+GS1_START_RE = re.compile(r"^(0[12]\d{14}|\(0[12]\)\d{14})")
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,6 +108,12 @@ def classify(raw: str, *, badge_prefix: str = "BADGE-") -> Scan:
         return Scan(raw, "reserve_location", upper)
     if GS in text:
         return _from_gs1(raw, text)
+    if GS1_START_RE.match(text) and not text.isdigit():
+        # An element string without symbology prefix whose (01)/(02) GTIN is valid, followed by letters (a lot
+        # or serial): GS1, not free text. All-digit strings are handled below.
+        parsed = _from_gs1(raw, text)
+        if parsed.error is None:
+            return parsed
     if text.isdigit():
         if len(text) in GTIN_LENGTHS:
             if _is_valid_gtin(text):
@@ -115,3 +122,9 @@ def classify(raw: str, *, badge_prefix: str = "BADGE-") -> Scan:
         if len(text) > 14:
             return _from_gs1(raw, text)
     return Scan(raw, "text", text)
+
+
+def item_code(gtin: str, lot: str = "") -> str:
+    """What a scanner reads off one unit: the bare GTIN, or a GS1 string with (01) GTIN and (10) lot when the unit
+    carries a lot (a lot-tracked stop counts units only once the lot is proven)."""
+    return f"01{gtin14(gtin)}10{lot}" if lot else gtin

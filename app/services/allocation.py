@@ -106,7 +106,7 @@ def _candidates(rows: list[_Stock], today: date) -> list[StockCandidate]:
     ]
 
 
-def _split_remainder(uow: UnitOfWork, order_id: int, shortfalls: dict[int, int], actor: Actor) -> Order:
+def split_remainder(uow: UnitOfWork, order_id: int, shortfalls: dict[int, int], actor: Actor) -> Order:
     """Move the unallocated quantities into a new backordered order (the channel accepts split shipments)."""
     order = uow.session.get(Order, order_id)
     assert order is not None
@@ -139,6 +139,7 @@ def _split_remainder(uow: UnitOfWork, order_id: int, shortfalls: dict[int, int],
                 )
             )
             line.qty_ordered -= short
+            line.qty_allocated = min(line.qty_allocated, line.qty_ordered)
     uow.session.add(child)
     uow.session.flush()
     uow.record(
@@ -288,7 +289,7 @@ def allocate_batch(
         session.execute(update(Order), order_updates)
     uow.record_rows(events)
     for order_id, shortfalls in splits:
-        _split_remainder(uow, order_id, shortfalls, actor)
+        split_remainder(uow, order_id, shortfalls, actor)
     return AllocationReport(allocated, backordered, len(splits)), len(orders)
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from app.config import Config
+from app.db.locking import serialize
 from app.db.models import (
     Allocation,
     Batch,
@@ -31,6 +32,7 @@ from app.domain.batching import BatchOrder, CartSpec, batch_orders
 from app.domain.layout import Layout
 from app.domain.orders import RELEASED
 from app.domain.routing import s_shape_route, shortest_route
+from app.domain.states import OPEN_BATCH
 
 
 @dataclass(frozen=True)
@@ -59,16 +61,24 @@ def plan_batches(db: Database, config: Config, layout: Layout, *, actor: Actor) 
     """Batch every released order that is not on a cart yet, in one transaction."""
     with db.unit_of_work() as uow:
         session = uow.session
-        batched = select(BatchSlot.order_id).where(BatchSlot.order_id.is_not(None))
+        # One planner at a time: two concurrent passes must never put an order or a put-back on two carts.
+        serialize(session, "plan_batches")
+        batched = (
+            select(BatchSlot.order_id)
+            .join(Batch, BatchSlot.batch_id == Batch.id)
+            .where(BatchSlot.order_id.is_not(None), Batch.status.in_(OPEN_BATCH))
+        )
         query = select(Order).where(Order.status == RELEASED, Order.id.not_in(batched)).order_by(Order.priority.desc())
         if db.dialect == "postgresql":
-            query = query.with_for_update(skip_locked=True, of=Order)
+            query = query.with_for_update(of=Order)
         orders = list(session.scalars(query))
         putbacks = list(
             session.scalars(
                 select(PutbackTask).where(
                     PutbackTask.status == "open",
-                    PutbackTask.id.not_in(select(PickTask.putback_id).where(PickTask.putback_id.is_not(None))),
+                    PutbackTask.id.not_in(
+                        select(PickTask.putback_id).where(PickTask.putback_id.is_not(None), PickTask.status == "open")
+                    ),
                 )
             )
         )
@@ -151,6 +161,7 @@ def plan_batches(db: Database, config: Config, layout: Layout, *, actor: Actor) 
                             product_id=putback.product_id,
                             lot=putback.lot,
                             qty=putback.qty,
+                            tote_code=putback.tote_code,
                         )
                     )
             order_of, planned_m, s_shape_m = sequence_codes(layout, [t.location_code for t in tasks])

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from app.db.models import Location, Product, Stock
 from app.db.unit_of_work import Actor, Database
 from app.imports.catalog_csv import ImportProblem, ProductRow, StockRow, parse_products, parse_stock
+from app.services import inventory
 
 PRODUCT_FIELDS = (
     "name", "gtin", "case_gtin", "case_qty", "weight_kg", "length_cm", "width_cm", "height_cm", "hs_code",
@@ -116,20 +117,21 @@ def import_stock(db: Database, path: Path, *, skip_invalid: bool = False, actor:
         created = updated = unchanged = 0
         for row, product, location in good:
             stock = current.get((location.id, product.id, row.lot))
+            ref = f"file:{path.name}:{row.line}"
             if stock is None:
-                uow.session.add(
-                    Stock(
-                        location_id=location.id,
-                        product_id=product.id,
-                        lot=row.lot,
-                        expiry=row.expiry,
-                        quantity_on_hand=row.qty,
-                        quantity_reserved=0,
-                    )
+                stock = Stock(
+                    location_id=location.id,
+                    product_id=product.id,
+                    lot=row.lot,
+                    expiry=row.expiry,
+                    quantity_on_hand=0,
+                    quantity_reserved=0,
                 )
+                uow.session.add(stock)
+                inventory.move(uow.session, stock, row.qty, "import", actor, ref)
                 created += 1
             elif stock.quantity_on_hand != row.qty or stock.expiry != row.expiry:
-                stock.quantity_on_hand = row.qty
+                inventory.set_counted(uow.session, stock, row.qty, "import", actor, ref)
                 stock.expiry = row.expiry
                 updated += 1
             else:

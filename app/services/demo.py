@@ -90,12 +90,13 @@ def _work_the_floor(db: Database, config: Config, layout: Layout) -> None:
             stop = state.stop
             state = picking.handle_scan(db, state.batch_id, stop.location, actor=act).state
             for _ in range(stop.qty - stop.qty_picked - stop.qty_in_hand):
-                state = picking.handle_scan(db, state.batch_id, gtins[stop.sku], actor=act).state
+                state = picking.handle_scan(db, state.batch_id, stop.scan_code, actor=act).state
             state = picking.handle_scan(db, state.batch_id, stop.tote_code or "", actor=act).state
         picking.finish_batch(db, layout, state.batch_id, actor=act)
         picked.extend(s.order_id for s in state.slots if s.order_id)
-    packer = Actor(paul.name, "station-1", paul.id)
     for index, order_id in enumerate(picked[:3]):
+        # The third order is left half packed by the supervisor, so the demo's packer starts with a free station.
+        packer = Actor(sofia.name, "station-2", sofia.id) if index == 2 else Actor(paul.name, "station-1", paul.id)
         pack = packing.start_packing(db, config, str(order_id), actor=packer)
         pack = packing.open_carton(db, config, order_id, pack.suggestion[0], actor=packer).state
         for line in pack.lines:

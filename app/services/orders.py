@@ -15,10 +15,11 @@ from sqlalchemy import select
 
 from app.config import Config
 from app.db.models import Event, Order, OrderLine, Product, PutbackTask
-from app.db.unit_of_work import Actor, Database
+from app.db.unit_of_work import Actor, Database, UnitOfWork
 from app.domain.orders import CANCELLED, CHANGEABLE, FINAL, NEW, ON_HOLD, PICKING_STARTED, STATUSES
 from app.services import allocation
 from app.services.errors import InvalidInput, Refused
+from app.services.floor_state import void_open_shipments
 from app.services.order_support import (
     OrderSummary,
     find_order,
@@ -27,6 +28,7 @@ from app.services.order_support import (
     set_status,
     summary,
 )
+from app.services.replan import order_leaves_floor
 
 
 @dataclass(frozen=True)
@@ -189,8 +191,10 @@ def hold(db: Database, config: Config, ref: str, reason: str, *, actor: Actor) -
         _changeable(order, "hold status")
         if order.status == ON_HOLD:
             raise Refused(f"order {order.number} is already on hold: {order.hold_reason}")
+        left = order_leaves_floor(uow, order, actor, "put on hold", put_back=False)
         allocation.release_reservations(uow.session, order)
-        set_status(uow, order, ON_HOLD, actor, reason)
+        note = f" ({left.describe()})" if left.describe() else ""
+        set_status(uow, order, ON_HOLD, actor, reason + note)
         order.hold_reason = reason
         uow.commit()
         return summary(order)
@@ -221,23 +225,11 @@ def cancel(db: Database, config: Config, ref: str, reason: str, *, actor: Actor)
         order = find_order(uow.session, ref, for_update=True)
         if order.status in FINAL:
             raise Refused(f"order {order.number} is already {order.status}")
-        putback_units = 0
-        if order.status in PICKING_STARTED:
-            for line in order.lines:
-                for alloc in line.allocations:
-                    if alloc.qty_picked > 0:
-                        uow.session.add(
-                            PutbackTask(
-                                order_id=order.id,
-                                product_id=line.product_id,
-                                location_id=alloc.stock.location_id,
-                                lot=alloc.stock.lot,
-                                qty=alloc.qty_picked,
-                            )
-                        )
-                        putback_units += alloc.qty_picked
+        left = order_leaves_floor(uow, order, actor, "cancelled", put_back=order.status in PICKING_STARTED)
+        void_open_shipments(uow, order, actor, reason)
         allocation.release_reservations(uow.session, order)
-        note = f"; {putback_units} picked unit(s) to put back" if putback_units else ""
+        order.short_pending = False
+        note = f"; {left.describe()}" if left.describe() else ""
         set_status(uow, order, CANCELLED, actor, reason + note)
         uow.commit()
         return summary(order)
@@ -255,7 +247,8 @@ def _after_edit(db: Database, config: Config, order_id: int, actor: Actor) -> Or
     return _summary_of(db, order_id)
 
 
-def _reset_for_edit(uow, order: Order, actor: Actor, what: str) -> None:  # type: ignore[no-untyped-def]
+def _reset_for_edit(uow: UnitOfWork, order: Order, actor: Actor, what: str) -> None:
+    order_leaves_floor(uow, order, actor, f"{what} changed", put_back=False)
     allocation.release_reservations(uow.session, order)
     if order.status not in (NEW, ON_HOLD):
         set_status(uow, order, NEW, actor, f"{what} changed; allocating again")
@@ -351,15 +344,124 @@ def set_service_level(db: Database, config: Config, ref: str, level: str, *, act
         return summary(order)
 
 
-def reprioritise(db: Database, config: Config, *, statuses: tuple[str, ...], now: datetime | None = None) -> int:
-    """Recompute the score of open orders (their age and deadline move with the clock)."""
+def reprioritise(
+    db: Database,
+    config: Config,
+    *,
+    statuses: tuple[str, ...],
+    now: datetime | None = None,
+    chunk_size: int = 500,
+) -> int:
+    """Recompute the score of open orders (their age and deadline move with the clock), then re-rank ready batches.
+
+    Why in chunks: SQLite has one writer, and one write transaction over every open order (100,000 of them)
+    holds that lock long enough for pickers' scans to fail with "database is locked". So orders are read a page
+    of ``chunk_size`` at a time in read-only units of work (no write lock), scored in Python, and only the
+    changed priorities are written: at most ``chunk_size`` rows per short write transaction, retried when the
+    database is busy. A row is written only if its priority and override are still what was read, so a
+    supervisor's override or an edit that landed in between is kept (the next pass scores it again).
+
+    Then every ``ready`` batch takes the highest priority of its orders (``batch_slots.order_id``), because the
+    batch priority decides which batch is claimed next: without this a changed score or a supervisor's override
+    would not move the batch. ``statuses=()`` re-ranks the batches only. Returns how many orders changed.
+    """
+    # local imports: this function is the only part of the module that needs them
+    from sqlalchemy import bindparam, func, update
+    from sqlalchemy.orm import load_only
+
+    from app.db.models import Batch, BatchSlot
+    from app.db.retry import retry_busy
+
+    if chunk_size < 1:
+        raise ValueError(f"chunk_size must be at least 1, got {chunk_size}")
     now = now or datetime.now(UTC)
+    orders, batches = Order.__table__, Batch.__table__
+    # executemany statements: the guard in the WHERE clause skips rows someone changed since they were read
+    free_order = (
+        update(orders)
+        .where(orders.c.id == bindparam("b_id"), orders.c.priority == bindparam("b_seen"))
+        .where(orders.c.priority_override.is_(None))
+        .values(priority=bindparam("b_priority"))
+    )
+    pinned_order = (
+        update(orders)
+        .where(orders.c.id == bindparam("b_id"), orders.c.priority == bindparam("b_seen"))
+        .where(orders.c.priority_override == bindparam("b_override"))
+        .values(priority=bindparam("b_priority"))
+    )
+    ready_batch = (
+        update(batches)
+        .where(batches.c.id == bindparam("b_id"), batches.c.priority == bindparam("b_seen"))
+        .where(batches.c.status == "ready")
+        .values(priority=bindparam("b_priority"))
+    )
+
+    def write(statement: Any, rows: list[dict[str, Any]]) -> int:
+        """One short write transaction of at most ``chunk_size`` rows; the whole of it is retried when busy."""
+
+        def attempt() -> int:
+            with db.unit_of_work() as uow:
+                result = uow.session.connection().execute(statement, rows)
+                uow.commit()
+                return int(result.rowcount)
+
+        return retry_busy(attempt) if rows else 0
+
     changed = 0
-    with db.unit_of_work() as uow:
-        for order in uow.session.scalars(select(Order).where(Order.status.in_(statuses))):
-            value = priority_of(order, config, now).total
-            if abs(float(order.priority) - value) >= 0.01:
-                order.priority = value
-                changed += 1
-        uow.commit()
+    # the ids first (the status index covers them), then pages by primary key: paging with "id > last ORDER BY
+    # id" makes SQLite re-read and sort every remaining open order for each page
+    ids: list[int] = []
+    if statuses:
+        with db.unit_of_work(readonly=True) as uow:
+            ids = sorted(uow.session.scalars(select(Order.id).where(Order.status.in_(statuses))))
+    for start in range(0, len(ids), chunk_size):
+        with db.unit_of_work(readonly=True) as uow:
+            page = uow.session.scalars(
+                select(Order)
+                .options(
+                    load_only(
+                        Order.id,
+                        Order.priority,
+                        Order.priority_override,
+                        Order.service_level,
+                        Order.ship_by,
+                        Order.tags,
+                        Order.order_value,
+                        Order.received_at,
+                        Order.status,
+                    )
+                )
+                # by primary key only: with the status in SQL too, SQLite scans the status index for every page
+                .where(Order.id.in_(ids[start : start + chunk_size]))
+            )
+            # scored inside the read-only unit of work (a snapshot, no write lock): its end expires the rows
+            free: list[dict[str, Any]] = []
+            pinned: list[dict[str, Any]] = []
+            for order in page:
+                if order.status not in statuses:  # left the open statuses since the ids were read
+                    continue
+                value = priority_of(order, config, now).total
+                if abs(float(order.priority) - value) >= 0.01:
+                    row = {"b_id": order.id, "b_seen": order.priority, "b_priority": value}
+                    if order.priority_override is None:
+                        free.append(row)
+                    else:
+                        pinned.append({**row, "b_override": order.priority_override})
+        changed += write(free_order, free) + write(pinned_order, pinned)
+
+    with db.unit_of_work(readonly=True) as uow:
+        stale = [
+            {"b_id": batch_id, "b_seen": seen, "b_priority": float(top)}
+            for batch_id, seen, top in uow.session.execute(
+                select(Batch.id, Batch.priority, func.max(Order.priority))
+                .join(BatchSlot, BatchSlot.batch_id == Batch.id)
+                .join(Order, Order.id == BatchSlot.order_id)
+                .where(Batch.status == "ready")
+                .group_by(Batch.id, Batch.priority)
+                .order_by(Batch.id)
+            )
+            if top is not None and float(top) != seen
+        ]
+    for start in range(0, len(stale), chunk_size):
+        write(ready_batch, stale[start : start + chunk_size])
     return changed

@@ -30,10 +30,11 @@ from app.domain.cartonization import (
     plan_for_box,
 )
 from app.domain.errors import DomainError
-from app.domain.orders import PACKED, PACKING, PICKED, check_transition
+from app.domain.orders import PACKED, PACKING, PICKED
 from app.domain.scans import classify
 from app.services.errors import InvalidInput, NotFound, Refused
-from app.services.order_support import find_order, order_subject
+from app.services.floor_state import set_carton
+from app.services.order_support import find_order, order_subject, set_status
 from app.services.products import product_for_scan
 
 PACKABLE = frozenset({PICKED, PACKING, PACKED})
@@ -217,6 +218,12 @@ def start_packing(db: Database, config: Config, code: str, *, actor: Actor) -> P
         session = uow.session
         if scan.kind == "tote":
             tote = session.scalar(select(Tote).where(Tote.code == scan.code))
+            if tote is not None and tote.status == "putback":
+                gone = session.get(Order, tote.order_id) if tote.order_id else None
+                raise Refused(
+                    f"tote {scan.code} holds goods of {gone.number if gone else 'a'} cancelled order to put back "
+                    f"on the shelves (batch {tote.batch_id}): hand it to picking, do not pack it"
+                )
             if tote is None or tote.status != "packing" or tote.order_id is None:
                 what = "not in use" if tote is None or tote.status == "free" else "still on a picking cart"
                 raise Refused(f"tote {scan.code} is {what}; scan a tote from the packing shelf or the order number")
@@ -226,18 +233,22 @@ def start_packing(db: Database, config: Config, code: str, *, actor: Actor) -> P
             order = find_order(session, code, for_update=True)
         if order.status not in PACKABLE and order.status != "shipped":
             raise Refused(f"order {order.number} is {order.status}: only picked orders can be packed")
+        refuse_if_short_pending(order)
         if order.status == PICKED:
-            check_transition(order.number, order.status, PACKING)
-            order.status = PACKING
-            uow.record(
-                actor,
-                "order.status",
-                subject=order_subject(order.id),
-                message="packing started",
-                **{"from": PICKED, "to": PACKING, "reason": f"opened at {actor.terminal}"},
-            )
+            set_status(uow, order, PACKING, actor, f"packing started at {actor.terminal}")
         uow.commit()
         return _state(session, config, order)
+
+
+def refuse_if_short_pending(order: Order) -> None:
+    """An order whose short pick waits for a supervisor is not packed: the rest may still have to follow."""
+    if order.short_pending:
+        lines = order.lines
+        short = ", ".join(f"{x.qty_ordered - x.qty_picked} x {x.sku}" for x in lines if x.qty_picked < x.qty_ordered)
+        raise Refused(
+            f"order {order.number} is short ({short or 'units'}): waiting for a supervisor to approve the short "
+            "shipment; put the tote aside"
+        )
 
 
 def _refuse(uow: UnitOfWork, config: Config, order: Order, actor: Actor, scanned: str, expected: str) -> PackResult:
@@ -453,7 +464,7 @@ def close_carton(
                 message=check.message,
                 carton=carton.seq,
             )
-        carton.status = "packed"
+        set_carton(uow, carton, "packed", actor, f"closed at {measured_kg} kg")
         carton.closed_at = utcnow()
         uow.record(
             actor,
@@ -464,14 +475,6 @@ def close_carton(
         )
         remaining = sum(line.qty_picked - line.qty_packed for line in order.lines)
         if remaining == 0 and order.status == PACKING:
-            check_transition(order.number, order.status, PACKED)
-            order.status = PACKED
-            uow.record(
-                actor,
-                "order.status",
-                subject=order_subject(order.id),
-                message="all picked items packed",
-                **{"from": PACKING, "to": PACKED, "reason": "all picked items packed"},
-            )
+            set_status(uow, order, PACKED, actor, "all picked items packed")
         uow.commit()
         return PackResult(True, f"Carton {carton.seq} closed ({measured_kg} kg)", _state(session, config, order))

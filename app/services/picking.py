@@ -13,19 +13,19 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from itertools import pairwise
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.db.models import (
     Allocation,
     Batch,
     BatchSlot,
+    Event,
     Location,
     Order,
     OrderLine,
     PickTask,
     Product,
-    PutbackTask,
     Stock,
     Tote,
     User,
@@ -33,14 +33,21 @@ from app.db.models import (
 from app.db.unit_of_work import Actor, Database, UnitOfWork
 from app.domain.allocation import StockCandidate, allocate_line
 from app.domain.layout import Layout
-from app.domain.orders import PICKED, PICKING, RELEASED, check_transition
+from app.domain.orders import ALLOCATED, NEW, PICKED, PICKING, RELEASED
 from app.domain.routing import s_shape_route, shortest_route
-from app.domain.scans import Scan, classify
-from app.services.errors import NotFound, Refused
+from app.domain.scans import Scan, classify, item_code
+from app.services import inventory
+from app.services.allocation import release_reservations
+from app.services.errors import InvalidInput, NotFound, Refused
+from app.services.floor_state import claim_if_ready, new_tote, set_batch, set_task, set_tote
+from app.services.order_support import set_status
 from app.services.products import product_for_scan
+from app.services.replan import close_put_back, order_leaves_floor
 from app.services.users import UserView
 
-SHORT_REASONS = ("empty", "damaged")
+SHORT_REASONS = ("empty", "damaged", "missing")
+"""Why a stop is short: the bin is empty, units are damaged, or fewer are there than the books say."""
+PICKING_ROLES = frozenset({"picker", "supervisor", "admin"})
 
 
 @dataclass(frozen=True)
@@ -67,10 +74,22 @@ class StopView:
     slot: int | None
     tote_code: str | None
     order_number: str
+    gtin: str = ""
+    expiry: date | None = None
+    lot_required: bool = False
+    """The lot must still be proven (GS1 with AI 10, or the bare lot) before units count."""
+    qty_awaiting_lot: int = 0
+    item_confirmed: bool = False
+    order_id: int | None = None
 
     @property
     def remaining(self) -> int:
-        return self.qty - self.qty_picked - self.qty_in_hand
+        return self.qty - self.qty_picked - self.qty_in_hand - self.qty_awaiting_lot
+
+    @property
+    def scan_code(self) -> str:
+        """The code a right scan of this stop's item sends (GS1 with the lot when the lot must be proven)."""
+        return item_code(self.gtin, self.lot)
 
 
 @dataclass(frozen=True)
@@ -80,7 +99,7 @@ class PickState:
     batch_id: int
     status: str
     phase: str
-    """setup (scan a tote for ``setup_slot``) | location | item | tote | finish | done"""
+    """setup (scan a tote for ``setup_slot``) | location | item | lot | tote | finish | done"""
     slots: tuple[SlotView, ...]
     stop: StopView | None
     stops_total: int
@@ -122,6 +141,16 @@ class FinishReport:
 # --- reading state ----------------------------------------------------------------------------------
 
 
+def _phase_of(task: PickTask) -> str:
+    if not task.location_confirmed:
+        return "location"
+    if task.qty_awaiting_lot:
+        return "lot"
+    if task.kind == "pick" and task.qty_in_hand + task.qty_picked >= task.qty:
+        return "tote"
+    return "item"
+
+
 def _state(session: Session, batch: Batch) -> PickState:
     slots_rows = session.execute(
         select(BatchSlot.slot, BatchSlot.order_id, Order.number, BatchSlot.tote_code)
@@ -133,7 +162,9 @@ def _state(session: Session, batch: Batch) -> PickState:
     tote_of = {s.slot: s.tote_code for s in slots}
     counts = dict(
         session.execute(
-            select(PickTask.status, func.count()).where(PickTask.batch_id == batch.id).group_by(PickTask.status)
+            select(PickTask.status, func.count())
+            .where(PickTask.batch_id == batch.id, PickTask.status != "cancelled")
+            .group_by(PickTask.status)
         ).all()
     )
     total = sum(counts.values())
@@ -156,45 +187,46 @@ def _state(session: Session, batch: Batch) -> PickState:
         "s_shape_distance_m": batch.s_shape_distance_m,
         "shorts": shorts,
     }
-    if batch.status == "done":
+    if batch.status in ("done", "cancelled"):
         return PickState(phase="done", stop=None, **common)
     missing = [s.slot for s in slots if s.tote_code is None]
     if missing:
         return PickState(phase="setup", stop=None, setup_slot=missing[0], **common)
     row = session.execute(
-        select(PickTask, Product.sku, Product.name, Order.number)
+        select(PickTask, Product, Order.number, Stock.expiry)
         .join(Product, PickTask.product_id == Product.id)
         .outerjoin(Order, PickTask.order_id == Order.id)
+        .outerjoin(Stock, PickTask.stock_id == Stock.id)
         .where(PickTask.batch_id == batch.id, PickTask.status == "open")
         .order_by(PickTask.seq)
         .limit(1)
     ).first()
     if row is None:
         return PickState(phase="finish", stop=None, **common)
-    task, sku, name, number = row
+    task, product, number, expiry = row
     stop = StopView(
         task.id,
         task.seq,
         task.kind,
         task.location_code,
-        sku,
-        name,
+        product.sku,
+        product.name,
         task.lot,
         task.qty,
         task.qty_in_hand,
         task.qty_picked,
         task.location_confirmed,
         task.slot,
-        tote_of.get(task.slot) if task.slot else None,
+        task.tote_code or (tote_of.get(task.slot) if task.slot else None),
         number or "",
+        gtin=product.gtin or "",
+        expiry=expiry,
+        lot_required=bool(product.track_lot and task.lot and not task.lot_confirmed),
+        qty_awaiting_lot=task.qty_awaiting_lot,
+        item_confirmed=task.item_confirmed,
+        order_id=task.order_id,
     )
-    if not task.location_confirmed:
-        phase = "location"
-    elif task.kind == "pick" and task.qty_in_hand + task.qty_picked >= task.qty:
-        phase = "tote"
-    else:
-        phase = "item"
-    return PickState(phase=phase, stop=stop, **common)
+    return PickState(phase=_phase_of(task), stop=stop, **common)
 
 
 def pick_state(db: Database, batch_id: int) -> PickState:
@@ -205,17 +237,62 @@ def pick_state(db: Database, batch_id: int) -> PickState:
         return _state(uow.session, batch)
 
 
-def _locked_batch(uow: UnitOfWork, batch_id: int, actor: Actor) -> Batch:
-    batch = uow.session.get(Batch, batch_id, with_for_update=uow.session.get_bind().dialect.name == "postgresql")
+class LeaseLost(Refused):
+    """The batch is no longer this terminal's: freed, reassigned, finished or cancelled. The terminal goes home."""
+
+    def __init__(self, batch_id: int, message: str) -> None:
+        super().__init__(message)
+        self.batch_id = batch_id
+
+
+def _who_changed(session: Session, batch_id: int) -> str:
+    name = session.scalar(
+        select(Event.actor)
+        .where(Event.subject == f"batch:{batch_id}", Event.kind.in_(("batch.status", "batch.reassigned")))
+        .order_by(Event.id.desc())
+        .limit(1)
+    )
+    return f" by {name}" if name else ""
+
+
+def lease_message(session: Session, batch: Batch) -> str:
+    """Why a terminal no longer holds ``batch``, naming who has it now."""
+    by = _who_changed(session, batch.id)
+    if batch.status == "picking":
+        holder = session.get(User, batch.picker_id) if batch.picker_id else None
+        return f"Batch {batch.id} was given to {holder.name if holder else 'someone else'}{by}: nothing recorded"
+    if batch.status == "ready":
+        return f"Batch {batch.id} was freed{by} and is back in the queue: nothing recorded; claim again"
+    if batch.status == "cancelled":
+        return f"Batch {batch.id} was cancelled{by}: every order left it; nothing recorded"
+    return f"Batch {batch.id} is finished: nothing recorded"
+
+
+def _leased(uow: UnitOfWork, batch_id: int, actor: Actor) -> Batch:
+    """The batch, locked, if ``actor`` holds its claim; otherwise the scan is refused (``LeaseLost``)."""
+    if actor.user_id is None:
+        raise Refused("a signed-in picker is needed to work on a batch")
+    session = uow.session
+    batch = session.get(Batch, batch_id, with_for_update=session.get_bind().dialect.name == "postgresql")
     if batch is None:
         raise NotFound(f"no batch {batch_id}")
-    if batch.status == "picking" and actor.user_id is not None and batch.picker_id not in (None, actor.user_id):
-        holder = uow.session.get(User, batch.picker_id)
-        raise Refused(f"batch {batch.id} is being picked by {holder.name if holder else 'someone else'}")
+    if batch.status != "picking" or batch.picker_id != actor.user_id:
+        raise LeaseLost(batch.id, lease_message(session, batch))
     return batch
 
 
 # --- claiming ---------------------------------------------------------------------------------------
+
+
+def start_orders(uow: UnitOfWork, batch: Batch, actor: Actor, reason: str) -> None:
+    """The batch's released orders start picking (claim and supervisor hand-over both come through here)."""
+    for order in uow.session.scalars(
+        select(Order)
+        .where(Order.id.in_(select(BatchSlot.order_id).where(BatchSlot.batch_id == batch.id)))
+        .order_by(Order.id)
+    ):
+        if order.status == RELEASED:
+            set_status(uow, order, PICKING, actor, reason)
 
 
 def claim_batch(db: Database, user: UserView, *, terminal: str) -> PickState | None:
@@ -225,6 +302,8 @@ def claim_batch(db: Database, user: UserView, *, terminal: str) -> PickState | N
     serialized by BEGIN IMMEDIATE). PostgreSQL: FOR UPDATE SKIP LOCKED, so concurrent claimers never wait on
     or collide over the same row.
     """
+    if user.role not in PICKING_ROLES:
+        raise Refused(f"{user.name} ({user.role}) cannot pick: pickers, supervisors and admins only")
     actor = Actor(user.name, terminal, user.id)
     with db.unit_of_work() as uow:
         session = uow.session
@@ -243,31 +322,11 @@ def claim_batch(db: Database, user: UserView, *, terminal: str) -> PickState | N
             batch_id = session.scalar(query)
             if batch_id is None:
                 return None
-            now = datetime.now(UTC)
-            claimed = session.execute(
-                update(Batch)
-                .where(Batch.id == batch_id, Batch.status == "ready")
-                .values(status="picking", picker_id=user.id, terminal=terminal, claimed_at=now, last_activity_at=now)
-            ).rowcount
-            if claimed == 1:
+            if claim_if_ready(uow, batch_id, user.id, terminal, actor):
                 batch = session.get(Batch, batch_id)
                 assert batch is not None
                 session.refresh(batch)
-                orders = session.scalars(
-                    select(Order).where(Order.id.in_(select(BatchSlot.order_id).where(BatchSlot.batch_id == batch_id)))
-                ).all()
-                for order in orders:
-                    if order.status == RELEASED:
-                        check_transition(order.number, order.status, PICKING)
-                        order.status = PICKING
-                        uow.record(
-                            actor,
-                            "order.status",
-                            subject=f"order:{order.id}",
-                            message=f"picking started on batch {batch_id}",
-                            **{"from": RELEASED, "to": PICKING, "reason": f"batch {batch_id} claimed"},
-                        )
-                uow.record(actor, "batch.claimed", subject=f"batch:{batch_id}", message=f"claimed by {user.name}")
+                start_orders(uow, batch, actor, f"batch {batch_id} claimed by {user.name}")
                 uow.commit()
                 return _state(session, batch)
         return None
@@ -276,10 +335,11 @@ def claim_batch(db: Database, user: UserView, *, terminal: str) -> PickState | N
 def release_batch(db: Database, batch_id: int, *, actor: Actor, idle_minutes: int, force: bool = False) -> PickState:
     """A supervisor gives a stalled batch back to the queue (idle longer than ``idle_minutes`` unless forced).
 
-    What was picked stays picked; the next picker resumes at the first open stop with the same totes.
+    What was dropped into totes stays picked; units in the old picker's hand never left the books, so the stop
+    starts again at its location scan. The old terminal is refused on its next scan and told who freed it.
     """
     with db.unit_of_work() as uow:
-        batch = uow.session.get(Batch, batch_id)
+        batch = uow.session.get(Batch, batch_id, with_for_update=db.dialect == "postgresql")
         if batch is None:
             raise NotFound(f"no batch {batch_id}")
         if batch.status != "picking":
@@ -291,14 +351,40 @@ def release_batch(db: Database, batch_id: int, *, actor: Actor, idle_minutes: in
                 f"batch {batch_id} is held by {holder.name if holder else '?'} and was active "
                 f"{idle.total_seconds() / 60:.0f} min ago (release allowed after {idle_minutes} min)"
             )
-        batch.status = "ready"
-        batch.picker_id = None
-        uow.record(
+        reset_hands(uow.session, batch)
+        set_batch(
+            uow,
+            batch,
+            "ready",
             actor,
-            "batch.released",
-            subject=f"batch:{batch_id}",
-            message=f"taken from {holder.name if holder else '?'} after {idle.total_seconds() / 60:.0f} min idle",
+            f"taken from {holder.name if holder else '?'} after {idle.total_seconds() / 60:.0f} min idle",
         )
+        uow.commit()
+        return _state(uow.session, batch)
+
+
+def reset_hands(session: Session, batch: Batch) -> None:
+    """Units scanned but not dropped are back on the shelf as far as the books know: the stop starts again."""
+    for task in session.scalars(select(PickTask).where(PickTask.batch_id == batch.id, PickTask.status == "open")):
+        task.qty_in_hand = 0
+        task.qty_awaiting_lot = 0
+        task.location_confirmed = False
+        task.item_confirmed = False
+        task.lot_confirmed = False
+
+
+def leave_batch(db: Database, batch_id: int, *, actor: Actor) -> PickState:
+    """The picker gives the batch back to the queue (nothing may be in hand); what is in the totes stays."""
+    with db.unit_of_work() as uow:
+        batch = _leased(uow, batch_id, actor)
+        open_hand = uow.session.scalar(
+            select(func.sum(PickTask.qty_in_hand + PickTask.qty_awaiting_lot)).where(
+                PickTask.batch_id == batch.id, PickTask.status == "open"
+            )
+        )
+        if open_hand:
+            raise Refused(f"{open_hand} unit(s) in hand: drop them into their tote before leaving batch {batch.id}")
+        set_batch(uow, batch, "ready", actor, f"left by {actor.name}")
         uow.commit()
         return _state(uow.session, batch)
 
@@ -330,6 +416,15 @@ def _accept(
     return ScanResult(True, message, _state(uow.session, batch), scan.printable)
 
 
+def _stop_gone(uow: UnitOfWork, batch: Batch, task_id: int, scan: Scan) -> ScanResult | None:
+    """The stop the terminal showed was taken off the batch (its order changed): say so, record nothing."""
+    task = uow.session.get(PickTask, task_id)
+    if task is None or task.batch_id != batch.id or task.status != "cancelled":
+        return None
+    message = f"Stop at {task.location_code} was removed: {task.short_reason or 'its order changed'}"
+    return ScanResult(False, message, _state(uow.session, batch), scan.printable)
+
+
 def handle_scan(
     db: Database,
     batch_id: int,
@@ -340,15 +435,16 @@ def handle_scan(
     task_id: int | None = None,
     badge_prefix: str = "BADGE-",
 ) -> ScanResult:
-    """Apply one scan to the batch; what it must be depends on the phase (tote, location, item, tote)."""
+    """Apply one scan to the batch; what it must be depends on the phase (tote, location, item, lot, tote)."""
     scan = classify(raw, badge_prefix=badge_prefix)
     with db.unit_of_work() as uow:
         session = uow.session
-        batch = _locked_batch(uow, batch_id, actor)
+        batch = _leased(uow, batch_id, actor)
         state = _state(session, batch)
-        if state.phase == "done":
-            return ScanResult(False, f"Batch {batch_id} is finished", state, scan.printable)
         if task_id is not None and state.stop is not None and state.stop.task_id != task_id:
+            gone = _stop_gone(uow, batch, task_id, scan)
+            if gone is not None:
+                return gone
             return ScanResult(False, "The stop has moved on; scan again for the stop shown", state, scan.printable)
         if state.phase == "setup":
             return _scan_setup(uow, batch, state, scan, actor, typed)
@@ -362,6 +458,8 @@ def handle_scan(
                 return _refuse(uow, batch, actor, scan, f"location {task.location_code}", typed)
             task.location_confirmed = True
             return _accept(uow, batch, actor, "pick.location", f"At {task.location_code}", scan, typed, task=task.id)
+        if state.phase == "lot":
+            return _scan_lot(uow, batch, state, task, scan, actor, typed)
         if scan.kind == "tote" and task.kind == "pick":
             return _scan_tote_drop(uow, batch, state, task, scan, actor, typed)
         return _scan_item(uow, batch, state, task, scan, actor, typed)
@@ -374,26 +472,48 @@ def _scan_setup(uow: UnitOfWork, batch: Batch, state: PickState, scan: Scan, act
         return _refuse(uow, batch, actor, scan, f"a free tote (TOTE-....) for slot {slot}", typed)
     tote = session.scalar(select(Tote).where(Tote.code == scan.code))
     if tote is not None and tote.status != "free":
-        if tote.batch_id == batch.id:
+        if tote.batch_id == batch.id and tote.status == "picking":
             where = "already on this cart"
         elif tote.status == "picking":
             other = session.get(Batch, tote.batch_id) if tote.batch_id else None
             holder = session.get(User, other.picker_id) if other and other.picker_id else None
             where = f"on batch {tote.batch_id}" + (f" picked by {holder.name}" if holder else "")
+        elif tote.status == "putback":
+            where = f"holding goods to put back (batch {tote.batch_id})"
         else:
             order = session.get(Order, tote.order_id) if tote.order_id else None
             where = f"holding order {order.number if order else '?'} for packing"
         return _refuse(uow, batch, actor, scan, f"a free tote for slot {slot} ({scan.code} is {where})", typed)
     if tote is None:
-        tote = Tote(code=scan.code)
-        session.add(tote)
-    tote.status = "picking"
-    tote.batch_id = batch.id
+        tote = new_tote(uow, scan.code, actor)
     row = session.scalar(select(BatchSlot).where(BatchSlot.batch_id == batch.id, BatchSlot.slot == slot))
     assert row is not None
     row.tote_code = scan.code
-    tote.order_id = row.order_id
+    set_tote(uow, tote, "picking", actor, f"slot {slot} of batch {batch.id}", batch_id=batch.id, order_id=row.order_id)
     return _accept(uow, batch, actor, "pick.tote_set", f"Slot {slot}: {scan.code}", scan, typed, slot=slot)
+
+
+def _count_units(
+    uow: UnitOfWork, batch: Batch, task: PickTask, units: int, scan: Scan, actor: Actor, typed: bool, how: str
+) -> ScanResult:
+    """Proven units: into the picker's hand at a pick stop, back onto the shelf at a put-back stop."""
+    if task.kind == "putback":
+        return _put_back_units(uow, batch, task, units, scan, actor, typed)
+    task.qty_in_hand += units
+    sku = uow.session.scalar(select(Product.sku).where(Product.id == task.product_id))
+    return _accept(
+        uow,
+        batch,
+        actor,
+        "pick.item",
+        f"{sku}: {task.qty_in_hand + task.qty_picked} of {task.qty}{how}",
+        scan,
+        typed,
+        task=task.id,
+        units=units,
+        lot=scan.lot or (task.lot or None),
+        serial=scan.serial,
+    )
 
 
 def _scan_item(
@@ -410,67 +530,85 @@ def _scan_item(
     product, units = product_for_scan(session, scan)
     if product is None or product.id != task.product_id:
         return _refuse(uow, batch, actor, scan, expected, typed)
-    if product.track_lot and scan.lot is not None and scan.lot != task.lot:
-        return _refuse(uow, batch, actor, scan, f"lot {task.lot} of {stop.sku} (scanned lot {scan.lot})", typed)
+    lot_checked = not (product.track_lot and task.lot)
+    if product.track_lot and task.lot and scan.lot is not None:
+        if scan.lot != task.lot:
+            return _refuse(uow, batch, actor, scan, f"lot {task.lot} of {stop.sku} (scanned lot {scan.lot})", typed)
+        lot_checked = True
     stock = session.get(Stock, task.stock_id) if task.stock_id else None
-    if product.track_expiry and scan.expiry is not None and stock is not None and stock.expiry != scan.expiry:
-        return _refuse(
-            uow, batch, actor, scan, f"expiry {stock.expiry} of lot {task.lot} (scanned {scan.expiry})", typed
-        )
-    remaining = task.qty - task.qty_picked - task.qty_in_hand
+    expiry = stock.expiry if stock is not None else None
+    if product.track_expiry and scan.expiry is not None and expiry is not None and expiry != scan.expiry:
+        return _refuse(uow, batch, actor, scan, f"expiry {expiry} of lot {task.lot} (scanned {scan.expiry})", typed)
+    remaining = task.qty - task.qty_picked - task.qty_in_hand - task.qty_awaiting_lot
     if units > remaining:
         return _refuse(uow, batch, actor, scan, f"at most {remaining} more of {stop.sku} (a scan of {units})", typed)
-    if task.kind == "putback":
-        return _put_back_units(uow, batch, task, units, scan, actor, typed)
-    task.qty_in_hand += units
+    task.item_confirmed = True
+    if lot_checked or task.lot_confirmed:
+        task.lot_confirmed = True
+        return _count_units(uow, batch, task, units, scan, actor, typed, "")
+    task.qty_awaiting_lot += units
     return _accept(
         uow,
         batch,
         actor,
         "pick.item",
-        f"{stop.sku}: {task.qty_in_hand + task.qty_picked} of {task.qty}",
+        f"{stop.sku}: scan the LOT ({task.lot}) to count {task.qty_awaiting_lot} unit(s)",
         scan,
         typed,
         task=task.id,
         units=units,
-        lot=scan.lot,
-        serial=scan.serial,
+        awaiting_lot=True,
     )
 
 
+def _scan_lot(
+    uow: UnitOfWork, batch: Batch, state: PickState, task: PickTask, scan: Scan, actor: Actor, typed: bool
+) -> ScanResult:
+    """A lot-tracked stop: the lot is proven by a GS1 string with AI 10 or by the bare lot printed on the item."""
+    stop = state.stop
+    assert stop is not None
+    expected = f"lot {task.lot} of {stop.sku}"
+    lot = scan.lot if scan.lot is not None else scan.raw.strip()
+    if scan.gtin and scan.lot is not None:
+        product, _units = product_for_scan(uow.session, scan)
+        if product is None or product.id != task.product_id:
+            return _refuse(uow, batch, actor, scan, expected, typed)
+    if lot != task.lot:
+        return _refuse(uow, batch, actor, scan, expected, typed)
+    stock = uow.session.get(Stock, task.stock_id) if task.stock_id else None
+    if scan.expiry is not None and stock is not None and stock.expiry is not None and stock.expiry != scan.expiry:
+        return _refuse(
+            uow, batch, actor, scan, f"expiry {stock.expiry} of lot {task.lot} (scanned {scan.expiry})", typed
+        )
+    units = task.qty_awaiting_lot
+    task.qty_awaiting_lot = 0
+    task.lot_confirmed = True
+    return _count_units(uow, batch, task, units, scan, actor, typed, f" (lot {task.lot})")
+
+
 def add_typed_quantity(db: Database, batch_id: int, task_id: int, qty: int, *, actor: Actor) -> ScanResult:
-    """Quantity typed by the picker (after confirming it on screen) instead of scanning each unit."""
+    """More units of an item already proven by a scan at this stop, typed instead of scanned one by one."""
     with db.unit_of_work() as uow:
-        batch = _locked_batch(uow, batch_id, actor)
+        batch = _leased(uow, batch_id, actor)
         state = _state(uow.session, batch)
-        empty = Scan(str(qty), "typed", str(qty))
+        typed_scan = Scan(str(qty), "typed", str(qty))
         if state.stop is None or state.stop.task_id != task_id or state.phase != "item":
-            return ScanResult(False, "The stop has moved on; nothing was added", state)
+            gone = _stop_gone(uow, batch, task_id, typed_scan)
+            return gone or ScanResult(False, "The stop has moved on; nothing was added", state)
         task = uow.session.get(PickTask, task_id)
         assert task is not None
-        remaining = task.qty - task.qty_picked - task.qty_in_hand
+        if not task.item_confirmed or (task.lot and not task.lot_confirmed):
+            what = f"ITEM {state.stop.sku}" + (f" with its lot {task.lot}" if task.lot else "")
+            return _refuse(uow, batch, actor, typed_scan, f"a scan of the {what} before typing a quantity", True)
+        remaining = task.qty - task.qty_picked - task.qty_in_hand - task.qty_awaiting_lot
         if qty < 1 or qty > remaining:
-            return _refuse(uow, batch, actor, empty, f"a quantity from 1 to {remaining}", True)
-        if task.kind == "putback":
-            return _put_back_units(uow, batch, task, qty, empty, actor, True)
-        task.qty_in_hand += qty
-        return _accept(
-            uow,
-            batch,
-            actor,
-            "pick.item",
-            f"{state.stop.sku}: {task.qty_in_hand + task.qty_picked} of {task.qty} (typed)",
-            empty,
-            True,
-            task=task.id,
-            units=qty,
-        )
+            return _refuse(uow, batch, actor, typed_scan, f"a quantity from 1 to {remaining}", True)
+        return _count_units(uow, batch, task, qty, typed_scan, actor, True, " (typed)")
 
 
 def _scan_tote_drop(
     uow: UnitOfWork, batch: Batch, state: PickState, task: PickTask, scan: Scan, actor: Actor, typed: bool
 ) -> ScanResult:
-    session = uow.session
     allowed = {s.tote_code for s in state.slots if s.order_id == task.order_id and s.tote_code}
     if task.qty_in_hand == 0:
         return _refuse(uow, batch, actor, scan, f"item {state.stop.sku if state.stop else ''} first", typed)
@@ -484,11 +622,11 @@ def _scan_tote_drop(
             typed,
         )
     units = task.qty_in_hand
-    _record_pick(session, task, units)
+    _record_pick(uow, task, units, actor, scan.code)
     task.qty_picked += units
     task.qty_in_hand = 0
     if task.qty_picked >= task.qty:
-        task.status = "done"
+        set_task(uow, task, "done", actor, f"{task.qty_picked} into {scan.code}")
     return _accept(
         uow,
         batch,
@@ -503,12 +641,16 @@ def _scan_tote_drop(
     )
 
 
-def _record_pick(session: Session, task: PickTask, units: int) -> None:
-    """Units leave the shelf: stock on hand and reserved go down together; the order line counts them."""
+def _record_pick(uow: UnitOfWork, task: PickTask, units: int, actor: Actor, tote: str) -> None:
+    """Units leave the shelf for a tote: on hand (a ledger move) and reserved go down together; the order line
+    and the allocation count them."""
+    session = uow.session
     if task.stock_id is not None:
         stock = session.get(Stock, task.stock_id)
         assert stock is not None
-        stock.quantity_on_hand -= units
+        inventory.move(
+            session, stock, -units, "pick", actor, f"order:{task.order_id} tote:{tote} batch:{task.batch_id}"
+        )
         stock.quantity_reserved -= units
     if task.allocation_id is not None:
         allocation = session.get(Allocation, task.allocation_id)
@@ -526,30 +668,18 @@ def _put_back_units(
     session = uow.session
     location = session.scalar(select(Location).where(Location.code == task.location_code))
     assert location is not None
-    stock = session.scalar(
-        select(Stock).where(
-            Stock.location_id == location.id, Stock.product_id == task.product_id, Stock.lot == task.lot
-        )
-    )
-    if stock is None:
-        stock = Stock(
-            location_id=location.id, product_id=task.product_id, lot=task.lot, quantity_on_hand=0, quantity_reserved=0
-        )
-        session.add(stock)
-    stock.quantity_on_hand += units
+    stock = inventory.stock_row(session, location.id, task.product_id, task.lot)
+    inventory.move(session, stock, units, "put_back", actor, f"order:{task.order_id} tote:{task.tote_code}")
     task.qty_picked += units
     if task.qty_picked >= task.qty:
-        task.status = "done"
-        putback = session.get(PutbackTask, task.putback_id) if task.putback_id else None
-        if putback is not None:
-            putback.status = "done"
-            putback.done_at = datetime.now(UTC)
+        set_task(uow, task, "done", actor, f"{task.qty} put back at {task.location_code}")
+        close_put_back(uow, task, actor)
     return _accept(
         uow,
         batch,
         actor,
         "pick.put_back",
-        f"{units} put back at {task.location_code}",
+        f"{units} put back at {task.location_code}" + (f" from {task.tote_code}" if task.tote_code else ""),
         scan,
         typed,
         task=task.id,
@@ -563,19 +693,21 @@ def _put_back_units(
 def skip_stop(db: Database, batch_id: int, task_id: int, *, actor: Actor) -> ScanResult:
     """Come back to this stop later: it moves to the end of the walk (nothing in hand may be left behind)."""
     with db.unit_of_work() as uow:
-        batch = _locked_batch(uow, batch_id, actor)
+        batch = _leased(uow, batch_id, actor)
         state = _state(uow.session, batch)
         if state.stop is None or state.stop.task_id != task_id:
-            return ScanResult(False, "The stop has moved on; nothing was skipped", state)
+            gone = _stop_gone(uow, batch, task_id, Scan("", "action", ""))
+            return gone or ScanResult(False, "The stop has moved on; nothing was skipped", state)
         task = uow.session.get(PickTask, task_id)
         assert task is not None
-        if task.qty_in_hand:
-            return ScanResult(
-                False, f"Put the {task.qty_in_hand} in hand into tote {state.stop.tote_code} first", state
-            )
+        if task.qty_in_hand or task.qty_awaiting_lot:
+            held = task.qty_in_hand + task.qty_awaiting_lot
+            return ScanResult(False, f"Put the {held} in hand into tote {state.stop.tote_code} first", state)
         last = uow.session.scalar(select(func.max(PickTask.seq)).where(PickTask.batch_id == batch.id)) or 0
         task.seq = last + 1
         task.location_confirmed = False
+        task.item_confirmed = False
+        task.lot_confirmed = False
         return _accept(
             uow,
             batch,
@@ -588,80 +720,137 @@ def skip_stop(db: Database, batch_id: int, task_id: int, *, actor: Actor) -> Sca
         )
 
 
-def short_pick(db: Database, layout: Layout, batch_id: int, task_id: int, reason: str, *, actor: Actor) -> ScanResult:
-    """Record a shortage (empty or damaged) and look for the missing units elsewhere.
+MAX_COUNT = 100_000
+"""A counted quantity above this is a typing or scanning slip, not a count."""
 
-    The missing units' reservation is given back and the shelf count corrected; if another pick face has the
-    item it becomes a new stop and the remaining stops are re-routed from here, else the order is flagged for
-    the supervisor (``order.short`` event).
+
+def short_pick(
+    db: Database,
+    layout: Layout,
+    batch_id: int,
+    task_id: int,
+    reason: str,
+    counted: int,
+    *,
+    actor: Actor,
+) -> ScanResult:
+    """The stop cannot be picked in full: the picker, standing at the scanned location, counted ``counted`` good
+    units of the item (and lot) there.
+
+    The books of that shelf are set to the count (the difference is written off as ``short`` or ``damaged``, or
+    found as ``count``: never more than the picker counted). When enough good units are there the stop simply
+    goes on (take another unit from the same bin). Otherwise the stop shrinks to what is there, the missing
+    units' reservation is given back and searched for elsewhere: another pick face becomes a new stop on this
+    walk; none elsewhere flags the order for a supervisor, who decides before it can be packed. Other orders
+    whose reservations the count took away are re-planned in the same transaction.
     """
     if reason not in SHORT_REASONS:
-        raise Refused(f"short pick reason {reason!r}: expected {' or '.join(SHORT_REASONS)}")
+        raise InvalidInput(f"short pick reason {reason!r}: expected {' or '.join(SHORT_REASONS)}")
+    if not 0 <= counted <= MAX_COUNT:
+        raise InvalidInput(f"counted quantity {counted}: expected a whole number from 0 to {MAX_COUNT}")
     with db.unit_of_work() as uow:
         session = uow.session
-        batch = _locked_batch(uow, batch_id, actor)
+        batch = _leased(uow, batch_id, actor)
         state = _state(session, batch)
         if state.stop is None or state.stop.task_id != task_id:
-            return ScanResult(False, "That stop is no longer open; nothing recorded again", state)
+            gone = _stop_gone(uow, batch, task_id, Scan("", "action", ""))
+            return gone or ScanResult(False, "That stop is no longer open; nothing recorded again", state)
         task = session.get(PickTask, task_id)
         assert task is not None
         if task.kind != "pick":
             return ScanResult(False, "A put-back cannot be short; skip it instead", state)
-        if task.qty_in_hand:
+        if not task.location_confirmed:
             return ScanResult(
-                False, f"Put the {task.qty_in_hand} in hand into tote {state.stop.tote_code} first", state
+                False, f"Scan location {task.location_code} first: a short is counted at the shelf", state
             )
-        missing = task.qty - task.qty_picked
+        if task.qty_in_hand or task.qty_awaiting_lot:
+            held = task.qty_in_hand + task.qty_awaiting_lot
+            return ScanResult(False, f"Put the {held} in hand into tote {state.stop.tote_code} first", state)
         stock = session.get(Stock, task.stock_id) if task.stock_id else None
-        allocation = session.get(Allocation, task.allocation_id) if task.allocation_id else None
         line = session.get(OrderLine, task.order_line_id) if task.order_line_id else None
         assert stock is not None and line is not None
-        stock.quantity_reserved -= missing
-        counted_before = stock.quantity_on_hand
-        if reason == "empty":  # the shelf is bare: only other orders' reservations stay on the books (to short too)
-            stock.quantity_on_hand = stock.quantity_reserved
-        else:  # damaged units are written off
-            stock.quantity_on_hand = max(stock.quantity_reserved, stock.quantity_on_hand - missing)
-        if allocation is not None:
-            allocation.qty -= missing
-            if allocation.qty == 0:
-                session.delete(allocation)
-                task.allocation_id = None
-        line.qty_allocated -= missing
-        task.status = "short"
-        task.short_reason = reason
-        task.qty = max(task.qty_picked, 1) if task.qty_picked else task.qty
+        sku = state.stop.sku
+        ref = f"order:{task.order_id} batch:{batch.id} stop:{task.id}"
+        remaining = task.qty - task.qty_picked
+        books = stock.quantity_on_hand
+        missing = max(0, remaining - counted)
+        allocation = session.get(Allocation, task.allocation_id) if task.allocation_id else None
+        if missing:
+            if allocation is not None:
+                allocation.qty -= missing
+                if allocation.qty <= 0:
+                    session.delete(allocation)
+                    task.allocation_id = None
+            stock.quantity_reserved -= missing
+            line.qty_allocated -= missing
+        session.flush()
+        displaced = _displace(uow, layout, stock, counted, actor, keep=task.allocation_id)
+        written_off = max(0, books - max(counted, stock.quantity_reserved))
+        if counted >= books:
+            inventory.set_counted(session, stock, counted, "count", actor, ref)
+        else:
+            target = max(counted, stock.quantity_reserved)
+            inventory.set_counted(session, stock, target, "damaged" if reason == "damaged" else "short", actor, ref)
         uow.record(
             actor,
             "stock.short",
             subject=f"location:{task.location_code}",
-            message=f"{state.stop.sku} {reason}: {missing} missing at {task.location_code}",
-            sku=state.stop.sku,
-            missing=missing,
-            on_hand_before=counted_before,
+            message=f"{sku} {reason}: counted {counted}, books {books}; {written_off} written off",
+            sku=sku,
+            counted=counted,
+            on_hand_before=books,
             on_hand_after=stock.quantity_on_hand,
+            missing=missing,
         )
+        if not missing:
+            return _accept(
+                uow,
+                batch,
+                actor,
+                "pick.short",
+                f"{counted} good {sku} at {task.location_code} ({written_off} written off): "
+                f"take the {remaining} from the same bin",
+                Scan("", "action", ""),
+                False,
+                task=task.id,
+                reason=reason,
+                missing=0,
+                counted=counted,
+            )
+        task.short_reason = f"{reason}: {missing} missing"
+        if counted:
+            task.qty = task.qty_picked + counted
+        else:
+            set_task(uow, task, "short", actor, f"{reason}: counted 0, {missing} missing")
         session.flush()
         replacement = _reallocate(session, task, line, stock.id, missing)
+        order = session.get(Order, task.order_id)
+        number = order.number if order else ""
         if replacement:
             for new_task in replacement:
                 session.add(new_task)
             session.flush()
             _reroute(session, layout, batch, from_code=task.location_code)
             where = ", ".join(f"{t.qty} at {t.location_code}" for t in replacement)
-            message = f"Short {missing} {state.stop.sku} ({reason}); found {where}: added to the route"
-        else:
-            order = session.get(Order, task.order_id)
+            found = sum(t.qty for t in replacement)
+            message = f"Short {missing} {sku} ({reason}); found {where}: added to the route"
+            missing -= found
+        if missing > 0:
+            if order is not None:
+                order.short_pending = True
             uow.record(
                 actor,
                 "order.short",
                 subject=f"order:{task.order_id}",
-                message=f"{missing} x {state.stop.sku} short ({reason}) and none elsewhere: supervisor",
-                sku=state.stop.sku,
+                message=f"{missing} x {sku} short ({reason}) and none elsewhere: supervisor",
+                sku=sku,
                 missing=missing,
             )
-            number = order.number if order else ""
-            message = f"Short {missing} {state.stop.sku} ({reason}); none elsewhere: {number} flagged for supervisor"
+            message = f"Short {missing} {sku} ({reason}); none elsewhere: {number} flagged for supervisor"
+        if counted:
+            message += f"; pick the {counted} that are there"
+        if displaced:
+            message += f" ({displaced} other order(s) re-planned)"
         return _accept(
             uow,
             batch,
@@ -673,7 +862,92 @@ def short_pick(db: Database, layout: Layout, batch_id: int, task_id: int, reason
             task=task.id,
             reason=reason,
             missing=missing,
+            counted=counted,
         )
+
+
+def _displace(uow: UnitOfWork, layout: Layout, stock: Stock, counted: int, actor: Actor, *, keep: int | None) -> int:
+    """A count left fewer units on a shelf than other orders had reserved there: take the reservations of the
+    lowest-priority orders that have not picked them yet, and re-plan each (another shelf, or back to allocation,
+    or a short for the supervisor when picking already started). Returns how many orders were re-planned."""
+    session = uow.session
+    overflow = stock.quantity_reserved - counted
+    if overflow <= 0:
+        return 0
+    rows = session.execute(
+        select(Allocation, OrderLine, Order)
+        .join(OrderLine, Allocation.order_line_id == OrderLine.id)
+        .join(Order, OrderLine.order_id == Order.id)
+        .where(Allocation.stock_id == stock.id, Allocation.qty > Allocation.qty_picked)
+        .order_by(Order.status == PICKING, Order.priority, Order.id.desc())
+    ).all()
+    replanned = 0
+    for allocation, line, order in rows:
+        if overflow <= 0:
+            break
+        if allocation.id == keep:
+            continue
+        tasks = list(
+            session.scalars(select(PickTask).where(PickTask.allocation_id == allocation.id, PickTask.status == "open"))
+        )
+        held = sum(t.qty_in_hand + t.qty_awaiting_lot for t in tasks)
+        take = min(overflow, allocation.qty - allocation.qty_picked - held)
+        if take <= 0:
+            continue
+        overflow -= take
+        replanned += 1
+        allocation.qty -= take
+        stock.quantity_reserved -= take
+        line.qty_allocated -= take
+        for task in tasks:
+            shrink = min(take, task.qty - task.qty_picked - task.qty_in_hand - task.qty_awaiting_lot)
+            task.qty -= shrink
+            if task.qty <= task.qty_picked and task.qty_picked == 0:
+                task.qty = max(task.qty, 1)
+                set_task(uow, task, "cancelled", actor, f"{stock.location.code} counted short by another picker")
+            elif task.qty <= task.qty_picked:
+                set_task(uow, task, "done", actor, "the rest was counted short by another picker")
+        if allocation.qty <= 0:
+            session.delete(allocation)
+        session.flush()
+        anchor = tasks[0] if tasks else None
+        found = 0
+        if anchor is not None:
+            replacement = _reallocate(session, anchor, line, stock.id, take)
+            for new_task in replacement:
+                session.add(new_task)
+            session.flush()
+            found = sum(t.qty for t in replacement)
+            if replacement:
+                target = session.get(Batch, anchor.batch_id)
+                if target is not None:
+                    _reroute(session, layout, target, from_code=anchor.location_code)
+        else:
+            found = _reallocate_unplanned(session, line, stock.id, take)
+        if found >= take:
+            continue
+        if order.status == PICKING:
+            order.short_pending = True
+            uow.record(
+                actor,
+                "order.short",
+                subject=f"order:{order.id}",
+                message=f"{take - found} x {line.sku} lost to a count at {stock.location.code}: supervisor",
+                sku=line.sku,
+                missing=take - found,
+            )
+        elif order.status in (ALLOCATED, RELEASED):
+            order_leaves_floor(uow, order, actor, "lost stock to a count", put_back=False)
+            release_reservations(session, order)
+            set_status(uow, order, NEW, actor, f"stock of {line.sku} counted short at {stock.location.code}")
+    return replanned
+
+
+def _reallocate_unplanned(session: Session, line: OrderLine, exclude_stock: int, missing: int) -> int:
+    """Reserve ``missing`` units of a line that is not on a batch yet elsewhere; returns the units found."""
+    probe = PickTask(product_id=line.product_id, order_id=line.order_id, batch_id=0, slot=None, location_code="", qty=1)
+    tasks = _reallocate(session, probe, line, exclude_stock, missing)
+    return sum(t.qty for t in tasks)
 
 
 def _reallocate(session: Session, task: PickTask, line: OrderLine, exclude_stock: int, missing: int) -> list[PickTask]:
@@ -745,6 +1019,27 @@ def _reroute(session: Session, layout: Layout, batch: Batch, *, from_code: str) 
 # --- finishing --------------------------------------------------------------------------------------
 
 
+def complete_batch(uow: UnitOfWork, batch: Batch, actor: Actor) -> None:
+    """The batch is done: its orders become picked (shorts named on their timeline), its totes wait for packing.
+
+    Shared by the picker's finish and by a batch whose last stops left with their orders."""
+    session = uow.session
+    order_ids = set(session.scalars(select(BatchSlot.order_id).where(BatchSlot.batch_id == batch.id)))
+    for order in session.scalars(select(Order).where(Order.id.in_(order_ids)).order_by(Order.id)):
+        if order.status == RELEASED:
+            set_status(uow, order, PICKING, actor, f"batch {batch.id} completed")
+        if order.status == PICKING:
+            short = [f"{x.sku} {x.qty_picked}/{x.qty_ordered}" for x in order.lines if x.qty_picked < x.qty_ordered]
+            reason = f"picked on batch {batch.id}" + (f"; short: {', '.join(short)}" if short else "")
+            set_status(uow, order, PICKED, actor, reason)
+    for tote in session.scalars(select(Tote).where(Tote.batch_id == batch.id, Tote.status == "picking")):
+        if tote.order_id in order_ids:
+            set_tote(uow, tote, "packing", actor, f"batch {batch.id} finished: waits for packing")
+        else:
+            set_tote(uow, tote, "free", actor, f"batch {batch.id} finished with nothing in it")
+    set_batch(uow, batch, "done", actor, "every stop done")
+
+
 def finish_batch(db: Database, layout: Layout, batch_id: int, *, actor: Actor) -> FinishReport:
     """Close a batch whose stops are all done or short: orders become picked, totes wait for packing.
 
@@ -752,7 +1047,11 @@ def finish_batch(db: Database, layout: Layout, batch_id: int, *, actor: Actor) -
     """
     with db.unit_of_work() as uow:
         session = uow.session
-        batch = _locked_batch(uow, batch_id, actor)
+        batch = session.get(Batch, batch_id)
+        already = batch is not None and batch.status == "done" and batch.picker_id == actor.user_id
+        if not already:
+            batch = _leased(uow, batch_id, actor)
+        assert batch is not None
         state = _state(session, batch)
         if state.phase not in ("finish", "done"):
             raise Refused(f"batch {batch_id} still has {state.stops_left} open stop(s)")
@@ -769,24 +1068,7 @@ def finish_batch(db: Database, layout: Layout, batch_id: int, *, actor: Actor) -
         totes = tuple(s.tote_code for s in slots if s.tote_code)
         if batch.status == "done":
             return FinishReport(batch.id, numbers, totes, distance, s_shape, state.shorts)
-        order_ids = {s.order_id for s in slots if s.order_id}
-        for order in session.scalars(select(Order).where(Order.id.in_(order_ids))):
-            if order.status == PICKING:
-                check_transition(order.number, order.status, PICKED)
-                order.status = PICKED
-                short = [f"{x.sku} {x.qty_picked}/{x.qty_ordered}" for x in order.lines if x.qty_picked < x.qty_ordered]
-                reason = f"picked on batch {batch.id}" + (f"; short: {', '.join(short)}" if short else "")
-                uow.record(
-                    actor,
-                    "order.status",
-                    subject=f"order:{order.id}",
-                    message=reason,
-                    **{"from": PICKING, "to": PICKED, "reason": reason},
-                )
-        for tote in session.scalars(select(Tote).where(Tote.batch_id == batch.id)):
-            tote.status = "packing"
-        batch.status = "done"
-        batch.finished_at = datetime.now(UTC)
+        complete_batch(uow, batch, actor)
         uow.record(
             actor,
             "batch.finished",
@@ -903,7 +1185,9 @@ def list_batches(db: Database, *, include_done: bool = False) -> list[BatchLine]
             )
             counts = dict(
                 session.execute(
-                    select(PickTask.status, func.count()).where(PickTask.batch_id == batch.id).group_by(PickTask.status)
+                    select(PickTask.status, func.count())
+                    .where(PickTask.batch_id == batch.id, PickTask.status != "cancelled")
+                    .group_by(PickTask.status)
                 ).all()
             )
             picker = session.get(User, batch.picker_id) if batch.picker_id else None

@@ -21,18 +21,19 @@ from sqlalchemy.orm import Session
 
 from app.config import Config
 from app.db.base import utcnow
-from app.db.models import Carton, CartonItem, Counter, Order, OrderLine, PrintJobRecord, Product, Shipment
+from app.db.models import Carton, CartonItem, Counter, Order, OrderLine, PrintJobRecord, Product, Shipment, Tote
 from app.db.unit_of_work import Actor, Database, UnitOfWork
 from app.domain import carriers as carrier_domain
 from app.domain.cartonization import box_for_scan
-from app.domain.orders import PACKED, SHIPPED, check_transition
+from app.domain.orders import PACKED, SHIPPED
 from app.domain.rating import RateCard, ServiceOption, choose_service, load_rate_card
 from app.domain.tracking import sscc
 from app.printing import PDF, ZPL, PrintJob, try_print
 from app.printing.registry import build_printers, printers_for_station
 from app.services.errors import InvalidInput, NotFound, Refused
-from app.services.order_support import find_order, order_subject
-from app.services.packing import box_catalog
+from app.services.floor_state import set_carton, set_shipment, set_tote
+from app.services.order_support import find_order, order_subject, set_status
+from app.services.packing import box_catalog, refuse_if_short_pending
 from labels import model as doc
 
 SDR_PER_UNIT = {"EUR": Decimal("0.84"), "USD": Decimal("0.74"), "GBP": Decimal("0.99"), "CHF": Decimal("0.89")}
@@ -166,6 +167,7 @@ def ship_order(
             return _outcome(session, order, shipment, ())
         if order.status != PACKED or shipment is None:
             raise Refused(f"order {order.number} is {order.status}: only packed orders ship")
+        refuse_if_short_pending(order)
         cartons = list(
             session.scalars(
                 select(Carton).where(Carton.shipment_id == shipment.id, Carton.status == "packed").order_by(Carton.seq)
@@ -236,13 +238,13 @@ def _book(
     for carton, tracking, code in zip(cartons, created.tracking_numbers, ssccs, strict=True):
         carton.tracking_number = tracking
         carton.sscc = code
-        carton.status = "labelled"
+        set_carton(uow, carton, "labelled", actor, f"{tracking} / SSCC {code}")
     shipment.carrier = carrier_name
     shipment.service = choice.service
     shipment.price = choice.option.quote.price
     shipment.currency = choice.option.quote.currency
     shipment.service_reason = choice.reason
-    shipment.status = "shipped"
+    set_shipment(uow, shipment, "shipped", actor, f"{carrier_name} {choice.service}")
     shipment.shipped_at = utcnow()
     if choice.upgraded:
         uow.record(
@@ -252,16 +254,10 @@ def _book(
             message=choice.reason,
             service=choice.service,
         )
-    check_transition(order.number, order.status, SHIPPED)
-    order.status = SHIPPED
     reason = f"{carrier_name} {choice.service}: {', '.join(created.tracking_numbers)}"
-    uow.record(
-        actor,
-        "order.status",
-        subject=order_subject(order.id),
-        message=reason,
-        **{"from": PACKED, "to": SHIPPED, "reason": reason, "tracking_numbers": list(created.tracking_numbers)},
-    )
+    set_status(uow, order, SHIPPED, actor, reason)
+    for tote in session.scalars(select(Tote).where(Tote.order_id == order.id, Tote.status == "packing")):
+        set_tote(uow, tote, "free", actor, f"order {order.number} shipped")
 
 
 def _outcome(session: Session, order: Order, shipment: Shipment, prints: tuple[PrintOutcome, ...]) -> ShipOutcome:
@@ -567,7 +563,7 @@ def void_shipment(db: Database, config: Config, shipment_id: int, *, actor: Acto
         session.add(replacement)
         session.flush()
         for carton in cartons:
-            carton.status = "voided"
+            set_carton(uow, carton, "voided", actor, f"label voided: {reason}")
             copy = Carton(
                 shipment_id=replacement.id,
                 seq=carton.seq,
@@ -582,17 +578,9 @@ def void_shipment(db: Database, config: Config, shipment_id: int, *, actor: Acto
             session.flush()
             for item in session.scalars(select(CartonItem).where(CartonItem.carton_id == carton.id)):
                 session.add(CartonItem(carton_id=copy.id, order_line_id=item.order_line_id, qty=item.qty))
-        shipment.status = "voided"
-        check_transition(order.number, order.status, PACKED)
-        order.status = PACKED
+        set_shipment(uow, shipment, "voided", actor, f"labels voided: {reason}")
         message = f"labels voided ({reason}); retired {', '.join(retired)}"
-        uow.record(
-            actor,
-            "order.status",
-            subject=order_subject(order.id),
-            message=message,
-            **{"from": SHIPPED, "to": PACKED, "reason": message, "retired": retired},
-        )
+        set_status(uow, order, PACKED, actor, message)
         uow.commit()
         return _outcome(session, order, shipment, ())
 

@@ -3,14 +3,18 @@ logged with who did it. Pickers and packers are refused here even if a screen of
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from app.config import Config
-from app.db.models import Batch, User
+from app.db.models import Batch, BatchSlot, Order, User
 from app.db.unit_of_work import Actor, Database
 from app.domain.layout import Layout
+from app.domain.orders import PICKED, PICKING
 from app.services import orders, picking, process
+from app.services.allocation import split_remainder
 from app.services.errors import InvalidInput, NotFound, Refused
+from app.services.floor_state import set_batch
 from app.services.order_support import OrderSummary, find_order, order_subject, priority_of, summary
 from app.services.users import UserView
 
@@ -33,6 +37,7 @@ def set_priority(
         before = order.priority
         order.priority_override = priority
         order.priority = priority if priority is not None else priority_of(order, config).total
+        follow_order_priority(uow.session, order.id)
         uow.record(
             Actor(actor.name, terminal, actor.user_id),
             "order.priority_set",
@@ -42,6 +47,21 @@ def set_priority(
         )
         uow.commit()
         return summary(order)
+
+
+def follow_order_priority(session: Session, order_id: int) -> None:
+    """A ready batch is claimed by its highest order priority: it follows its orders' scores at once."""
+    for batch in session.scalars(
+        select(Batch).where(
+            Batch.status == "ready", Batch.id.in_(select(BatchSlot.batch_id).where(BatchSlot.order_id == order_id))
+        )
+    ):
+        top = session.scalar(
+            select(func.max(Order.priority)).join(BatchSlot, BatchSlot.order_id == Order.id).where(
+                BatchSlot.batch_id == batch.id
+            )
+        )
+        batch.priority = float(top or 0.0)
 
 
 def hold(db: Database, config: Config, user: UserView, ref: str, reason: str, *, terminal: str) -> OrderSummary:
@@ -74,34 +94,34 @@ def release_batch(db: Database, config: Config, user: UserView, batch_id: int, *
 
 
 def reassign_batch(db: Database, user: UserView, batch_id: int, picker_name: str, *, terminal: str) -> None:
-    """Give a batch to another picker: they resume it at the same stop with the same counts."""
-    actor = _require(user, "reassign batches")
+    """Give a batch to another picker: they resume it at the same stop with the same counts; the old terminal is
+    refused on its next scan and told who has the batch now."""
+    actor = Actor(_require(user, "reassign batches").name, terminal, user.id)
     with db.unit_of_work() as uow:
-        batch = uow.session.get(Batch, batch_id)
+        session = uow.session
+        batch = session.get(Batch, batch_id, with_for_update=db.dialect == "postgresql")
         if batch is None:
             raise NotFound(f"no batch {batch_id}")
-        if batch.status == "done":
-            raise Refused(f"batch {batch_id} is finished")
-        picker = uow.session.scalar(select(User).where(User.name == picker_name))
+        if batch.status not in ("ready", "picking"):
+            raise Refused(f"batch {batch_id} is {batch.status}: only open batches can be reassigned")
+        picker = session.scalar(select(User).where(User.name == picker_name))
         if picker is None or not picker.active:
             raise InvalidInput(f"no active user {picker_name!r}")
         if picker.role not in ("picker", "supervisor", "admin"):
             raise Refused(f"{picker.name} is a {picker.role} and cannot pick")
-        busy = uow.session.scalar(
+        if batch.picker_id == picker.id:
+            raise Refused(f"{picker.name} already holds batch {batch_id}")
+        busy = session.scalar(
             select(Batch.id).where(Batch.picker_id == picker.id, Batch.status == "picking", Batch.id != batch_id)
         )
         if busy is not None:
             raise Refused(f"{picker.name} is already picking batch {busy}")
-        before = uow.session.get(User, batch.picker_id) if batch.picker_id else None
-        batch.picker_id = picker.id
-        batch.status = "picking"
-        uow.record(
-            Actor(actor.name, terminal, actor.user_id),
-            "batch.reassigned",
-            subject=f"batch:{batch_id}",
-            message=f"from {before.name if before else 'nobody'} to {picker.name}",
-            to=picker.name,
-        )
+        before = session.get(User, batch.picker_id) if batch.picker_id else None
+        picking.reset_hands(session, batch)
+        reason = f"reassigned from {before.name if before else 'the queue'} to {picker.name}"
+        set_batch(uow, batch, "picking", actor, reason, picker_id=picker.id)
+        picking.start_orders(uow, batch, actor, f"batch {batch_id} {reason}")
+        uow.record(actor, "batch.reassigned", subject=f"batch:{batch_id}", message=reason, to=picker.name)
         uow.commit()
 
 
@@ -113,17 +133,36 @@ def release_wave(
     return process.process_once(db, config, actor=Actor(actor.name, terminal, actor.user_id), layout=layout)
 
 
-def approve_short(db: Database, user: UserView, ref: str, *, terminal: str) -> OrderSummary:
-    """Accept that an order ships without what picking could not find (clears its short-pick exception)."""
-    actor = _require(user, "approve short shipments")
+SHORT_DECISIONS = ("backorder", "cancel")
+"""What happens to the units picking could not find: a backorder follows later, or the customer gets less."""
+
+
+def approve_short(db: Database, user: UserView, ref: str, *, rest: str, terminal: str) -> OrderSummary:
+    """Decide an order's short pick: it ships with what was picked, and the missing units either become a
+    backorder (a new order that is allocated when stock arrives) or are cancelled from the order."""
+    if rest not in SHORT_DECISIONS:
+        raise InvalidInput(f"--rest {rest!r}: expected {' or '.join(SHORT_DECISIONS)}")
+    actor = Actor(_require(user, "approve short shipments").name, terminal, user.id)
     with db.unit_of_work() as uow:
-        order = find_order(uow.session, ref)
-        short = [f"{x.sku} {x.qty_ordered - x.qty_picked}" for x in order.lines if x.qty_picked < x.qty_ordered]
-        uow.record(
-            Actor(actor.name, terminal, actor.user_id),
-            "order.short_approved",
-            subject=order_subject(order.id),
-            message="ships short: " + (", ".join(short) or "nothing missing"),
-        )
+        order = find_order(uow.session, ref, for_update=True)
+        if not order.short_pending:
+            raise Refused(f"order {order.number} has no short pick waiting for approval")
+        if order.status not in (PICKING, PICKED):
+            raise Refused(f"order {order.number} is {order.status}: a short is decided while it is picked")
+        missing = {x.id: x.qty_ordered - x.qty_picked for x in order.lines if x.qty_picked < x.qty_ordered}
+        described = ", ".join(f"{x.sku} {missing[x.id]}" for x in order.lines if x.id in missing)
+        if not any(x.qty_picked for x in order.lines):
+            raise Refused(f"order {order.number}: nothing was picked; cancel it or wait for stock instead")
+        if rest == "backorder" and missing:
+            child = split_remainder(uow, order.id, missing, actor)
+            note = f"ships short; backorder {child.number} follows with {described}"
+        else:
+            for line in order.lines:
+                if line.id in missing:
+                    line.qty_ordered = line.qty_picked
+                    line.qty_allocated = min(line.qty_allocated, line.qty_ordered)
+            note = f"ships short; cancelled from the order: {described or 'nothing'}"
+        order.short_pending = False
+        uow.record(actor, "order.short_approved", subject=order_subject(order.id), message=note, rest=rest)
         uow.commit()
         return summary(order)

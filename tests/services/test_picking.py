@@ -13,7 +13,7 @@ from app.domain.layout import Layout
 from app.services import orders, picking
 from app.services.errors import Refused
 from app.services.stock import stock_for_sku
-from tests.picking_support import GTIN, actor_of, add_users, config, release_orders
+from tests.picking_support import GTIN, actor_of, add_users, config, release_orders, short_here
 
 GS = "\x1d"
 
@@ -54,7 +54,7 @@ def pick_current_stop(db: Database, state: picking.PickState, who) -> picking.Pi
     assert stop is not None
     state = scan(db, state, stop.location, who).state
     for _ in range(stop.qty - stop.qty_picked):
-        result = scan(db, state, GTIN[stop.sku], who)
+        result = scan(db, state, stop.scan_code, who)
         assert result.accepted, result.message
         state = result.state
     result = scan(db, state, stop.tote_code or "", who)
@@ -170,11 +170,11 @@ def test_short_pick_reroutes_to_another_location(floor, layout: Layout) -> None:
         state = pick_current_stop(db, state, pia)
     assert state.stop is not None and state.stop.location == "A02-07-L-3"
     stops_before = state.stops_total
-    result = picking.short_pick(db, layout, state.batch_id, state.stop.task_id, "empty", actor=actor_of(pia))
+    result = short_here(db, layout, state, pia, "empty")
     assert result.accepted and "found 3 at A02-07-L-2" in result.message
     assert result.state.stops_total == stops_before + 1
     assert result.state.stop is not None
-    again = picking.short_pick(db, layout, state.batch_id, state.stop.task_id, "empty", actor=actor_of(pia))
+    again = short_here(db, layout, state, pia, "empty")
     assert not again.accepted  # a repeated press records nothing twice
     state = result.state
     while state.stop is not None:
@@ -193,7 +193,7 @@ def test_short_pick_without_alternative_flags_the_order(floor, layout: Layout) -
     while state.stop is not None and state.stop.sku != "KETTLE-STEEL-1L":
         state = pick_current_stop(db, state, pia)
     assert state.stop is not None
-    result = picking.short_pick(db, layout, state.batch_id, state.stop.task_id, "damaged", actor=actor_of(pia))
+    result = short_here(db, layout, state, pia, "damaged")
     assert "none elsewhere: P-2 flagged for supervisor" in result.message
     with db.unit_of_work(readonly=True) as uow:
         flagged = uow.session.scalars(select(Event).where(Event.kind == "order.short")).all()
@@ -227,7 +227,7 @@ def test_resume_and_release_by_supervisor(floor) -> None:  # type: ignore[no-unt
     pia, sofia = people["pia"], people["sofia"]
     state = set_up_cart(db, picking.claim_batch(db, pia, terminal="hh-1"), pia)  # type: ignore[arg-type]
     state = scan(db, state, state.stop.location, pia).state  # type: ignore[union-attr]
-    state = scan(db, state, GTIN[state.stop.sku], pia).state  # type: ignore[union-attr]
+    state = scan(db, state, state.stop.scan_code, pia).state  # type: ignore[union-attr]
     resumed = picking.claim_batch(db, pia, terminal="hh-9")  # e.g. after the handheld crashed
     assert resumed is not None and resumed.batch_id == state.batch_id and resumed.stop == state.stop
     with pytest.raises(Refused, match="held by pia and was active 0 min ago"):
@@ -235,7 +235,10 @@ def test_resume_and_release_by_supervisor(floor) -> None:  # type: ignore[no-unt
     freed = picking.release_batch(db, state.batch_id, actor=actor_of(sofia), idle_minutes=20, force=True)
     assert freed.status == "ready"
     taken = picking.claim_batch(db, people["adam"], terminal="hh-3")
-    assert taken is not None and taken.stop == state.stop  # same stop, same counts for the next picker
+    # Same stop for the next picker; the unit in the old picker's hand never left the books, so the stop starts
+    # again at its location scan (the freed terminal is refused and told who freed it).
+    assert taken is not None and taken.stop is not None and state.stop is not None
+    assert taken.stop.task_id == state.stop.task_id and taken.stop.qty_in_hand == 0 and taken.phase == "location"
 
 
 def test_cancel_after_picking_puts_goods_back_on_a_later_batch(floor, layout: Layout, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -256,10 +259,10 @@ def test_cancel_after_picking_puts_goods_back_on_a_later_batch(floor, layout: La
         nxt = scan(db, nxt, stop.location, pia).state
         if stop.kind == "putback":
             for _ in range(stop.qty):
-                nxt = scan(db, nxt, GTIN[stop.sku], pia).state
+                nxt = scan(db, nxt, stop.scan_code, pia).state
         else:
             for _ in range(stop.qty):
-                nxt = scan(db, nxt, GTIN[stop.sku], pia).state
+                nxt = scan(db, nxt, stop.scan_code, pia).state
             nxt = scan(db, nxt, stop.tote_code or "", pia).state
     assert stock_for_sku(db, "KETTLE-STEEL-1L")[0].qty == kettle_before + 1
     assert orders.show_order(db, config(), "P-2").putbacks_open == 0

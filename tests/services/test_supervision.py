@@ -30,7 +30,7 @@ from app.domain.orders import STATUSES
 from app.services import catalog, intake, orders, packing, picking, shipping, supervision
 from app.services.users import UserView
 from tests.conftest import ACTOR, SAMPLES
-from tests.picking_support import CSV_HEADER, actor_of, add_users, release_orders
+from tests.picking_support import CSV_HEADER, actor_of, add_users, release_orders, short_here
 
 with (SAMPLES / "products.csv").open() as _fh:
     GTIN = {row["sku"]: row["gtin"] for row in csv.DictReader(_fh)}
@@ -75,7 +75,7 @@ def _pick_stop(db: Database, state: picking.PickState, who: UserView) -> picking
     actor = actor_of(who)
     state = picking.handle_scan(db, state.batch_id, stop.location, actor=actor, task_id=stop.task_id).state
     for _ in range(stop.qty - stop.qty_picked):
-        result = picking.handle_scan(db, state.batch_id, GTIN[stop.sku], actor=actor, task_id=stop.task_id)
+        result = picking.handle_scan(db, state.batch_id, stop.scan_code, actor=actor, task_id=stop.task_id)
         assert result.accepted, result.message
         state = result.state
     result = picking.handle_scan(db, state.batch_id, stop.tote_code or "", actor=actor, task_id=stop.task_id)
@@ -136,7 +136,7 @@ def floor(sample_catalog: Database, layout: Layout, tmp_path: Path, config: Conf
     assert not wrong.accepted  # one refused scan for the accuracy KPI
     while state.stop is not None:
         if state.stop.sku == "KETTLE-STEEL-1L":
-            result = picking.short_pick(db, layout, state.batch_id, state.stop.task_id, "damaged", actor=actor_of(pia))
+            result = short_here(db, layout, state, pia, "damaged")
             assert "none elsewhere" in result.message
             state = result.state
         else:

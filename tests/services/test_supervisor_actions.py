@@ -13,7 +13,7 @@ from app.db.unit_of_work import Database
 from app.domain.layout import Layout
 from app.services import orders, picking, supervisor_actions
 from app.services.errors import Refused
-from tests.picking_support import GTIN, actor_of, add_users, release_orders
+from tests.picking_support import actor_of, add_users, release_orders, short_here
 
 
 @pytest.fixture
@@ -54,16 +54,16 @@ def test_approve_short_clears_the_exception_and_roles_are_enforced(floor, config
     while state.stop is not None and state.stop.sku != "INFUSER-SS":
         stop = state.stop
         state = picking.handle_scan(db, state.batch_id, stop.location, actor=actor_of(pia)).state
-        state = picking.handle_scan(db, state.batch_id, GTIN[stop.sku], actor=actor_of(pia)).state
+        state = picking.handle_scan(db, state.batch_id, stop.scan_code, actor=actor_of(pia)).state
         state = picking.handle_scan(db, state.batch_id, stop.tote_code or "", actor=actor_of(pia)).state
     assert state.stop is not None
-    picking.short_pick(db, layout, state.batch_id, state.stop.task_id, "damaged", actor=actor_of(pia))
+    short_here(db, layout, state, pia, "damaged")
     kinds = [e.kind for e in supervision.floor_snapshot(db, config).exceptions]
     assert "short_pick" in kinds
     for who in ("pia", "paul"):
         with pytest.raises(Refused, match="supervisors only"):
-            supervisor_actions.approve_short(db, people[who], "V-2", terminal="hh")
-    supervisor_actions.approve_short(db, people["sofia"], "V-2", terminal="sup")
+            supervisor_actions.approve_short(db, people[who], "V-2", rest="backorder", terminal="hh")
+    supervisor_actions.approve_short(db, people["sofia"], "V-2", rest="backorder", terminal="sup")
     assert "short_pick" not in [e.kind for e in supervision.floor_snapshot(db, config).exceptions]
     supervisor_actions.set_priority(db, config, people["adam"], "V-1", 500.0, terminal="sup")
     from app.services import process

@@ -64,7 +64,7 @@ async def pick_stop(pilot, screen: PickScreen) -> None:  # type: ignore[no-untyp
     assert stop is not None
     await scan(pilot, stop.location)
     for _ in range(stop.qty - stop.qty_picked - stop.qty_in_hand):
-        await scan(pilot, GTIN[stop.sku])
+        await scan(pilot, stop.scan_code)
     await scan(pilot, stop.tote_code or "")
 
 
@@ -138,20 +138,40 @@ def test_gs1_lot_scan_short_pick_reroute_and_typed_quantity(config: Config, floo
                 await pick_stop(pilot, screen)
             stop = screen.state.stop
             assert stop is not None and stop.lot == "L2609C"
+            await pilot.press("f5")  # a short is counted at the shelf: the location scan comes first
+            await pilot.pause()
+            assert "Scan location A02-07-L-3 first" in text(app, "#message")
             await scan(pilot, stop.location)
             await scan(pilot, "]C1" + "0109520000010027" + "10L2611A" + GS + "21SN7")  # wrong lot, with GS
             assert "lot L2609C" in text(app, "#message") and "scanned lot L2611A" in text(app, "#message")
             await pilot.press("f5")  # short pick: the shelf is empty
-            await pilot.press("1")
             await pilot.pause()
+            await scan(pilot, GTIN["MUG-BLU-350"])  # a scan burst into the dialog: refused, nothing chosen
+            assert "is not an answer here" in str(app.screen.query_one("#dialog-message", Static).render())
+            await pilot.press("2", "enter")  # damaged
+            await pilot.press("0", "enter")  # good units counted on the shelf
+            await pilot.press("enter")  # confirm
+            await pilot.pause()
+            assert isinstance(app.screen, PickScreen)
             assert "found 1 at A02-07-L-2" in text(app, "#message")
             assert screen.state.stop is not None and screen.state.stop.location == "A02-07-L-2"
             await scan(pilot, "A02-07-L-2")
-            await pilot.press("f4")  # type the quantity instead of scanning
+            await scan(pilot, screen.state.stop.scan_code)
+            await scan(pilot, screen.state.stop.tote_code or "")
+            while screen.state.stop is not None and screen.state.stop.sku != "MUG-BLU-350":
+                await pick_stop(pilot, screen)
+            mug = screen.state.stop
+            assert mug is not None and mug.qty == 2
+            await scan(pilot, mug.location)
+            await pilot.press("f4")  # no item proven yet: typing a quantity is refused
+            await pilot.pause()
+            assert "Scan one MUG-BLU-350 first" in text(app, "#message")
+            await scan(pilot, mug.scan_code)
+            await pilot.press("f4")
             await pilot.press("1", "enter")
             await pilot.press("enter")  # confirm
             await pilot.pause()
-            assert screen.state.stop is not None and screen.state.stop.qty_in_hand == 1
+            assert screen.state.stop is not None and screen.state.stop.qty_in_hand == 2
             await scan(pilot, screen.state.stop.tote_code or "")
             while screen.state.stop is not None:
                 await pick_stop(pilot, screen)
@@ -161,6 +181,8 @@ def test_gs1_lot_scan_short_pick_reroute_and_typed_quantity(config: Config, floo
     with floor.unit_of_work(readonly=True) as uow:
         typed = uow.session.scalars(select(Event).where(Event.kind == "pick.item")).all()
         assert any(e.data.get("typed") for e in typed)
+        shorts = uow.session.scalars(select(Event).where(Event.kind == "pick.short")).all()
+        assert [(e.data["reason"], e.data["counted"]) for e in shorts] == [("damaged", 0)]
 
 
 def test_resume_after_the_terminal_dies(config: Config, floor: Database) -> None:
@@ -175,7 +197,7 @@ def test_resume_after_the_terminal_dies(config: Config, floor: Database) -> None
             stop = screen.state.stop
             assert stop is not None
             await scan(pilot, stop.location)
-            await scan(pilot, GTIN[stop.sku])
+            await scan(pilot, stop.scan_code)
             seen["stop"] = screen.state.stop
             seen["done"] = screen.state.stops_done
         # leaving the context kills the app without finishing anything

@@ -8,7 +8,8 @@ comes from the ``PickState`` the service returns after committing, so what the p
 from __future__ import annotations
 
 import time
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, TypeVar
 
 from rich.text import Text
 from textual import events, on
@@ -16,7 +17,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Button, DataTable, Footer, Input, Label, Static
+from textual.widgets import Button, DataTable, Footer, Label, Static
 
 from app.services import picking
 from app.services.errors import ServiceError
@@ -27,39 +28,115 @@ from app.tui.widgets.scan_capture import ScanCapture
 if TYPE_CHECKING:
     pass
 
+T = TypeVar("T")
+
 PROMPTS = {
     "location": "Scan the LOCATION label",
     "item": "Scan the ITEM",
+    "lot": "Scan the LOT (GS1 label or the lot printed on the item)",
     "tote": "Scan the TOTE",
     "finish": "All stops done: press F10 to finish",
 }
 
 
-class ShortPickDialog(ModalScreen[str | None]):
-    """Why is the stop short? Empty shelf or damaged goods; Escape cancels."""
+SCAN_MIN_LENGTH = 4
+"""A line of this many characters or more arriving at scanner speed is a scan, not keys typed into a dialog."""
 
-    BINDINGS = [
-        ("escape", "dismiss(None)", "Cancel"),
-        ("1", "dismiss('empty')", "Empty"),
-        ("2", "dismiss('damaged')", "Damaged"),
-    ]
+
+class KeysOnlyDialog(ModalScreen[object]):
+    """A dialog that takes typed keys, never scans: a scanner burst that lands here is refused and changes nothing.
+
+    Digits inside a barcode must never choose an option or become a quantity, so every answer is a short line
+    typed and ended with Enter; a line that came at scanner speed (or is too long to be typed) is thrown away with
+    a red message and the bell."""
+
+    BINDINGS = [("escape", "dismiss(None)", "Cancel")]
+
+    def compose_body(self) -> ComposeResult:
+        raise NotImplementedError
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label("Short pick: why?", classes="title")
-            yield Button(Content("[1] Location empty"), id="empty", variant="warning")
-            yield Button(Content("[2] Item damaged"), id="damaged", variant="warning")
-            yield Button(Content("[Esc] Cancel"), id="cancel")
+            yield from self.compose_body()
+            yield Static("", id="dialog-message")
+            yield ScanCapture("Type", submit_empty=True, id="dialog-keys")
 
-    @on(Button.Pressed)
-    def chosen(self, event: Button.Pressed) -> None:
-        self.dismiss(None if event.button.id == "cancel" else event.button.id)
+    def on_mount(self) -> None:
+        self.query_one("#dialog-keys", ScanCapture).focus()
+
+    def say(self, text: str, ok: bool) -> None:
+        message = self.query_one("#dialog-message", Static)
+        message.update(Text(text))
+        message.set_classes("ok" if ok else "error")
+        if not ok:
+            self.app.bell()
+
+    @on(ScanCapture.Scanned, "#dialog-keys")
+    def line(self, event: ScanCapture.Scanned) -> None:
+        event.stop()
+        code = event.code.strip()
+        if (not event.typed and len(code) >= SCAN_MIN_LENGTH) or len(code) > 6:
+            printable = code.replace("\x1d", "<GS>")
+            self.say(f"A scan ({printable}) is not an answer here: nothing recorded. Type the answer or Esc.", False)
+            return
+        self.answer(code)
+
+    def answer(self, text: str) -> None:
+        raise NotImplementedError
 
 
-class QuantityDialog(ModalScreen[int | None]):
-    """Type a quantity instead of scanning every unit; it must be confirmed with a second Enter."""
+class ShortPickDialog(KeysOnlyDialog):
+    """Report a short at the shelf: why, how many good units are really there, then confirm with Enter."""
 
-    BINDINGS = [("escape", "dismiss(None)", "Cancel")]
+    REASONS = {"1": "empty", "2": "damaged", "3": "missing"}
+
+    def __init__(self, sku: str, location: str, remaining: int) -> None:
+        super().__init__()
+        self.sku = sku
+        self.location = location
+        self.remaining = remaining
+        self.reason: str | None = None
+        self.counted: int | None = None
+
+    def compose_body(self) -> ComposeResult:
+        yield Label(Text(f"Short pick: {self.sku} at {self.location} ({self.remaining} needed)"), classes="title")
+        yield Static(Text("Why? type 1 Location empty · 2 Item damaged · 3 Fewer than the books, then Enter"), id="ask")
+
+    def answer(self, text: str) -> None:
+        ask = self.query_one("#ask", Static)
+        if text == "" and self.counted is None:
+            return
+        if self.reason is None:
+            reason = self.REASONS.get(text)
+            if reason is None:
+                self.say("Type 1, 2 or 3 and Enter", False)
+                return
+            self.reason = reason
+            ask.update(Text(f"{reason}: how many GOOD {self.sku} are at {self.location} now? Type the count, Enter"))
+            self.say("", True)
+            return
+        if self.counted is None:
+            if not text.isdigit():
+                self.say("Type the number of good units you count on the shelf (0 if none)", False)
+                return
+            self.counted = int(text)
+            missing = max(0, self.remaining - self.counted)
+            ask.update(
+                Text(
+                    f"{self.counted} good {self.sku} at {self.location} ({self.reason}); {missing} missing. "
+                    "Enter records it, Esc cancels"
+                )
+            )
+            self.say("", True)
+            return
+        if text == "":
+            self.dismiss((self.reason, self.counted))
+        else:
+            self.say("Press Enter alone to record, Esc to cancel", False)
+
+
+class QuantityDialog(KeysOnlyDialog):
+    """Type how many more of the proven item are in hand; it must be confirmed with a second Enter."""
 
     def __init__(self, sku: str, remaining: int) -> None:
         super().__init__()
@@ -67,33 +144,20 @@ class QuantityDialog(ModalScreen[int | None]):
         self.remaining = remaining
         self.pending: int | None = None
 
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog"):
-            yield Label(f"Quantity of {self.sku} (1-{self.remaining})", classes="title")
-            yield Input(placeholder="quantity", type="integer", id="qty")
-            yield Static("", id="confirm")
+    def compose_body(self) -> ComposeResult:
+        yield Label(Text(f"Quantity of {self.sku} (1-{self.remaining}), Enter"), classes="title")
 
-    def on_mount(self) -> None:
-        self.query_one("#qty", Input).focus()
-
-    @on(Input.Submitted, "#qty")
-    def submitted(self, event: Input.Submitted) -> None:
-        try:
-            qty = int(event.value)
-        except ValueError:
-            qty = 0
-        confirm = self.query_one("#confirm", Static)
+    def answer(self, text: str) -> None:
+        if text == "" and self.pending is not None:
+            self.dismiss(self.pending)
+            return
+        qty = int(text) if text.isdigit() else 0
         if not 1 <= qty <= self.remaining:
-            confirm.update(Text(f"Enter a number from 1 to {self.remaining}"))
-            confirm.set_classes("error")
+            self.say(f"Enter a number from 1 to {self.remaining}", False)
             self.pending = None
             return
-        if self.pending == qty:
-            self.dismiss(qty)
-            return
         self.pending = qty
-        confirm.update(Text(f"{qty} x {self.sku}: press Enter again to confirm"))
-        confirm.set_classes("ok")
+        self.say(f"{qty} x {self.sku}: press Enter again to confirm", True)
 
 
 class PickScreen(StationScreen):
@@ -171,13 +235,15 @@ class PickScreen(StationScreen):
         verb = "PUT BACK AT" if stop.kind == "putback" else ""
         location.update(Text(f"{verb} {stop.location}".strip()))
         lot = f" · lot {stop.lot}" if stop.lot else ""
+        lot += f" · exp {stop.expiry:%Y-%m-%d}" if stop.expiry else ""
         product.update(Text(f"{stop.name}\n{stop.sku}{lot}"))
         done = stop.qty_picked + stop.qty_in_hand
+        waiting = f"  ({stop.qty_awaiting_lot} waiting for the lot)" if stop.qty_awaiting_lot else ""
         quantity.update(
-            Text(f"QTY {done} / {stop.qty}" + (f"  ({stop.qty_in_hand} in hand)" if stop.qty_in_hand else ""))
+            Text(f"QTY {done} / {stop.qty}" + (f"  ({stop.qty_in_hand} in hand)" if stop.qty_in_hand else "") + waiting)
         )
         if stop.kind == "putback":
-            tote.update(Text(f"cancelled order {stop.order_number}"))
+            tote.update(Text(f"from {stop.tote_code or 'the packing area'} · cancelled order {stop.order_number}"))
         else:
             tote.update(Text(f"→ slot {stop.slot}: {stop.tote_code} ({stop.order_number})"))
         text = PROMPTS[state.phase]
@@ -192,12 +258,28 @@ class PickScreen(StationScreen):
             self.flash(f"{result.message} · all stops done: F10 to finish", result.accepted)
 
     # --- actions ----------------------------------------------------------------------------------
+    def _call(self, action: Callable[[], T]) -> T | None:
+        """Run one service call: a refusal shows in red; a lost claim sends the picker home saying who has it."""
+        try:
+            return action()
+        except picking.LeaseLost as exc:
+            self.app.pop_screen()
+            for message in self.app.screen.query("#home-message"):
+                if isinstance(message, Static):
+                    message.update(Text(str(exc)))
+            self.app.bell()
+            self.app.notify(str(exc), severity="error")
+            return None
+        except ServiceError as exc:
+            self.flash(str(exc), False)
+            return None
+
     @on(ScanCapture.Scanned, "#scan")
     def scanned(self, event: ScanCapture.Scanned) -> None:
         started = event.received or time.perf_counter()
         stop = self.state.stop
-        try:
-            result = picking.handle_scan(
+        result = self._call(
+            lambda: picking.handle_scan(
                 self.pp.db,
                 self.state.batch_id,
                 event.code,
@@ -206,8 +288,8 @@ class PickScreen(StationScreen):
                 task_id=stop.task_id if stop else None,
                 badge_prefix=self.pp.config.terminal.badge_prefix,
             )
-        except ServiceError as exc:
-            self.flash(str(exc), False)
+        )
+        if result is None:
             return
         self.show(result)
         self.call_after_refresh(self._measured, started)
@@ -221,11 +303,19 @@ class PickScreen(StationScreen):
         if stop is None or self.state.phase != "item":
             self.flash("Typing a quantity works while scanning items", False)
             return
+        if not stop.item_confirmed or stop.lot_required:
+            what = f"one {stop.sku}" + (f" with its lot {stop.lot}" if stop.lot_required else "")
+            self.flash(f"Scan {what} first: a typed quantity counts more of an item already scanned here", False)
+            return
 
-        def done(qty: int | None) -> None:
-            if qty is None or self.state.stop is None:
+        def done(qty: object) -> None:
+            if not isinstance(qty, int) or self.state.stop is None:
                 return
-            self.show(picking.add_typed_quantity(self.pp.db, self.state.batch_id, stop.task_id, qty, actor=self.actor))
+            result = self._call(
+                lambda: picking.add_typed_quantity(self.pp.db, self.state.batch_id, stop.task_id, qty, actor=self.actor)
+            )
+            if result is not None:
+                self.show(result)
 
         self.app.push_screen(QuantityDialog(stop.sku, stop.remaining), done)
 
@@ -234,35 +324,42 @@ class PickScreen(StationScreen):
         if stop is None or self.state.phase in ("setup", "finish", "done"):
             self.flash("No stop to report short", False)
             return
+        if stop.kind != "pick":
+            self.flash("A put-back cannot be short; skip it instead", False)
+            return
+        if not stop.location_confirmed:
+            self.flash(f"Scan location {stop.location} first: a short is counted at the shelf", False)
+            return
 
-        def done(reason: str | None) -> None:
-            if reason is None:
+        def done(answer: object) -> None:
+            if not isinstance(answer, tuple):
                 return
-            try:
-                result = picking.short_pick(
-                    self.pp.db, self.pp.layout, self.state.batch_id, stop.task_id, reason, actor=self.actor
+            reason, counted = answer
+            result = self._call(
+                lambda: picking.short_pick(
+                    self.pp.db, self.pp.layout, self.state.batch_id, stop.task_id, reason, counted, actor=self.actor
                 )
-            except ServiceError as exc:
-                self.flash(str(exc), False)
-                return
-            self.show(result)
+            )
+            if result is not None:
+                self.show(result)
 
-        self.app.push_screen(ShortPickDialog(), done)
+        self.app.push_screen(ShortPickDialog(stop.sku, stop.location, stop.qty - stop.qty_picked), done)
 
     def action_skip(self) -> None:
         stop = self.state.stop
         if stop is None:
             self.flash("No stop to skip", False)
             return
-        self.show(picking.skip_stop(self.pp.db, self.state.batch_id, stop.task_id, actor=self.actor))
+        result = self._call(lambda: picking.skip_stop(self.pp.db, self.state.batch_id, stop.task_id, actor=self.actor))
+        if result is not None:
+            self.show(result)
 
     def action_finish(self) -> None:
-        try:
-            report = picking.finish_batch(self.pp.db, self.pp.layout, self.state.batch_id, actor=self.actor)
-        except ServiceError as exc:
-            self.flash(str(exc), False)
-            return
-        self.app.switch_screen(BatchDoneScreen(report))
+        report = self._call(
+            lambda: picking.finish_batch(self.pp.db, self.pp.layout, self.state.batch_id, actor=self.actor)
+        )
+        if report is not None:
+            self.app.switch_screen(BatchDoneScreen(report))
 
     def action_leave(self) -> None:
         """Back to the home screen; the batch stays claimed and resumes where it stopped."""

@@ -54,11 +54,19 @@ class ScanCapture(Widget, can_focus=True):
             return self.capture
 
     def __init__(
-        self, prompt: str = "Scan", *, suffix: str = "enter", id: str | None = None, classes: str | None = None
+        self,
+        prompt: str = "Scan",
+        *,
+        suffix: str = "enter",
+        submit_empty: bool = False,
+        id: str | None = None,
+        classes: str | None = None,
     ) -> None:
         super().__init__(id=id, classes=classes)
         self.prompt = prompt
         self.suffix = suffix
+        self.submit_empty = submit_empty
+        """Post an empty line too (a dialog's "press Enter to confirm"); a scan field ignores empty Enters."""
         self._stamps: list[float] = []
 
     def render(self) -> Text:
@@ -74,7 +82,7 @@ class ScanCapture(Widget, can_focus=True):
         stamps = self._stamps
         self.buffer = ""
         self._stamps = []
-        if not code.strip(" \r\n"):
+        if not code.strip(" \r\n") and not self.submit_empty:
             return
         typed = len(stamps) < 2 or (stamps[-1] - stamps[0]) / (len(stamps) - 1) > TYPED_THRESHOLD_S
         self.post_message(self.Scanned(self, code, typed, time.perf_counter()))

@@ -1,0 +1,395 @@
+"""Issue 10's reproductions: the floor stays consistent through the ordinary events of a shift.
+
+Each test drives the real services on both databases (the ``db`` fixture) the way the terminal does, and ends
+with the audit: every invariant of the floor holds after the event it reproduces.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from app.config import Config
+from app.db.models import Batch, BatchSlot, Event, Order, PickTask, StockMove, Tote
+from app.db.unit_of_work import Actor, Database
+from app.domain.layout import Layout
+from app.services import orders, packing, picking, shipping, supervisor_actions
+from app.services.batches import plan_batches
+from app.services.errors import Refused
+from app.services.stock import stock_for_sku
+from tests.picking_support import GTIN, actor_of, add_users, config, release_orders, short_here
+
+CFG = config()
+
+
+@pytest.fixture
+def floor(sample_catalog: Database, layout: Layout, tmp_path: Path):  # type: ignore[no-untyped-def]
+    people = add_users(sample_catalog)
+    release_orders(
+        sample_catalog,
+        layout,
+        tmp_path,
+        [
+            ("R-1", "MUG-BLU-350", 2),
+            ("R-1", "TEA-EARL-100", 3),
+            ("R-2", "KETTLE-STEEL-1L", 1),
+            ("R-2", "MUG-BLU-350", 1),
+        ],
+    )
+    return sample_catalog, people
+
+
+def audit_clean(db: Database) -> None:
+    from app.services import audit
+
+    report = audit.run_audit(db)
+    bad = {c.name: c.violations[:3] for c in report.checks if not c.ok}
+    assert report.ok, bad
+
+
+def set_up(db: Database, state: picking.PickState, who, first: int = 1) -> picking.PickState:  # type: ignore[no-untyped-def]
+    for n in range(len(state.slots)):
+        result = picking.handle_scan(db, state.batch_id, f"TOTE-{first + n:04d}", actor=actor_of(who))
+        assert result.accepted, result.message
+        state = result.state
+    return state
+
+
+def step(db: Database, state: picking.PickState, code: str, who) -> picking.ScanResult:  # type: ignore[no-untyped-def]
+    return picking.handle_scan(
+        db, state.batch_id, code, actor=actor_of(who), task_id=state.stop.task_id if state.stop else None
+    )
+
+
+def pick_stop(db: Database, state: picking.PickState, who) -> picking.PickState:  # type: ignore[no-untyped-def]
+    stop = state.stop
+    assert stop is not None
+    state = step(db, state, stop.location, who).state
+    while state.stop is not None and state.stop.task_id == stop.task_id and state.phase in ("item", "lot"):
+        result = step(db, state, state.stop.scan_code, who)
+        assert result.accepted, result.message
+        state = result.state
+    result = step(db, state, stop.tote_code or "", who)
+    assert result.accepted, result.message
+    return result.state
+
+
+def pick_to_end(db: Database, layout: Layout, state: picking.PickState, who) -> picking.FinishReport:  # type: ignore[no-untyped-def]
+    while state.stop is not None:
+        state = pick_stop(db, state, who)
+    return picking.finish_batch(db, layout, state.batch_id, actor=actor_of(who))
+
+
+def status_of(db: Database, number: str) -> str:
+    return orders.show_order(db, CFG, number).summary.status
+
+
+def pack_and_ship(db: Database, cfg: Config, who, number: str) -> None:  # type: ignore[no-untyped-def]
+    actor = actor_of(who)
+    state = packing.start_packing(db, cfg, number, actor=actor)
+    state = packing.open_carton(db, cfg, state.order_id, state.suggestion[0], actor=actor).state
+    for line in state.lines:
+        for _ in range(line.to_pack):
+            result = packing.handle_scan(db, cfg, state.order_id, GTIN[line.sku], actor=actor)
+            assert result.accepted, result.message
+            state = result.state
+    assert state.open_carton is not None
+    packing.close_carton(db, cfg, state.order_id, state.open_carton.expected_weight_kg, actor=actor)
+    shipping.ship_order(db, cfg, state.order_id, actor=actor, station="station-1")
+
+
+@pytest.fixture
+def spool(tmp_path: Path) -> Config:
+    return replace(CFG, paths=replace(CFG.paths, data_dir=str(tmp_path / "data")))
+
+
+# 1. Stops of changed orders leave their batch -----------------------------------------------------------------
+
+
+def test_cancel_while_the_picker_stands_at_its_stop_removes_it_and_nothing_crashes(floor, layout: Layout) -> None:  # type: ignore[no-untyped-def]
+    db, people = floor
+    pia = people["pia"]
+    state = set_up(db, picking.claim_batch(db, pia, terminal="hh-1"), pia)  # type: ignore[arg-type]
+    while state.stop is not None and state.stop.order_number != "R-2":
+        state = pick_stop(db, state, pia)
+    stop = state.stop
+    assert stop is not None
+    state = step(db, state, stop.location, pia).state
+    state = step(db, state, stop.scan_code, pia).state  # 1 in hand for R-2
+    orders.cancel(db, CFG, "R-2", "customer cancelled", actor=actor_of(people["sofia"]))
+    told = step(db, state, stop.tote_code or "", pia)  # the drop of the unit in hand
+    assert not told.accepted
+    assert f"Stop at {stop.location} was removed: order R-2 cancelled: put the 1 in hand back" in told.message
+    report = pick_to_end(db, layout, told.state, pia)
+    assert report.orders == ("R-1",)
+    assert status_of(db, "R-1") == "picked" and status_of(db, "R-2") == "cancelled"
+    audit_clean(db)
+
+
+def test_hold_and_edit_after_batching_take_the_stops_off_a_ready_batch(floor, layout: Layout) -> None:  # type: ignore[no-untyped-def]
+    db, people = floor
+    sofia = actor_of(people["sofia"])
+    orders.hold(db, CFG, "R-2", "address check", actor=sofia)
+    orders.edit_lines(db, CFG, "R-1", {"MUG-BLU-350": 1}, actor=sofia)
+    with db.unit_of_work(readonly=True) as uow:
+        open_stops = uow.session.scalar(select(func.count()).where(PickTask.status == "open"))
+        batches = {b.id: b.status for b in uow.session.scalars(select(Batch))}
+    assert open_stops == 0 and set(batches.values()) == {"cancelled"}
+    audit_clean(db)
+    orders.unhold(db, CFG, "R-2", actor=sofia)
+    from app.services import process
+
+    process.process_once(db, CFG, actor=sofia, layout=layout)
+    state = picking.claim_batch(db, people["pia"], terminal="hh-1")
+    assert state is not None and sorted(s.order_number for s in state.slots) == ["R-1", "R-2"]
+    report = pick_to_end(db, layout, set_up(db, state, people["pia"]), people["pia"])
+    assert sorted(report.orders) == ["R-1", "R-2"]
+    assert status_of(db, "R-1") == status_of(db, "R-2") == "picked"
+    mug = orders.show_order(db, CFG, "R-1").lines[0]
+    assert (mug.sku, mug.qty, mug.qty_picked) == ("MUG-BLU-350", 1, 1)
+    audit_clean(db)
+
+
+# 2 + 10. Totes are freed; put-backs are immediate and name their tote -------------------------------------------
+
+
+def test_totes_are_freed_when_orders_ship_and_cancelled_goods_go_back_from_their_tote(  # type: ignore[no-untyped-def]
+    floor, layout: Layout, spool: Config
+) -> None:
+    db, people = floor
+    pia, paul = people["pia"], people["paul"]
+    state = set_up(db, picking.claim_batch(db, pia, terminal="hh-1"), pia)  # type: ignore[arg-type]
+    totes = {s.order_number: s.tote_code for s in state.slots}
+    pick_to_end(db, layout, state, pia)
+    pack_and_ship(db, spool, paul, "R-1")
+    orders.cancel(db, CFG, "R-2", "customer cancelled after picking", actor=actor_of(people["sofia"]))
+    with db.unit_of_work(readonly=True) as uow:
+        tote_status = {t.code: t.status for t in uow.session.scalars(select(Tote))}
+        put_back = [(t.tote_code, t.qty) for t in uow.session.scalars(select(PickTask).where(PickTask.kind == "putback"))]
+    assert tote_status[totes["R-1"]] == "free"  # shipped: the tote is back in use
+    assert tote_status[totes["R-2"]] == "putback"
+    assert {t for t, _ in put_back} == {totes["R-2"]} and sum(q for _, q in put_back) == 2  # no process pass
+    with pytest.raises(Refused, match=f"tote {totes['R-2']} holds goods of R-2 .* hand it to picking"):
+        packing.start_packing(db, spool, totes["R-2"] or "", actor=actor_of(paul))
+    audit_clean(db)
+    kettle_before = sum(line.qty for line in stock_for_sku(db, "KETTLE-STEEL-1L"))
+    state = picking.claim_batch(db, people["adam"], terminal="hh-2")
+    assert state is not None and state.phase == "location" and state.stop is not None
+    assert state.stop.kind == "putback" and state.stop.tote_code == totes["R-2"]
+    while state.stop is not None:
+        stop = state.stop
+        state = step(db, state, stop.location, people["adam"]).state
+        for _ in range(stop.qty):
+            result = step(db, state, stop.scan_code, people["adam"])
+            assert result.accepted, result.message
+            state = result.state
+    picking.finish_batch(db, layout, state.batch_id, actor=actor_of(people["adam"]))
+    assert sum(line.qty for line in stock_for_sku(db, "KETTLE-STEEL-1L")) == kettle_before + 1
+    with db.unit_of_work(readonly=True) as uow:
+        assert {t.status for t in uow.session.scalars(select(Tote))} == {"free"}
+    audit_clean(db)
+    # Every tote can start a new cart: the floor is not out of totes after a shift.
+    from tests.picking_support import release_orders as release
+
+    release(db, layout, Path(spool.paths.data_dir).parent, [("R-9", "INFUSER-SS", 1)])
+    again = picking.claim_batch(db, pia, terminal="hh-1")
+    assert again is not None
+    assert step(db, again, totes["R-1"] or "", pia).accepted
+
+
+# 3 + 4. Reassigned batches finish properly; the old terminal is refused ---------------------------------------
+
+
+def test_reassigned_batch_finishes_its_orders_and_the_old_terminal_is_told_who_has_it(floor, layout: Layout) -> None:  # type: ignore[no-untyped-def]
+    db, people = floor
+    pia, adam, sofia = people["pia"], people["adam"], people["sofia"]
+    state = set_up(db, picking.claim_batch(db, pia, terminal="hh-1"), pia)  # type: ignore[arg-type]
+    state = pick_stop(db, state, pia)
+    supervisor_actions.reassign_batch(db, sofia, state.batch_id, "adam", terminal="sup")
+    with pytest.raises(picking.LeaseLost, match=f"Batch {state.batch_id} was given to adam by sofia"):
+        step(db, state, state.stop.location if state.stop else "", pia)
+    taken = picking.claim_batch(db, adam, terminal="hh-2")
+    assert taken is not None and taken.batch_id == state.batch_id
+    pick_to_end(db, layout, taken, adam)
+    assert status_of(db, "R-1") == status_of(db, "R-2") == "picked"
+    opened = packing.start_packing(db, CFG, "R-1", actor=actor_of(people["paul"]))
+    assert opened.status == "packing"
+    audit_clean(db)
+
+
+def test_a_ready_batch_given_to_a_picker_starts_its_orders(floor, layout: Layout) -> None:  # type: ignore[no-untyped-def]
+    db, people = floor
+    with db.unit_of_work(readonly=True) as uow:
+        batch_id = uow.session.scalar(select(Batch.id).where(Batch.status == "ready"))
+    assert batch_id is not None
+    supervisor_actions.reassign_batch(db, people["sofia"], batch_id, "pia", terminal="sup")
+    assert status_of(db, "R-1") == "picking"
+    state = picking.claim_batch(db, people["pia"], terminal="hh-1")
+    assert state is not None
+    pick_to_end(db, layout, set_up(db, state, people["pia"]), people["pia"])
+    assert status_of(db, "R-1") == status_of(db, "R-2") == "picked"
+    audit_clean(db)
+
+
+def test_freed_batch_refuses_the_old_terminal_and_scans_need_a_claim(floor) -> None:  # type: ignore[no-untyped-def]
+    db, people = floor
+    pia, sofia = people["pia"], people["sofia"]
+    state = set_up(db, picking.claim_batch(db, pia, terminal="hh-1"), pia)  # type: ignore[arg-type]
+    picking.release_batch(db, state.batch_id, actor=actor_of(sofia), idle_minutes=20, force=True)
+    with pytest.raises(picking.LeaseLost, match="was freed by sofia and is back in the queue"):
+        step(db, state, state.stop.location if state.stop else "", pia)
+    with pytest.raises(Refused, match="signed-in picker"):
+        picking.handle_scan(db, state.batch_id, "A01-03-L-1", actor=Actor("system", "cli"))
+    with pytest.raises(picking.LeaseLost):  # nobody claimed it: nobody may scan on it
+        picking.handle_scan(db, state.batch_id, "A01-03-L-1", actor=actor_of(people["adam"]))
+    with db.unit_of_work(readonly=True) as uow:
+        assert uow.session.scalar(select(func.count()).where(Event.kind.like("pick.%"), Event.actor == "adam")) == 0
+    audit_clean(db)
+
+
+# 6 + 7. Shorts are counted at the shelf; a typed quantity needs an item scan ----------------------------------
+
+
+def test_short_needs_the_location_and_writes_off_only_what_the_picker_counted(floor, layout: Layout) -> None:  # type: ignore[no-untyped-def]
+    db, people = floor
+    pia = people["pia"]
+    state = set_up(db, picking.claim_batch(db, pia, terminal="hh-1"), pia)  # type: ignore[arg-type]
+    while state.stop is not None and state.stop.sku != "MUG-BLU-350":
+        state = pick_stop(db, state, pia)
+    stop = state.stop
+    assert stop is not None and stop.location == "A01-03-L-1"
+    refused = picking.short_pick(db, layout, state.batch_id, stop.task_id, "empty", 0, actor=actor_of(pia))
+    assert not refused.accepted and "Scan location A01-03-L-1 first" in refused.message
+    # damaged: one unit is broken, 39 good ones are there: write off 1, take another from the same bin
+    result = short_here(db, layout, state, pia, "damaged", 39)
+    assert result.accepted and "take the" in result.message and "same bin" in result.message
+    assert result.state.stop is not None and result.state.stop.task_id == stop.task_id
+    mug = stock_for_sku(db, "MUG-BLU-350")[0]
+    assert mug.qty == 39  # 40 on the books, 1 written off: not the whole bin
+    with db.unit_of_work(readonly=True) as uow:
+        moves = [(m.qty, m.reason) for m in uow.session.scalars(select(StockMove).where(StockMove.reason.not_in(("import", "pick"))))]
+    assert moves == [(-1, "damaged")]
+    audit_clean(db)
+
+
+def test_a_typed_quantity_without_an_item_scan_is_refused(floor) -> None:  # type: ignore[no-untyped-def]
+    db, people = floor
+    pia = people["pia"]
+    state = set_up(db, picking.claim_batch(db, pia, terminal="hh-1"), pia)  # type: ignore[arg-type]
+    while state.stop is not None and state.stop.qty < 2:
+        state = pick_stop(db, state, pia)
+    stop = state.stop
+    assert stop is not None
+    state = step(db, state, stop.location, pia).state
+    typed = picking.add_typed_quantity(db, state.batch_id, stop.task_id, 2, actor=actor_of(pia))
+    assert not typed.accepted and "a scan of the ITEM" in typed.message
+    assert typed.state.stop is not None and typed.state.stop.qty_in_hand == 0
+    state = step(db, state, stop.scan_code, pia).state
+    typed = picking.add_typed_quantity(db, state.batch_id, stop.task_id, 1, actor=actor_of(pia))
+    assert typed.accepted and typed.state.stop is not None and typed.state.stop.qty_in_hand == 2
+
+
+# 8. Lots: proven by GS1 (unit or case) or the bare lot; a plain EAN alone does not count --------------------
+
+
+def test_lot_tracked_units_count_only_once_the_lot_is_proven(sample_catalog: Database, layout: Layout, tmp_path: Path) -> None:
+    db = sample_catalog
+    people = add_users(db)
+    release_orders(db, layout, tmp_path, [("L-1", "TEA-SENCHA-100", 7)])
+    pia = people["pia"]
+    state = set_up(db, picking.claim_batch(db, pia, terminal="hh-1"), pia)  # type: ignore[arg-type]
+    stop = state.stop
+    assert stop is not None and stop.lot == "S2610" and stop.expiry is not None
+    state = step(db, state, stop.location, pia).state
+    plain = step(db, state, "9520000010034", pia)  # the unit EAN: no lot on it
+    assert plain.accepted and plain.state.phase == "lot" and plain.state.stop is not None
+    assert plain.state.stop.qty_in_hand == 0 and "scan the LOT (S2610)" in plain.message
+    wrong_lot = step(db, plain.state, "S2611", pia)
+    assert not wrong_lot.accepted and "lot S2610" in wrong_lot.message
+    lot = step(db, plain.state, "S2610", pia)  # the bare lot printed on the item
+    assert lot.accepted and lot.state.stop is not None and lot.state.stop.qty_in_hand == 1
+    case = step(db, lot.state, "0119520000010031" + "10S2610", pia)  # GS1 case label with the lot
+    assert case.accepted, case.message
+    assert case.state.stop is not None and case.state.stop.qty_in_hand == 7
+    with db.unit_of_work(readonly=True) as uow:
+        counted = [e.data for e in uow.session.scalars(select(Event).where(Event.kind == "pick.item"))]
+    assert [d.get("lot") for d in counted if not d.get("awaiting_lot")] == ["S2610", "S2610"]
+
+
+# 9. A short waits for the supervisor, who decides what follows ------------------------------------------------
+
+
+def _short_r2(db: Database, layout: Layout, people) -> None:  # type: ignore[no-untyped-def]
+    pia = people["pia"]
+    state = set_up(db, picking.claim_batch(db, pia, terminal="hh-1"), pia)  # type: ignore[arg-type]
+    while state.stop is not None:
+        if state.stop.sku == "KETTLE-STEEL-1L":
+            result = short_here(db, layout, state, pia, "missing", 0)
+            assert "none elsewhere: R-2 flagged for supervisor" in result.message
+            state = result.state
+        else:
+            state = pick_stop(db, state, pia)
+    picking.finish_batch(db, layout, state.batch_id, actor=actor_of(pia))
+
+
+@pytest.mark.parametrize("rest", ["backorder", "cancel"])
+def test_packer_waits_for_the_supervisor_decision_on_a_short(floor, layout: Layout, spool: Config, rest: str) -> None:  # type: ignore[no-untyped-def]
+    db, people = floor
+    _short_r2(db, layout, people)
+    with pytest.raises(Refused, match="R-2 is short .*1 x KETTLE-STEEL-1L.*waiting for a supervisor"):
+        packing.start_packing(db, spool, "R-2", actor=actor_of(people["paul"]))
+    supervisor_actions.approve_short(db, people["sofia"], "R-2", rest=rest, terminal="sup")
+    pack_and_ship(db, spool, people["paul"], "R-2")
+    assert status_of(db, "R-2") == "shipped"
+    numbers = [o.number for o in orders.list_orders(db)]
+    if rest == "backorder":
+        assert "R-2-B1" in numbers and status_of(db, "R-2-B1") == "backordered"
+        child = orders.show_order(db, CFG, "R-2-B1")
+        assert [(x.sku, x.qty) for x in child.lines] == [("KETTLE-STEEL-1L", 1)]
+    else:
+        assert "R-2-B1" not in numbers
+        kettle = next(x for x in orders.show_order(db, CFG, "R-2").lines if x.sku == "KETTLE-STEEL-1L")
+        assert kettle.qty == 0
+    audit_clean(db)
+
+
+# 11. Concurrent planning never puts an order on two carts ---------------------------------------------------
+
+
+def test_concurrent_planning_passes_plan_each_order_once(sample_catalog: Database, layout: Layout, tmp_path: Path) -> None:
+    from app.services import intake, process
+    from tests.picking_support import CSV_HEADER
+
+    db = sample_catalog
+    add_users(db)
+    rows = "".join(
+        f"C-{n},Cust,c@example.com,,Main 1,,Wien,,1010,AT,standard,2026-12-01,INFUSER-SS,1\n" for n in range(24)
+    )
+    (tmp_path / "c.csv").write_text(CSV_HEADER + rows)
+    intake.import_orders(db, CFG, tmp_path / "c.csv", actor=Actor("system"))
+    process.process_once(db, CFG, actor=Actor("system"))  # allocated and released, not planned
+    barrier = threading.Barrier(3)
+    errors: list[BaseException] = []
+
+    def plan() -> None:
+        try:
+            barrier.wait()
+            plan_batches(db, CFG, layout, actor=Actor("planner"))
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=plan) for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors, errors
+    with db.unit_of_work(readonly=True) as uow:
+        slots = uow.session.execute(select(BatchSlot.order_id, func.count()).group_by(BatchSlot.order_id)).all()
+        planned = uow.session.scalar(select(func.count()).select_from(Order).where(Order.status == "released"))
+    assert len(slots) == planned == 24 and all(n == 1 for _, n in slots)
+    audit_clean(db)
