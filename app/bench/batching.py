@@ -22,6 +22,7 @@ from app.domain.batching import (
     arrival_batches,
     batch_orders,
     seed_greedy_batches,
+    single_order_batches,
 )
 from app.domain.layout import Layout, LocationCode
 
@@ -72,7 +73,7 @@ def run(args: argparse.Namespace) -> int:
         layout = Layout.from_mapping(tomllib.load(fh), source=str(args.layout))
     carts = {n: CartSpec(n, TOTE_VOLUME_CM3, TOTE_WEIGHT_KG) for n in (1, 4, 8)}
     methods: list[tuple[str, int, Callable[[list[BatchOrder], CartSpec], list[Batch]]]] = [
-        ("single-order picking", 1, lambda o, c: arrival_batches(layout, o, c)),
+        ("single-order picking", 8, lambda o, c: single_order_batches(layout, o, c)),
         ("carts of 4, arrival order", 4, lambda o, c: arrival_batches(layout, o, c)),
         ("carts of 8, arrival order", 8, lambda o, c: arrival_batches(layout, o, c)),
         ("carts of 8, seed-and-greedy only", 8, lambda o, c: seed_greedy_batches(layout, o, c)),

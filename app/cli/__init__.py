@@ -22,7 +22,21 @@ EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from app.cli import batches, bench, catalog, labels, orders, serve, setup, shipments, terminal, users
+    from app.cli import (
+        audit,
+        batches,
+        bench,
+        catalog,
+        labels,
+        orders,
+        serve,
+        setup,
+        shipments,
+        simulate,
+        station,
+        terminal,
+        users,
+    )
 
     parser = argparse.ArgumentParser(
         prog="pickpack",
@@ -38,7 +52,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--db", metavar="URL", default=None, help=f"database URL (overrides config; env ${ENV_DATABASE_URL})"
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    modules = [setup, catalog, orders, batches, shipments, users, labels, terminal, serve, bench]
+    modules = [setup, catalog, orders, batches, shipments, users, labels, terminal, station, serve, bench, audit]
+    modules.append(simulate)
     try:
         from app.cli import route
 

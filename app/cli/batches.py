@@ -1,12 +1,16 @@
-"""`pickpack batches list|claim|stops|release`: the picking queue from the command line."""
+"""`pickpack batches list|claim|stops|release|reassign`: the picking queue from the command line.
+
+``claim``, ``release`` and ``reassign`` act as a signed-in user (``--user`` + PIN, see ``app.cli.identity``), so
+the batch's events name a real user and the role policy decides who may do what.
+"""
 
 from __future__ import annotations
 
 import argparse
 
+from app.cli import identity
 from app.cli.output import emit_json, say
-from app.db.unit_of_work import Actor
-from app.services import picking, users
+from app.services import picking, supervisor_actions
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -22,19 +26,33 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         description='Prints {"batch","orders":[...],"stops":[...]}, or null when no batch is free. A user who '
         "already holds a batch gets that one back.",
     )
-    p.add_argument("--user", required=True)
-    p.add_argument("--terminal", default="cli")
+    identity.add_user_option(p, help_extra="; picker, supervisor or admin")
+    p.add_argument("--terminal", default=identity.TERMINAL)
     p.add_argument("--json", action="store_true", help="print JSON on stdout")
     p.set_defaults(handler=handle_claim)
     p = b_sub.add_parser("stops", help="the stops of a batch in walking order")
     p.add_argument("batch", type=int)
     p.add_argument("--json", action="store_true", help="print JSON on stdout")
     p.set_defaults(handler=handle_stops)
-    p = b_sub.add_parser("release", help="give a stalled batch back to the queue (supervisor)")
+    p = b_sub.add_parser(
+        "release",
+        help="give a stalled batch back to the queue (supervisor, admin)",
+        description="Only a batch idle longer than [picking] idle_release_minutes, unless --force. What was picked "
+        "stays picked; the next picker resumes at the first open stop.",
+    )
     p.add_argument("batch", type=int)
-    p.add_argument("--by", required=True, help="the supervisor doing it")
     p.add_argument("--force", action="store_true", help="even if it was active recently")
+    identity.add_user_option(p)
     p.set_defaults(handler=handle_release)
+    p = b_sub.add_parser(
+        "reassign",
+        help="give a batch to another picker (supervisor, admin)",
+        description="The new picker resumes the batch at the same stop with the same counts.",
+    )
+    p.add_argument("batch", type=int)
+    p.add_argument("--to", required=True, metavar="PICKER", help="the user who picks it from now on")
+    identity.add_user_option(p)
+    p.set_defaults(handler=handle_reassign)
 
 
 def handle_list(args: argparse.Namespace) -> int:
@@ -49,10 +67,7 @@ def handle_list(args: argparse.Namespace) -> int:
 
 def handle_claim(args: argparse.Namespace) -> int:
     db = args.context.db
-    user = users.get_user(db, args.user)
-    if "pick" not in user.activities:
-        say(f"pickpack: user {user.name} ({user.role}) may not pick")
-        return 1
+    user = identity.sign_in(args, "batches.claim", terminal=args.terminal).user
     state = picking.claim_batch(db, user, terminal=args.terminal)
     if state is None:
         if args.json:
@@ -85,12 +100,20 @@ def handle_stops(args: argparse.Namespace) -> int:
 
 def handle_release(args: argparse.Namespace) -> int:
     ctx = args.context
+    me = identity.sign_in(args, "batches.release")
     state = picking.release_batch(
         ctx.db,
         args.batch,
-        actor=Actor(args.by, "cli"),
+        actor=me.actor,
         idle_minutes=ctx.config.picking.idle_release_minutes,
         force=args.force,
     )
     say(f"batch {state.batch_id} is free again ({state.stops_left} stops left)")
+    return 0
+
+
+def handle_reassign(args: argparse.Namespace) -> int:
+    me = identity.sign_in(args, "batches.reassign")
+    supervisor_actions.reassign_batch(args.context.db, me.user, args.batch, args.to, terminal=identity.TERMINAL)
+    say(f"batch {args.batch} now belongs to {args.to}")
     return 0

@@ -6,8 +6,7 @@ import argparse
 from pathlib import Path
 
 from app.cli.output import emit_json, report_import, say
-from app.db.unit_of_work import Actor
-from app.services import catalog, setup, stock
+from app.services import catalog, setup, stock, users
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -44,6 +43,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("sku")
     p.add_argument("--json", action="store_true", help="print JSON on stdout")
     p.set_defaults(handler=handle_stock_show)
+    _register_stock_moves(st_sub)
 
     loc = sub.add_parser("locations", help="warehouse locations")
     loc_sub = loc.add_subparsers(dest="action", metavar="ACTION", required=True)
@@ -54,6 +54,12 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.set_defaults(handler=handle_locations_list)
 
 
+def _register_stock_moves(stock_actions: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    from app.cli import audit
+
+    audit.register_stock_moves(stock_actions)
+
+
 def _register_order_import(what: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     from app.cli import orders
 
@@ -61,12 +67,16 @@ def _register_order_import(what: argparse._SubParsersAction) -> None:  # type: i
 
 
 def handle_import_products(args: argparse.Namespace) -> int:
-    report = catalog.import_products(args.context.db, args.file, skip_invalid=args.skip_invalid, actor=Actor.system())
+    report = catalog.import_products(
+        args.context.db, args.file, skip_invalid=args.skip_invalid, actor=users.system_actor(args.context.db)
+    )
     return report_import(report, "products")
 
 
 def handle_import_stock(args: argparse.Namespace) -> int:
-    report = catalog.import_stock(args.context.db, args.file, skip_invalid=args.skip_invalid, actor=Actor.system())
+    report = catalog.import_stock(
+        args.context.db, args.file, skip_invalid=args.skip_invalid, actor=users.system_actor(args.context.db)
+    )
     return report_import(report, "stock rows")
 
 

@@ -1,4 +1,9 @@
-"""`pickpack import orders`, `pickpack orders list|show|hold|unhold|cancel|edit`, `pickpack process`."""
+"""`pickpack import orders`, `pickpack orders list|show|hold|unhold|cancel|edit|priority|approve-short`,
+`pickpack process`.
+
+Commands that change an order act as a signed-in user (``--user`` + PIN, see ``app.cli.identity``); imports and
+processing act as the built-in system user.
+"""
 
 from __future__ import annotations
 
@@ -6,10 +11,10 @@ import argparse
 import time
 from pathlib import Path
 
+from app.cli import identity
 from app.cli.output import emit_json, say
-from app.db.unit_of_work import Actor
 from app.domain.orders import STATUSES
-from app.services import intake, orders, process
+from app.services import intake, orders, process, supervisor_actions, users
 from app.services.errors import InvalidInput
 
 
@@ -40,16 +45,37 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--json", action="store_true", help="print JSON on stdout")
     p.set_defaults(handler=handle_show)
     for name, helptext in (("hold", "put an order on hold"), ("cancel", "cancel an order")):
-        p = o_sub.add_parser(name, help=helptext)
+        p = o_sub.add_parser(name, help=f"{helptext} (supervisor, admin)")
         p.add_argument("ref")
         p.add_argument("--reason", required=True)
-        p.add_argument("--by", default="office", help="who does it (written to the timeline)")
+        identity.add_user_option(p)
         p.set_defaults(handler=handle_hold if name == "hold" else handle_cancel)
-    p = o_sub.add_parser("unhold", help="release an order from hold (allocates it again)")
+    p = o_sub.add_parser("unhold", help="release an order from hold (allocates it again; supervisor, admin)")
     p.add_argument("ref")
     p.add_argument("--reason", default="")
-    p.add_argument("--by", default="office")
+    identity.add_user_option(p)
     p.set_defaults(handler=handle_unhold)
+    p = o_sub.add_parser(
+        "priority",
+        help="pin an order's priority, or go back to the computed score (supervisor, admin)",
+        description="--set N pins the priority (higher is picked first); --clear recomputes it at once.",
+    )
+    p.add_argument("ref")
+    which = p.add_mutually_exclusive_group(required=True)
+    which.add_argument("--set", type=float, metavar="N", dest="priority", help="pin the priority to N")
+    which.add_argument("--clear", action="store_true", help="back to the computed score")
+    identity.add_user_option(p)
+    p.set_defaults(handler=handle_priority)
+    p = o_sub.add_parser(
+        "approve-short",
+        help="decide an order picking came up short on (supervisor, admin)",
+        description="Picking could not find every unit and no other location had them: ship what was picked and "
+        "either backorder the rest (--rest backorder) or drop it from the order (--rest cancel).",
+    )
+    p.add_argument("ref")
+    p.add_argument("--rest", required=True, choices=["backorder", "cancel"], help="what happens to the missing units")
+    identity.add_user_option(p)
+    p.set_defaults(handler=handle_approve_short)
     p = o_sub.add_parser(
         "edit",
         help="change lines, address or service level (until picking starts)",
@@ -60,7 +86,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--line", action="append", default=[], metavar="SKU=QTY")
     p.add_argument("--address", action="append", default=[], metavar="FIELD=VALUE")
     p.add_argument("--service", choices=["same_day", "express", "standard"])
-    p.add_argument("--by", default="office")
+    identity.add_user_option(p)
     p.set_defaults(handler=handle_edit)
 
     p = sub.add_parser("process", help="allocate, retry backorders and release orders to picking")
@@ -72,7 +98,12 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 def handle_import(args: argparse.Namespace) -> int:
     ctx = args.context
     report = intake.import_orders(
-        ctx.db, ctx.config, args.file, channel=args.channel, skip_invalid=args.skip_invalid, actor=Actor.system()
+        ctx.db,
+        ctx.config,
+        args.file,
+        channel=args.channel,
+        skip_invalid=args.skip_invalid,
+        actor=users.system_actor(ctx.db),
     )
     for problem in report.problems:
         say(str(problem))
@@ -135,25 +166,41 @@ def handle_show(args: argparse.Namespace) -> int:
     return 0
 
 
-def _actor(args: argparse.Namespace) -> Actor:
-    return Actor(args.by, "cli")
-
-
 def handle_hold(args: argparse.Namespace) -> int:
-    s = orders.hold(args.context.db, args.context.config, args.ref, args.reason, actor=_actor(args))
+    me = identity.sign_in(args, "orders.hold")
+    s = orders.hold(args.context.db, args.context.config, args.ref, args.reason, actor=me.actor)
     say(f"order {s.number}: {s.status} ({s.hold_reason})")
     return 0
 
 
 def handle_unhold(args: argparse.Namespace) -> int:
-    s = orders.unhold(args.context.db, args.context.config, args.ref, actor=_actor(args), reason=args.reason)
+    me = identity.sign_in(args, "orders.unhold")
+    s = orders.unhold(args.context.db, args.context.config, args.ref, actor=me.actor, reason=args.reason)
     say(f"order {s.number}: {s.status}")
     return 0
 
 
 def handle_cancel(args: argparse.Namespace) -> int:
-    s = orders.cancel(args.context.db, args.context.config, args.ref, args.reason, actor=_actor(args))
+    me = identity.sign_in(args, "orders.cancel")
+    s = orders.cancel(args.context.db, args.context.config, args.ref, args.reason, actor=me.actor)
     say(f"order {s.number}: {s.status}")
+    return 0
+
+
+def handle_priority(args: argparse.Namespace) -> int:
+    ctx = args.context
+    me = identity.sign_in(args, "orders.priority")
+    priority = None if args.clear else args.priority
+    s = supervisor_actions.set_priority(ctx.db, ctx.config, me.user, args.ref, priority, terminal=identity.TERMINAL)
+    say(f"order {s.number}: priority {s.priority:.1f}{' (computed)' if priority is None else ' (pinned)'}")
+    return 0
+
+
+def handle_approve_short(args: argparse.Namespace) -> int:
+    me = identity.sign_in(args, "orders.approve_short")
+    s = supervisor_actions.approve_short(args.context.db, me.user, args.ref, rest=args.rest, terminal=identity.TERMINAL)
+    rest = "backordered" if args.rest == "backorder" else "cancelled"
+    say(f"order {s.number}: short approved, the rest {rest}; {s.status}")
     return 0
 
 
@@ -171,20 +218,20 @@ def handle_edit(args: argparse.Namespace) -> int:
     ctx = args.context
     if not (args.line or args.address or args.service):
         raise InvalidInput("nothing to change: give --line, --address or --service")
+    lines: dict[str, int] = {}
+    for sku, qty in _pairs(args.line, "--line").items():
+        if not qty.isdigit():
+            raise InvalidInput(f"--line {sku}={qty}: quantity must be a whole number")
+        lines[sku] = int(qty)
+    address = _pairs(args.address, "--address")
+    actor = identity.sign_in(args, "orders.edit").actor
     result = None
-    if args.line:
-        lines = {}
-        for sku, qty in _pairs(args.line, "--line").items():
-            if not qty.isdigit():
-                raise InvalidInput(f"--line {sku}={qty}: quantity must be a whole number")
-            lines[sku] = int(qty)
-        result = orders.edit_lines(ctx.db, ctx.config, args.ref, lines, actor=_actor(args))
-    if args.address:
-        result = orders.edit_address(
-            ctx.db, ctx.config, args.ref, _pairs(args.address, "--address"), actor=_actor(args)
-        )
+    if lines:
+        result = orders.edit_lines(ctx.db, ctx.config, args.ref, lines, actor=actor)
+    if address:
+        result = orders.edit_address(ctx.db, ctx.config, args.ref, address, actor=actor)
     if args.service:
-        result = orders.set_service_level(ctx.db, ctx.config, args.ref, args.service, actor=_actor(args))
+        result = orders.set_service_level(ctx.db, ctx.config, args.ref, args.service, actor=actor)
     assert result is not None
     say(f"order {result.number}: {result.status}, priority {result.priority:.1f}")
     return 0
@@ -192,8 +239,9 @@ def handle_edit(args: argparse.Namespace) -> int:
 
 def handle_process(args: argparse.Namespace) -> int:
     ctx = args.context
+    actor = users.system_actor(ctx.db, "process")
     while True:
-        report = process.process_once(ctx.db, ctx.config, actor=Actor.system("process"), layout=ctx.layout)
+        report = process.process_once(ctx.db, ctx.config, actor=actor, layout=ctx.layout)
         if args.json:
             emit_json(report.as_json())
         say(

@@ -18,14 +18,19 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     )
     p.add_argument("--host", help="address to listen on (default from config)")
     p.add_argument("--port", type=int, help="port (default from config)")
-    p.add_argument("--station", default=None, help="station name for the served terminals")
+    p.add_argument("--station", default=None, help="station name for the served terminals (a [stations.NAME] table)")
     p.set_defaults(handler=handle)
 
 
 def handle(args: argparse.Namespace) -> int:
-    from textual_serve.server import Server
+    from app.cli.terminal import check_station
 
     ctx = args.context
+    # every browser tab starts a terminal for this station: refuse an unknown one here (exit 2), not per tab
+    check_station(ctx.config, args.station)
+
+    from textual_serve.server import Server
+
     host = args.host or ctx.config.serve.host
     port = args.port or ctx.config.serve.port
     command = [sys.executable, "-m", "app"]

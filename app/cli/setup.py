@@ -44,6 +44,10 @@ def handle_init(args: argparse.Namespace) -> int:
 
 def handle_demo(args: argparse.Namespace) -> int:
     ctx = args.context
+    if not args.seed_only:
+        from app.cli.terminal import check_station
+
+        check_station(ctx.config, args.station)  # a wrong --station exits 2 before anything is written
     report = demo.seed_demo(ctx.db, ctx.layout, DEMO_DIR, actor=Actor.system(), config=ctx.config)
     say(
         f"demo data: {report.init.locations_total} locations, products {report.products.created} new / "

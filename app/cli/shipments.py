@@ -1,4 +1,8 @@
-"""`pickpack shipments list|reprint|void|manifest` and `pickpack pack ship` helpers for the office."""
+"""`pickpack shipments list|reprint|void|manifest` and `pickpack pack ship` helpers for the office.
+
+``void`` changes a shipment and acts as a signed-in user (``--user`` + PIN); ``reprint`` books nothing, prints the
+same documents again and is logged as the built-in system user.
+"""
 
 from __future__ import annotations
 
@@ -6,9 +10,9 @@ import argparse
 from datetime import date
 from pathlib import Path
 
+from app.cli import identity
 from app.cli.output import emit_json, say
-from app.db.unit_of_work import Actor
-from app.services import shipping
+from app.services import shipping, users
 from app.services.errors import InvalidInput
 
 
@@ -30,12 +34,14 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--station", help="station whose printers to use (default from config)")
     p.add_argument("--kind", action="append", choices=["label", "slip", "customs", "invoice"], help="only these")
     p.add_argument("--out", type=Path, help="write the documents into this folder instead of printing")
-    p.add_argument("--by", default="office")
     p.set_defaults(handler=handle_reprint)
-    p = s_sub.add_parser("void", help="cancel a shipment's labels (tracking numbers retired; order back to packed)")
+    p = s_sub.add_parser(
+        "void",
+        help="cancel a shipment's labels (tracking numbers retired; order back to packed; packer, supervisor, admin)",
+    )
     p.add_argument("id", type=int)
     p.add_argument("--reason", required=True)
-    p.add_argument("--by", default="office")
+    identity.add_user_option(p)
     p.set_defaults(handler=handle_void)
     p = s_sub.add_parser("manifest", help="end-of-day manifest PDF of one carrier")
     p.add_argument("--carrier", required=True)
@@ -68,7 +74,7 @@ def handle_reprint(args: argparse.Namespace) -> int:
         ctx.db,
         ctx.config,
         args.id,
-        actor=Actor(args.by, "cli"),
+        actor=users.system_actor(ctx.db),
         station=args.station or ctx.config.terminal.station,
         kinds=tuple(args.kind) if args.kind else None,
         printer_name=args.printer,
@@ -80,7 +86,10 @@ def handle_reprint(args: argparse.Namespace) -> int:
 
 def handle_void(args: argparse.Namespace) -> int:
     ctx = args.context
-    outcome = shipping.void_shipment(ctx.db, ctx.config, args.id, actor=Actor(args.by, "cli"), reason=args.reason)
+    if not args.reason.strip():
+        raise InvalidInput("a void needs a reason")
+    me = identity.sign_in(args, "shipments.void")
+    outcome = shipping.void_shipment(ctx.db, ctx.config, args.id, actor=me.actor, reason=args.reason)
     say(f"shipment {args.id} voided; order {outcome.order_number} is packed again")
     return 0
 

@@ -5,11 +5,16 @@ from __future__ import annotations
 import argparse
 
 from app.bootstrap import Context
+from app.config import Config
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser("terminal", help="open the terminal app (handhelds and packing stations)")
-    p.add_argument("--station", default=None, help="station name written to the event log (default from config)")
+    p.add_argument(
+        "--station",
+        default=None,
+        help="station name: a [stations.NAME] table of config.toml (default: [terminal] station)",
+    )
     p.set_defaults(handler=handle)
 
 
@@ -17,17 +22,32 @@ def handle(args: argparse.Namespace) -> int:
     return run_terminal(args.context, station=args.station)
 
 
+def check_station(config: Config, station: str | None) -> str:
+    """The station a terminal runs as (``--station`` or the configured default), checked before anything starts.
+
+    Why at start-up: the station decides which printers label and document a parcel; an unknown name used to be
+    accepted and only failed at the first label, after the shipment had committed. Raises ``ConfigError``
+    (exit 2) naming the defined stations; also checks that the station's printers exist and can be built.
+    """
+    from app.printing.registry import printers_for_station
+
+    name = station or config.terminal.station
+    printers_for_station(config, name)
+    return name
+
+
 def run_terminal(ctx: Context, *, station: str | None = None) -> int:
     from app.db import migrate
     from app.services.errors import InvalidInput
     from app.tui.app import build_app
 
+    name = check_station(ctx.config, station)
     current, head = migrate.current_revision(ctx.db.engine), migrate.head_revision()
     if current != head:
         raise InvalidInput(
             f"the database schema is at {current or 'nothing'}, this version needs {head}: run `pickpack init` first"
         )
 
-    app = build_app(ctx.config, ctx.db, station=station or ctx.config.terminal.station)
+    app = build_app(ctx.config, ctx.db, station=name)
     app.run()
     return 0

@@ -347,6 +347,9 @@ class Batch(Base):
     claimed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     last_activity_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    split_of: Mapped[int | None] = mapped_column(ForeignKey("orders.id"))
+    """Set when the batch is one cart load of an order too big for one cart: the order's other loads are batches
+    of their own, and the order is picked when the last of them finishes."""
     planned_distance_m: Mapped[float] = mapped_column(Float, default=0.0)
     s_shape_distance_m: Mapped[float] = mapped_column(Float, default=0.0)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
@@ -464,6 +467,10 @@ class Carton(Base):
     box_code: Mapped[str] = mapped_column(String(32))
     status: Mapped[str] = mapped_column(String(16), default="open")
     expected_weight_kg: Mapped[Decimal] = mapped_column(Numeric(10, 3), default=Decimal("0"))
+    pack_step: Mapped[str] = mapped_column(String(8), default="open")
+    """Of an open carton: ``open`` (its box chosen up front: fill, then weigh), ``items`` (opened by the first item
+    scan with the suggested box, still filling), ``box`` (filled: confirm or change the box), ``weight`` (box
+    confirmed: weigh to close)."""
     measured_weight_kg: Mapped[Decimal | None] = mapped_column(Numeric(10, 3))
     weight_approved_by: Mapped[str] = mapped_column(String(64), default="")
     sscc: Mapped[str | None] = mapped_column(String(18), unique=True)

@@ -17,6 +17,7 @@ from sqlalchemy import Row, insert, select, update
 from sqlalchemy.orm import Session
 
 from app.db.models import Allocation, Location, Order, OrderLine, Product, Stock
+from app.db.retry import retry_busy
 from app.db.unit_of_work import Actor, Database, UnitOfWork
 from app.domain.allocation import Reservation, StockCandidate, allocate_line
 from app.domain.orders import ALLOCATED, BACKORDERED, NEW, check_transition
@@ -311,18 +312,25 @@ def allocate(
             if order_ids is not None:
                 query = query.where(Order.id.in_(order_ids))
             waiting = list(uow.session.scalars(query))
+    def chunk(statuses: tuple[str, ...], ids: list[int] | None, limit: int) -> tuple[AllocationReport, int]:
+        """One short write transaction, run again from the start when the database is busy."""
+
+        def attempt() -> tuple[AllocationReport, int]:
+            with db.unit_of_work() as uow:
+                result = allocate_batch(uow, actor=actor, statuses=statuses, order_ids=ids, limit=limit)
+                uow.commit()
+                return result
+
+        return retry_busy(attempt)
+
     while True:  # every batch moves its orders out of "new", so this ends
-        with db.unit_of_work() as uow:
-            report, seen = allocate_batch(uow, actor=actor, statuses=(NEW,), order_ids=order_ids, limit=batch_size)
-            uow.commit()
+        report, seen = chunk((NEW,), order_ids, batch_size)
         total += report
         if seen == 0:
             break
     for start in range(0, len(waiting), batch_size):
-        chunk = waiting[start : start + batch_size]
-        with db.unit_of_work() as uow:
-            report, _ = allocate_batch(uow, actor=actor, statuses=(BACKORDERED,), order_ids=chunk, limit=len(chunk))
-            uow.commit()
+        ids_ = waiting[start : start + batch_size]
+        report, _ = chunk((BACKORDERED,), ids_, len(ids_))
         total += report
     return total
 

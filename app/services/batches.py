@@ -28,7 +28,7 @@ from app.db.models import (
 )
 from app.db.unit_of_work import Actor, Database
 from app.domain.batching import Batch as PlannedBatch
-from app.domain.batching import BatchOrder, CartSpec, batch_orders
+from app.domain.batching import BatchOrder, CartSpec, PickUnit, batch_orders
 from app.domain.layout import Layout
 from app.domain.orders import RELEASED
 from app.domain.routing import s_shape_route, shortest_route
@@ -96,56 +96,62 @@ def plan_batches(db: Database, config: Config, layout: Layout, *, actor: Actor) 
             by_order[line.order_id].append((allocation, line, stock, product))
         inputs = []
         for order in orders:
-            picks = by_order.get(order.id, [])
-            if not picks:
+            open_picks = [(a, s, p) for a, _, s, p in by_order.get(order.id, []) if a.qty > a.qty_picked]
+            if not open_picks:
                 continue
-            volume = sum(float(p.length_cm * p.width_cm * p.height_cm) * (a.qty - a.qty_picked) for a, _, _, p in picks)
-            weight = sum(float(p.weight_kg) * (a.qty - a.qty_picked) for a, _, _, p in picks)
             inputs.append(
-                BatchOrder(
+                BatchOrder.of_picks(
                     str(order.id),
-                    tuple(sorted({s.location.code for _, _, s, _ in picks})),
-                    volume,
-                    weight,
+                    [
+                        PickUnit(
+                            str(a.id),
+                            s.location.code,
+                            float(p.length_cm * p.width_cm * p.height_cm),
+                            float(p.weight_kg),
+                            a.qty - a.qty_picked,
+                        )
+                        for a, s, p in open_picks
+                    ],
                     f"{order.service_level}@{config.cutoff_for(order.service_level):%H:%M}",
                 )
             )
         planned = batch_orders(layout, inputs, _cart(config), budget_s=config.picking.batching_budget_seconds)
         priority = {o.id: float(o.priority) for o in orders}
+        row_of = {str(r[0].id): r for rows_ in by_order.values() for r in rows_}
         made = 0
         plans: list[PlannedBatch | None] = list(planned) or [None]  # put-backs alone still make a batch
         for index, plan in enumerate(plans):
             order_ids = plan.order_ids if plan else ()
             batch = Batch(status="ready", cutoff_key=plan.cutoff_key if plan else "put-back")
             batch.priority = max((priority[int(oid)] for oid in order_ids), default=0.0)
+            if plan is not None and plan.parts > 1:
+                # One order too big for a cart: each cart load is its own batch, pickable in parallel.
+                batch.split_of = int(order_ids[0])
+                batch.cutoff_key = f"{plan.cutoff_key} part {plan.part}/{plan.parts}"
             session.add(batch)
             session.flush()
-            slot_of: dict[int, int] = {}
+            tasks: list[PickTask] = []
             for tote in plan.totes if plan else ():
                 order_id = int(tote.order_id)
                 session.add(BatchSlot(batch_id=batch.id, slot=tote.tote, order_id=order_id))
-                slot_of.setdefault(order_id, tote.tote)
-            tasks: list[PickTask] = []
-            for oid in order_ids:
-                for allocation, line, stock, product in by_order[int(oid)]:
-                    open_qty = allocation.qty - allocation.qty_picked
-                    if open_qty > 0:
-                        tasks.append(
-                            PickTask(
-                                batch_id=batch.id,
-                                seq=0,
-                                kind="pick",
-                                slot=slot_of[int(oid)],
-                                order_id=int(oid),
-                                order_line_id=line.id,
-                                allocation_id=allocation.id,
-                                stock_id=stock.id,
-                                location_code=stock.location.code,
-                                product_id=product.id,
-                                lot=stock.lot,
-                                qty=open_qty,
-                            )
+                for part in tote.picks:
+                    allocation, line, stock, product = row_of[part.key]
+                    tasks.append(
+                        PickTask(
+                            batch_id=batch.id,
+                            seq=0,
+                            kind="pick",
+                            slot=tote.tote,
+                            order_id=order_id,
+                            order_line_id=line.id,
+                            allocation_id=allocation.id,
+                            stock_id=stock.id,
+                            location_code=stock.location.code,
+                            product_id=product.id,
+                            lot=stock.lot,
+                            qty=part.qty,
                         )
+                    )
             if index == 0:
                 for putback in putbacks:
                     location = session.get(Location, putback.location_id)

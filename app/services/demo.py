@@ -38,6 +38,8 @@ def seed_demo(
     """Load everything; with ``config`` also import the demo orders and run one processing pass, so pickers
     find batches waiting (and the office finds held, backordered and released orders)."""
     init = setup.initialise(db, layout, actor=actor)
+    if actor.user_id is None and actor.name == "system":
+        actor = users.system_actor(db, actor.terminal)  # now that init created it: events carry its id
     products = catalog.import_products(db, demo_dir / "products.csv", actor=actor)
     if not products.applied:
         raise RuntimeError("demo products do not import: " + "; ".join(map(str, products.problems[:3])))

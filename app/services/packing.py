@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from app.config import Config
 from app.db.base import utcnow
-from app.db.models import Carton, CartonItem, Order, OrderLine, Product, Shipment, Tote, User
+from app.db.models import Allocation, Carton, CartonItem, Order, OrderLine, Product, Shipment, Stock, Tote, User
 from app.db.unit_of_work import Actor, Database, UnitOfWork
 from app.domain.cartonization import (
     BoxTooSmall,
@@ -48,6 +48,9 @@ class PackLine:
     qty_ordered: int
     qty_picked: int
     qty_packed: int
+    gtin: str = ""
+    lots: tuple[tuple[str, int], ...] = ()
+    """Units picked per lot (lot-tracked products), in the order they were reserved."""
 
     @property
     def to_pack(self) -> int:
@@ -69,6 +72,7 @@ class CartonView:
     measured_weight_kg: Decimal | None
     tracking_number: str | None
     sscc: str | None
+    pack_step: str = "weight"
 
 
 @dataclass(frozen=True)
@@ -101,6 +105,20 @@ class PackState:
         if carton is None:
             return "box" if self.units_to_pack else "done"
         return "items" if self.units_to_pack else "weigh"
+
+    @property
+    def expect(self) -> str:
+        """The packer's next step, in the order of the headless station: item... -> box -> weight -> ship."""
+        if self.status == "shipped":
+            return "order"
+        carton = self.open_carton
+        if carton is None:
+            return "item" if self.units_to_pack else "ship"
+        if carton.pack_step == "items":
+            return "item" if self.units_to_pack else "box"
+        if carton.pack_step == "open":  # a box chosen up front: fill it, then weigh
+            return "item" if self.units_to_pack else "weight"
+        return carton.pack_step  # box | weight
 
 
 @dataclass(frozen=True)
@@ -149,9 +167,26 @@ def _units(session: Session, order_id: int, *, remaining_only: bool) -> list[Ite
 
 
 def _state(session: Session, config: Config, order: Order) -> PackState:
+    lots: dict[int, list[tuple[str, int]]] = {}
+    for line_id, lot, qty in session.execute(
+        select(Allocation.order_line_id, Stock.lot, func.sum(Allocation.qty_picked))
+        .join(Stock, Allocation.stock_id == Stock.id)
+        .join(OrderLine, Allocation.order_line_id == OrderLine.id)
+        .where(OrderLine.order_id == order.id, Allocation.qty_picked > 0, Stock.lot != "")
+        .group_by(Allocation.order_line_id, Stock.lot)
+        .order_by(Allocation.order_line_id, Stock.lot)
+    ):
+        lots.setdefault(line_id, []).append((lot, int(qty)))
     lines = tuple(
-        PackLine(x.id, x.sku, x.name, x.qty_ordered, x.qty_picked, x.qty_packed)
-        for x in session.scalars(select(OrderLine).where(OrderLine.order_id == order.id).order_by(OrderLine.line_no))
+        PackLine(
+            x.id, x.sku, x.name, x.qty_ordered, x.qty_picked, x.qty_packed, gtin or x.gtin, tuple(lots.get(x.id, ()))
+        )
+        for x, gtin in session.execute(
+            select(OrderLine, Product.gtin)
+            .outerjoin(Product, OrderLine.product_id == Product.id)
+            .where(OrderLine.order_id == order.id)
+            .order_by(OrderLine.line_no)
+        )
     )
     shipment = session.scalar(
         select(Shipment).where(Shipment.order_id == order.id, Shipment.status != "voided").order_by(Shipment.id.desc())
@@ -181,6 +216,7 @@ def _state(session: Session, config: Config, order: Order) -> PackState:
                     carton.measured_weight_kg,
                     carton.tracking_number,
                     carton.sscc,
+                    carton.pack_step,
                 )
             )
     suggestion: tuple[str, ...] = ()
@@ -283,32 +319,101 @@ def open_carton(db: Database, config: Config, order_id: int, box_code: str, *, a
             box = box_for_scan(box_code, box_catalog(config))
         except UnknownBox as exc:
             return _refuse(uow, config, order, actor, box_code, f"a box from the catalog ({exc})")
-        shipment = _open_shipment(session, order, actor.terminal)
-        seq = (session.scalar(select(func.max(Carton.seq)).where(Carton.shipment_id == shipment.id)) or 0) + 1
-        session.add(
-            Carton(
-                shipment_id=shipment.id,
-                seq=seq,
-                box_code=box.code,
-                status="open",
-                expected_weight_kg=Decimal(str(box.tare_weight_kg)),
-            )
-        )
-        uow.record(
-            actor,
-            "pack.carton_opened",
-            subject=order_subject(order.id),
-            message=f"carton {seq}: {box.name}",
-            box=box.code,
-        )
+        carton = _new_carton(uow, order, box, actor, "open")
         uow.commit()
-        return PackResult(True, f"Carton {seq}: {box.name} ({box.code})", _state(session, config, order))
+        return PackResult(True, f"Carton {carton.seq}: {box.name} ({box.code})", _state(session, config, order))
+
+
+def _new_carton(uow: UnitOfWork, order: Order, box: BoxType, actor: Actor, step: str) -> Carton:
+    """A new open carton of ``box``: chosen up front (``open``: fill it, then weigh) or opened by the first item
+    scan with the suggested box (``items``: the box is confirmed or changed once it is full)."""
+    session = uow.session
+    shipment = _open_shipment(session, order, actor.terminal)
+    seq = (session.scalar(select(func.max(Carton.seq)).where(Carton.shipment_id == shipment.id)) or 0) + 1
+    carton = Carton(
+        shipment_id=shipment.id,
+        seq=seq,
+        box_code=box.code,
+        status="open",
+        pack_step=step,
+        expected_weight_kg=Decimal(str(box.tare_weight_kg)),
+    )
+    session.add(carton)
+    session.flush()
+    uow.record(
+        actor, "pack.carton_opened", subject=order_subject(order.id), message=f"carton {seq}: {box.name}", box=box.code
+    )
+    return carton
+
+
+def _box_that_fits(contents: list[Item], config: Config):  # type: ignore[no-untyped-def]
+    """The cheapest catalog box that holds ``contents`` in one carton, with its packing plan, or None."""
+    for box in sorted(box_catalog(config), key=lambda b: (b.cost, b.volume_cm3)):
+        try:
+            return box, plan_for_box(contents, box)
+        except BoxTooSmall:
+            continue
+    return None
+
+
+def close_items(db: Database, config: Config, order_id: int, *, actor: Actor) -> PackResult:
+    """The open carton is full (or the order is split on purpose): its box is confirmed next, then weighed."""
+    with db.unit_of_work() as uow:
+        order = _order(uow, order_id)
+        state = _state(uow.session, config, order)
+        view = state.open_carton
+        if view is None or not view.items:
+            return PackResult(False, "No carton with items to close: scan items first", state)
+        carton = uow.session.get(Carton, view.id)
+        assert carton is not None
+        carton.pack_step = "box"
+        uow.record(actor, "pack.carton_filled", subject=order_subject(order.id), message=f"carton {carton.seq} full")
+        uow.commit()
+        return PackResult(
+            True, f"Carton {carton.seq} closed for items: confirm the box", _state(uow.session, config, order)
+        )
+
+
+def confirm_box(db: Database, config: Config, order_id: int, code: str | None, *, actor: Actor) -> PackResult:
+    """Take the suggested box (``code`` None) or another one for the filled carton; the contents must fit it."""
+    with db.unit_of_work() as uow:
+        session = uow.session
+        order = _order(uow, order_id)
+        state = _state(session, config, order)
+        view = state.open_carton
+        if view is None or state.expect != "box":
+            return PackResult(False, f"No box is asked for now (next: {state.expect})", state)
+        carton = session.get(Carton, view.id)
+        assert carton is not None
+        try:
+            box = box_for_scan(code or carton.box_code, box_catalog(config))
+        except UnknownBox as exc:
+            return _refuse(uow, config, order, actor, code or "", f"a box from the catalog ({exc})")
+        try:
+            plan = plan_for_box(_carton_units(session, carton.id), box)
+        except BoxTooSmall as exc:
+            return _refuse(uow, config, order, actor, box.code, f"a box the contents fit in ({exc})")
+        carton.box_code = box.code
+        carton.expected_weight_kg = Decimal(str(round(plan.weight_kg, 3)))
+        carton.pack_step = "weight"
+        uow.record(actor, "pack.box", subject=order_subject(order.id), message=f"carton {carton.seq}: {box.code}")
+        uow.commit()
+        return PackResult(True, f"Carton {carton.seq}: {box.name}: weigh it", _state(session, config, order))
+
+
+def _order(uow: UnitOfWork, order_id: int) -> Order:
+    order = uow.session.get(Order, order_id)
+    if order is None:
+        raise NotFound(f"no order {order_id}")
+    return order
 
 
 def handle_scan(db: Database, config: Config, order_id: int, raw: str, *, actor: Actor) -> PackResult:
     """A scan at the packing station: a box (``BOX-...``) opens a carton, a product barcode packs one unit."""
     scan = classify(raw, badge_prefix=config.terminal.badge_prefix)
     if scan.kind == "box":
+        if pack_state(db, config, order_id).expect == "box":
+            return confirm_box(db, config, order_id, scan.code, actor=actor)
         return open_carton(db, config, order_id, scan.code, actor=actor)
     with db.unit_of_work() as uow:
         session = uow.session
@@ -319,11 +424,10 @@ def handle_scan(db: Database, config: Config, order_id: int, raw: str, *, actor:
         if state.phase == "done":
             return _refuse(uow, config, order, actor, scan.printable, "nothing: this order is fully packed")
         carton_view = state.open_carton
-        if carton_view is None:
-            boxes = " + ".join(state.suggestion) or "a box"
-            return _refuse(
-                uow, config, order, actor, scan.printable, f"a box first (suggested {boxes}; Enter takes it)"
-            )
+        if carton_view is not None and carton_view.pack_step == "box":
+            return _refuse(uow, config, order, actor, scan.printable, f"the box for carton {carton_view.seq} first")
+        if carton_view is None and not state.suggestion:
+            return _refuse(uow, config, order, actor, scan.printable, "a box first: no box in the catalog fits")
         if scan.error or not scan.gtin:
             return _refuse(uow, config, order, actor, scan.printable, "an item of this order")
         product, units = product_for_scan(session, scan)
@@ -349,14 +453,24 @@ def handle_scan(db: Database, config: Config, order_id: int, raw: str, *, actor:
             return _refuse(
                 uow, config, order, actor, scan.printable, f"at most {left} more {line.sku} (a scan of {units})"
             )
-        carton = session.get(Carton, carton_view.id)
+        if carton_view is None:
+            # The first item opens a carton in the suggested box; the packer confirms or changes it when full.
+            carton = _new_carton(uow, order, box_for_scan(state.suggestion[0], box_catalog(config)), actor, "items")
+        else:
+            carton = session.get(Carton, carton_view.id)
         assert carton is not None
         box = box_for_scan(carton.box_code, box_catalog(config))
         contents = _carton_units(session, carton.id) + [unit_of(product)] * units
         try:
             plan = plan_for_box(contents, box)
         except BoxTooSmall as exc:
-            return _refuse(uow, config, order, actor, scan.printable, f"a carton with room: {exc}; close this one (F9)")
+            bigger = _box_that_fits(contents, config) if carton.pack_step == "items" else None
+            if bigger is None:
+                return _refuse(
+                    uow, config, order, actor, scan.printable, f"a carton with room: {exc}; close this one first"
+                )
+            box, plan = bigger
+            carton.box_code = box.code
         item = session.scalar(
             select(CartonItem).where(CartonItem.carton_id == carton.id, CartonItem.order_line_id == line.id)
         )

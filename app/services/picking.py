@@ -373,6 +373,57 @@ def reset_hands(session: Session, batch: Batch) -> None:
         task.lot_confirmed = False
 
 
+def held_batch(db: Database, user_id: int) -> PickState | None:
+    """The batch this user holds (a restarted terminal or station shows it at once), without claiming anything."""
+    with db.unit_of_work(readonly=True) as uow:
+        batch = uow.session.scalar(
+            select(Batch).where(Batch.status == "picking", Batch.picker_id == user_id).order_by(Batch.id).limit(1)
+        )
+        return _state(uow.session, batch) if batch is not None else None
+
+
+def finish_early(db: Database, layout: Layout, batch_id: int, *, actor: Actor) -> PickState:
+    """End the walk with stops left (end of shift, a full cart): the open stops go back to the queue as a new
+    batch for their orders, what is in the totes goes on to packing, and those orders are picked once their
+    last stops are done."""
+    with db.unit_of_work() as uow:
+        session = uow.session
+        batch = _leased(uow, batch_id, actor)
+        open_tasks = list(
+            session.scalars(
+                select(PickTask).where(PickTask.batch_id == batch.id, PickTask.status == "open").order_by(PickTask.seq)
+            )
+        )
+        held = sum(t.qty_in_hand + t.qty_awaiting_lot for t in open_tasks)
+        if held:
+            raise Refused(f"{held} unit(s) in hand: drop them into their tote before ending batch {batch.id}")
+        if open_tasks:
+            rest = Batch(status="ready", cutoff_key=batch.cutoff_key, priority=batch.priority, split_of=batch.split_of)
+            session.add(rest)
+            session.flush()
+            slot_for: dict[int | None, int] = {}
+            for task in open_tasks:
+                if task.kind == "pick" and task.order_id not in slot_for:
+                    slot_for[task.order_id] = len(slot_for) + 1
+                    session.add(BatchSlot(batch_id=rest.id, slot=slot_for[task.order_id], order_id=task.order_id))
+                task.batch_id = rest.id
+                task.slot = slot_for.get(task.order_id) if task.kind == "pick" else None
+                task.location_confirmed = task.item_confirmed = task.lot_confirmed = False
+            session.flush()
+            _reroute(session, layout, rest, from_code=open_tasks[0].location_code)
+            rest.planned_distance_m = batch.planned_distance_m
+            uow.record(
+                actor,
+                "batch.planned",
+                subject=f"batch:{rest.id}",
+                message=f"{len(open_tasks)} stops left on batch {batch.id} by {actor.name}",
+                orders=[o for o in slot_for if o is not None],
+            )
+        _finish(uow, batch, actor)
+        uow.commit()
+        return _state(session, batch)
+
+
 def leave_batch(db: Database, batch_id: int, *, actor: Actor) -> PickState:
     """The picker gives the batch back to the queue (nothing may be in hand); what is in the totes stays."""
     with db.unit_of_work() as uow:
@@ -412,8 +463,18 @@ def _accept(
 ) -> ScanResult:
     batch.last_activity_at = datetime.now(UTC)
     uow.record(actor, kind, subject=f"batch:{batch.id}", message=message, scanned=scan.printable, typed=typed, **data)
+    uow.session.flush()
+    if batch.status == "picking" and _state(uow.session, batch).phase == "finish":
+        # Confirming the last stop finishes the batch in the same transaction: orders picked, totes to packing.
+        _finish(uow, batch, actor)
+        message += f" · batch {batch.id} done"
     uow.commit()
     return ScanResult(True, message, _state(uow.session, batch), scan.printable)
+
+
+def _finish(uow: UnitOfWork, batch: Batch, actor: Actor) -> None:
+    complete_batch(uow, batch, actor)
+    uow.record(actor, "batch.finished", subject=f"batch:{batch.id}", message=f"finished by {actor.name}")
 
 
 def _stop_gone(uow: UnitOfWork, batch: Batch, task_id: int, scan: Scan) -> ScanResult | None:
@@ -1028,7 +1089,7 @@ def complete_batch(uow: UnitOfWork, batch: Batch, actor: Actor) -> None:
     for order in session.scalars(select(Order).where(Order.id.in_(order_ids)).order_by(Order.id)):
         if order.status == RELEASED:
             set_status(uow, order, PICKING, actor, f"batch {batch.id} completed")
-        if order.status == PICKING:
+        if order.status == PICKING and not _other_loads_open(session, order.id, batch.id):
             short = [f"{x.sku} {x.qty_picked}/{x.qty_ordered}" for x in order.lines if x.qty_picked < x.qty_ordered]
             reason = f"picked on batch {batch.id}" + (f"; short: {', '.join(short)}" if short else "")
             set_status(uow, order, PICKED, actor, reason)
@@ -1038,6 +1099,25 @@ def complete_batch(uow: UnitOfWork, batch: Batch, actor: Actor) -> None:
         else:
             set_tote(uow, tote, "free", actor, f"batch {batch.id} finished with nothing in it")
     set_batch(uow, batch, "done", actor, "every stop done")
+
+
+def _other_loads_open(session: Session, order_id: int, batch_id: int) -> bool:
+    """An order split over several carts is picked only when its last cart load finishes."""
+    return (
+        session.scalar(
+            select(func.count())
+            .select_from(PickTask)
+            .join(Batch, PickTask.batch_id == Batch.id)
+            .where(
+                PickTask.order_id == order_id,
+                PickTask.kind == "pick",
+                PickTask.status == "open",
+                Batch.id != batch_id,
+                Batch.status.in_(("ready", "picking")),
+            )
+        )
+        or 0
+    ) > 0
 
 
 def finish_batch(db: Database, layout: Layout, batch_id: int, *, actor: Actor) -> FinishReport:

@@ -1,5 +1,10 @@
 """Automated order processing (`pickpack process`): allocate new orders, retry backorders, recompute priorities
-and release allocated orders to picking by priority, following the rules of ``[release]`` in config.toml."""
+and release allocated orders to picking by priority, following the rules of ``[release]`` in config.toml.
+
+A pass shares the database with every terminal on the floor, so it never holds the write lock for long:
+re-scoring writes in bounded chunks (``orders.reprioritise``), releasing is capped at ``max_orders_per_pass``
+orders per transaction, and each of those transactions is run again when the database is busy
+(``app.db.retry.retry_busy``) instead of failing the pass."""
 
 from __future__ import annotations
 
@@ -10,6 +15,7 @@ from sqlalchemy import case, select
 
 from app.config import Config
 from app.db.models import Order
+from app.db.retry import retry_busy
 from app.db.unit_of_work import Actor, Database
 from app.domain.layout import Layout
 from app.domain.orders import ALLOCATED, BACKORDERED, NEW, ON_HOLD, RELEASED
@@ -34,7 +40,9 @@ class ProcessReport:
 
 
 def release_orders(db: Database, config: Config, *, actor: Actor) -> tuple[int, int]:
-    """Release allocated orders to picking, highest priority first (same-day first when configured)."""
+    """Release allocated orders to picking, highest priority first (same-day first when configured).
+
+    One transaction of at most ``[release] max_orders_per_pass`` orders: a whole unit, safe to run again."""
     rules = config.release
     released = held = 0
     with db.unit_of_work() as uow:
@@ -62,10 +70,17 @@ def release_orders(db: Database, config: Config, *, actor: Actor) -> tuple[int, 
 def process_once(
     db: Database, config: Config, *, actor: Actor, layout: Layout | None = None, now: datetime | None = None
 ) -> ProcessReport:
-    """One pass; with a ``layout``, released orders are also planned into cart batches for the pickers."""
+    """One pass; with a ``layout``, released orders are also planned into cart batches for the pickers.
+
+    Re-scoring comes first so that allocation and release see today's priorities; whole-transaction steps are
+    retried when the database is busy (a pass must not die because a picker was writing at that moment).
+    """
     now = now or datetime.now(UTC)
     changed = reprioritise(db, config, statuses=(NEW, BACKORDERED, ALLOCATED, ON_HOLD, RELEASED), now=now)
     report = allocation.allocate(db, actor=actor)
-    released, held = release_orders(db, config, actor=actor)
-    wave = plan_batches(db, config, layout, actor=actor) if layout is not None else WaveReport(0, 0, 0)
+    released, held = retry_busy(lambda: release_orders(db, config, actor=actor))
+    wave = WaveReport(0, 0, 0)
+    if layout is not None:
+        floor = layout  # a plain local for the closure (the narrowed optional does not carry into it)
+        wave = retry_busy(lambda: plan_batches(db, config, floor, actor=actor))
     return ProcessReport(report.allocated, report.backordered, report.split, released, held, changed, wave.batches)

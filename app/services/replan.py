@@ -21,6 +21,9 @@ from app.services.floor_state import set_batch, set_putback, set_task, set_tote
 
 PUT_BACK_BATCH = "put-back"
 """``cutoff_key`` of a batch made only of put-back stops (goods of cancelled orders back to their shelves)."""
+PUT_BACK_PRIORITY = 1_000_000.0
+"""Put-back batches are claimed before any order batch: they free a tote and make the stock available again.
+Re-scoring never lowers them (it only re-ranks batches that carry orders)."""
 
 
 @dataclass(frozen=True)
@@ -183,8 +186,7 @@ def _put_back_batch_for(uow: UnitOfWork, tote: Tote | None, actor: Actor) -> Bat
         batch = session.get(Batch, tote.batch_id)
         if batch is not None and batch.status in OPEN_BATCH:
             return batch
-    top = session.scalar(select(func.max(Batch.priority)).where(Batch.status == "ready")) or 0.0
-    batch = Batch(status="ready", cutoff_key=PUT_BACK_BATCH, priority=float(top) + 1.0)
+    batch = Batch(status="ready", cutoff_key=PUT_BACK_BATCH, priority=PUT_BACK_PRIORITY)
     session.add(batch)
     session.flush()
     uow.record(

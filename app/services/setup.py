@@ -1,4 +1,5 @@
-"""Database set-up: apply migrations and generate the locations the layout file describes (idempotent)."""
+"""Database set-up: apply migrations, make sure the built-in ``system`` user exists, and generate the locations
+the layout file describes (idempotent)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from app.db import migrate
 from app.db.models import Location, Stock
 from app.db.unit_of_work import Actor, Database
 from app.domain.layout import Layout
+from app.services import users
 
 
 @dataclass(frozen=True)
@@ -20,6 +22,8 @@ class InitReport:
     locations_reactivated: int
     locations_deactivated: int
     locations_total: int
+    system_user: str = "present"
+    """``created``, ``present``, or ``conflict`` (a person already holds the name ``system``; left alone)."""
 
 
 @dataclass(frozen=True)
@@ -40,10 +44,12 @@ class LocationView:
 
 
 def initialise(db: Database, layout: Layout, *, actor: Actor) -> InitReport:
-    """Migrate to the newest schema, then make the locations table match the layout.
+    """Migrate to the newest schema, create the built-in ``system`` user, then make the locations table match the
+    layout.
 
-    Locations that left the layout are deactivated (never deleted: stock and history point at them); a location
-    that still holds stock stays active so nothing becomes invisible.
+    The system user comes first so automation (this very call included, when ``actor`` is the plain
+    ``Actor.system()``) records its id on events. Locations that left the layout are deactivated (never deleted:
+    stock and history point at them); a location that still holds stock stays active so nothing becomes invisible.
     """
     before, after = migrate.upgrade(db.engine)
     wanted: dict[str, dict[str, object]] = {}
@@ -59,6 +65,9 @@ def initialise(db: Database, layout: Layout, *, actor: Actor) -> InitReport:
         wanted[code] = {"kind": "reserve", "aisle": None, "bay": None, "side": None, "level": None}
     created = reactivated = deactivated = 0
     with db.unit_of_work() as uow:
+        system_user = users.ensure_system_user(uow, actor)
+        if actor.name == users.SYSTEM_NAME and actor.user_id is None:
+            actor = Actor(actor.name, actor.terminal, users.system_user_id(uow.session))
         existing = {loc.code: loc for loc in uow.session.scalars(select(Location))}
         stocked = set(uow.session.scalars(select(Stock.location_id).where(Stock.quantity_on_hand > 0)))
         new_rows = [{"code": code, "active": True, **attrs} for code, attrs in wanted.items() if code not in existing]
@@ -87,7 +96,7 @@ def initialise(db: Database, layout: Layout, *, actor: Actor) -> InitReport:
                 actor, "database.migrated", subject="schema", message=f"{before} -> {after}", before=before, after=after
             )
         uow.commit()
-    return InitReport(before, after, created, reactivated, deactivated, len(existing) + created)
+    return InitReport(before, after, created, reactivated, deactivated, len(existing) + created, system_user)
 
 
 def list_locations(db: Database, *, kind: str | None = None, include_inactive: bool = False) -> list[LocationView]:

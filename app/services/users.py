@@ -1,20 +1,42 @@
-"""Users and sign-in: badges for scanning in, name + PIN for typing in; every attempt goes to the event log."""
+"""Users and sign-in: badges for scanning in, name + PIN for typing in; every attempt goes to the event log.
+
+PIN lockout lives in the event log, not in a column: ``MAX_PIN_FAILURES`` wrong PINs in a row (since the last
+successful sign-in or unlock) write ``user.locked``, and the user stays locked (PIN and badge) until an admin's
+``user.unlocked``. The log is the one place that already records every attempt, so the lock can never disagree
+with the history that explains it.
+
+The built-in ``system`` user (created by ``init``) acts for automation: its PIN hash and badge can never match,
+and both sign-in paths refuse it by role before looking at either.
+"""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import NoReturn
 
-from sqlalchemy import select
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
-from app.db.models import ROLES, User
-from app.db.unit_of_work import Actor, Database
+from app.db.models import ROLES, SYSTEM_ROLE, Event, User
+from app.db.unit_of_work import Actor, Database, UnitOfWork
+from app.domain import roles
 from app.domain.pins import hash_pin, verify_pin
-from app.services.errors import InvalidInput, Refused
+from app.services.errors import InvalidInput, NotFound, Refused
 
 PIN_RE = re.compile(r"^\d{4,8}$")
 NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 BADGE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{2,63}$")
+
+SYSTEM_NAME = "system"
+SYSTEM_BADGE = "!system"
+"""Not a valid badge (``BADGE_RE`` refuses it, so no person can be given it) and a headless station reads a line
+starting with ``!`` as a key, never as a scan; sign-in refuses the system role anyway."""
+UNUSABLE_PIN_HASH = "!"
+"""Not a scrypt hash: ``verify_pin`` is False for every PIN."""
+
+MAX_PIN_FAILURES = 5
+"""Wrong PINs in a row that lock a user until an admin unlocks them (a 4-digit PIN must not be guessable)."""
 
 ROLE_ACTIVITIES: dict[str, tuple[str, ...]] = {
     "picker": ("pick", "stock"),
@@ -23,6 +45,15 @@ ROLE_ACTIVITIES: dict[str, tuple[str, ...]] = {
     "admin": ("supervise", "pick", "pack", "stock", "admin"),
 }
 """What each role may do; screens offer only these and services check them again."""
+
+
+class SignInRefused(Refused):
+    """Who is acting could not be established, or may not do this: nothing was changed but the refusal event.
+
+    Exit code 2 (bad input) on the command line, as the conventions fix for every identity refusal.
+    """
+
+    exit_code = 2
 
 
 @dataclass(frozen=True)
@@ -45,9 +76,62 @@ def _view(user: User) -> UserView:
     return UserView(user.id, user.name, user.role, user.badge, user.active)
 
 
-def add_user(db: Database, name: str, role: str, badge: str, pin: str, *, actor: Actor) -> UserView:
+def _subject(name: str) -> str:
+    return f"user:{name}"
+
+
+# --- the system user ----------------------------------------------------------------------------------
+
+
+def ensure_system_user(uow: UnitOfWork, actor: Actor) -> str:
+    """Create the built-in ``system`` user inside the caller's transaction unless it exists (``init`` calls this).
+
+    Returns ``"created"``, ``"present"``, or ``"conflict"`` when a person already holds the name: that account
+    is left alone (it is someone's) and automation keeps acting without a user id.
+    """
+    existing = uow.session.scalar(select(User).where(User.name == SYSTEM_NAME))
+    if existing is not None:
+        return "present" if existing.role == SYSTEM_ROLE else "conflict"
+    user = User(name=SYSTEM_NAME, role=SYSTEM_ROLE, badge=SYSTEM_BADGE, pin_hash=UNUSABLE_PIN_HASH, active=True)
+    uow.session.add(user)
+    uow.session.flush()
+    uow.record(
+        Actor(SYSTEM_NAME, actor.terminal, user.id) if actor.name == SYSTEM_NAME else actor,
+        "user.added",
+        subject=_subject(SYSTEM_NAME),
+        message="built-in system user added (no PIN, no badge: it cannot sign in)",
+        role=SYSTEM_ROLE,
+    )
+    return "created"
+
+
+def system_user_id(session: Session) -> int | None:
+    """The id of the built-in system user, or None on a database ``init`` has not seen since it was added."""
+    return session.scalar(select(User.id).where(User.name == SYSTEM_NAME, User.role == SYSTEM_ROLE))
+
+
+def system_actor(db: Database, terminal: str = "cli") -> Actor:
+    """The actor for automation (imports, processing, demo, audit): named ``system`` and, once ``init`` has
+    created the system user, carrying its id so every event points at a real user row."""
+    with db.unit_of_work(readonly=True) as uow:
+        return Actor(SYSTEM_NAME, terminal, system_user_id(uow.session))
+
+
+# --- managing users -----------------------------------------------------------------------------------
+
+
+def add_user(
+    db: Database, name: str, role: str, badge: str, pin: str, *, actor: Actor, first_admin: bool = False
+) -> UserView:
+    """Add a person who signs in by badge or name + PIN.
+
+    ``first_admin`` is the one way in without an admin signing in: it is allowed only for an admin while the
+    database has no admin at all, checked in the same transaction so two first admins cannot both pass.
+    """
     if not NAME_RE.match(name):
         raise InvalidInput(f"name {name!r}: use letters, digits, '.', '_' or '-' (up to 64)")
+    if name.lower() == SYSTEM_NAME:
+        raise InvalidInput(f"name {name!r} is reserved for the built-in system user")
     if role not in ROLES:
         raise InvalidInput(f"role {role!r}: expected one of {', '.join(ROLES)}")
     if not BADGE_RE.match(badge):
@@ -55,6 +139,11 @@ def add_user(db: Database, name: str, role: str, badge: str, pin: str, *, actor:
     if not PIN_RE.match(pin):
         raise InvalidInput("PIN: expected 4 to 8 digits")
     with db.unit_of_work() as uow:
+        if first_admin:
+            if role != roles.ADMIN:
+                raise SignInRefused("this database has no admin yet: add an admin first (no --user needed)")
+            if uow.session.scalar(select(User.id).where(User.role == roles.ADMIN).limit(1)) is not None:
+                raise SignInRefused("an admin exists: adding users needs --user ADMIN and the admin's PIN")
         if uow.session.scalar(select(User).where(User.name == name)):
             raise Refused(f"user {name!r} already exists")
         holder = uow.session.scalar(select(User).where(User.badge == badge))
@@ -63,52 +152,208 @@ def add_user(db: Database, name: str, role: str, badge: str, pin: str, *, actor:
         user = User(name=name, role=role, badge=badge, pin_hash=hash_pin(pin), active=True)
         uow.session.add(user)
         uow.session.flush()
-        uow.record(actor, "user.added", subject=f"user:{name}", message=f"user {name} added as {role}", role=role)
+        uow.record(
+            actor,
+            "user.added",
+            subject=_subject(name),
+            message=f"user {name} added as {role}" + (" (first admin)" if first_admin else ""),
+            role=role,
+            first_admin=first_admin,
+        )
         uow.commit()
         return _view(user)
 
 
-def list_users(db: Database) -> list[UserView]:
+def has_admin(db: Database) -> bool:
+    """Whether any admin exists (active or not): until one does, the first admin is added without signing in."""
     with db.unit_of_work(readonly=True) as uow:
-        return [_view(u) for u in uow.session.scalars(select(User).order_by(User.name))]
+        return uow.session.scalar(select(User.id).where(User.role == roles.ADMIN).limit(1)) is not None
+
+
+def list_users(db: Database, *, include_system: bool = False) -> list[UserView]:
+    """People who sign in; the built-in system user only on request (it has no badge to print or PIN to set)."""
+    with db.unit_of_work(readonly=True) as uow:
+        query = select(User).order_by(User.name)
+        if not include_system:
+            query = query.where(User.role != SYSTEM_ROLE)
+        return [_view(u) for u in uow.session.scalars(query)]
+
+
+def _managed_user(uow: UnitOfWork, name: str) -> User:
+    user = uow.session.scalar(select(User).where(User.name == name).with_for_update())
+    if user is None:
+        raise NotFound(f"no user {name!r}")
+    if user.role == SYSTEM_ROLE:
+        raise Refused(f"{name!r} is the built-in system user: it cannot sign in, so there is nothing to change")
+    return user
+
+
+def disable_user(db: Database, name: str, *, actor: Actor) -> UserView:
+    """Stop a user from signing in (history keeps pointing at them, so users are never deleted).
+
+    An admin cannot disable themselves or the last active admin: nobody could add or unlock users afterwards.
+    """
+    with db.unit_of_work() as uow:
+        user = _managed_user(uow, name)
+        if not user.active:
+            return _view(user)
+        if actor.user_id == user.id:
+            raise Refused("you cannot disable yourself: ask another admin")
+        if user.role == roles.ADMIN:
+            others = uow.session.scalar(
+                select(func.count(User.id)).where(User.role == roles.ADMIN, User.active.is_(True), User.id != user.id)
+            )
+            if not others:
+                raise Refused(f"{name} is the last active admin")
+        user.active = False
+        uow.record(actor, "user.disabled", subject=_subject(name), message=f"user {name} disabled")
+        uow.commit()
+        return _view(user)
+
+
+@dataclass(frozen=True)
+class LockState:
+    """Whether PIN sign-in is locked and how many wrong PINs count towards the next lock."""
+
+    locked: bool
+    failures: int
+
+
+_LOCK_MARKS = ("user.added", "user.locked", "user.unlocked", "user.signed_in")
+"""Events that settle the lock: ``user.added`` too, so wrong PINs typed for a name before that user existed
+never count against them."""
+
+
+def _lock_state(session: Session, name: str) -> LockState:
+    """Read the lock from the log: the newest lock, unlock, sign-in or creation decides; wrong PINs after the
+    newest of these count. Both queries use the (subject, id) index."""
+    subject = _subject(name)
+    last = session.execute(
+        select(Event.id, Event.kind)
+        .where(Event.subject == subject, Event.kind.in_(_LOCK_MARKS))
+        .order_by(Event.id.desc())
+        .limit(1)
+    ).first()
+    if last is not None and last.kind == "user.locked":
+        return LockState(True, MAX_PIN_FAILURES)
+    since = last.id if last is not None else 0
+    refused = session.scalars(
+        select(Event.data).where(Event.subject == subject, Event.kind == "user.sign_in_refused", Event.id > since)
+    )
+    return LockState(False, sum(1 for data in refused if (data or {}).get("reason") == "wrong_pin"))
+
+
+def lock_state(db: Database, name: str) -> LockState:
+    with db.unit_of_work(readonly=True) as uow:
+        return _lock_state(uow.session, name)
+
+
+def unlock_user(db: Database, name: str, *, actor: Actor) -> bool:
+    """Clear a PIN lockout (and the wrong PINs counted so far); False when there was nothing to clear."""
+    with db.unit_of_work() as uow:
+        user = _managed_user(uow, name)
+        state = _lock_state(uow.session, user.name)
+        if not state.locked and not state.failures:
+            return False
+        uow.record(
+            actor,
+            "user.unlocked",
+            subject=_subject(user.name),
+            message=f"user {user.name} unlocked" if state.locked else f"{state.failures} wrong PIN(s) forgiven",
+            was_locked=state.locked,
+            failures=state.failures,
+        )
+        uow.commit()
+        return True
+
+
+# --- signing in ---------------------------------------------------------------------------------------
+
+
+def _refuse(
+    uow: UnitOfWork, actor: Actor, subject: str, message: str, *, reason: str, method: str, **data: object
+) -> NoReturn:
+    """Log the refusal, keep it (the caller's work is not done, but the attempt is history) and raise."""
+    uow.record(actor, "user.sign_in_refused", subject=subject, message=message, method=method, reason=reason, **data)
+    uow.commit()
+    raise SignInRefused(message)
+
+
+def _locked_message(name: str) -> str:
+    return f"user {name} is locked after {MAX_PIN_FAILURES} wrong PINs: an admin must unlock it"
 
 
 def sign_in_with_badge(db: Database, badge: str, *, terminal: str) -> UserView:
     """Sign in by scanning a badge; an unknown badge is refused and logged with the scanned code."""
+    code = badge.strip()
     with db.unit_of_work() as uow:
-        user = uow.session.scalar(select(User).where(User.badge == badge.strip()))
+        user = uow.session.scalar(select(User).where(User.badge == code))
+        nobody = Actor("unknown", terminal)
+        if user is not None and user.role == SYSTEM_ROLE:
+            _refuse(uow, nobody, _subject(user.name), "the system user cannot sign in", reason="system", method="badge")
         if user is None or not user.active:
-            uow.record(
-                Actor("unknown", terminal),
-                "user.sign_in_refused",
-                subject=f"badge:{badge}",
-                message=f"unknown or inactive badge {badge!r}",
-                method="badge",
-            )
-            uow.commit()
-            raise Refused(f"unknown badge {badge!r}")
-        uow.record(Actor(user.name, terminal, user.id), "user.signed_in", subject=f"user:{user.name}", method="badge")
+            _refuse(uow, nobody, f"badge:{badge}", f"unknown badge {badge!r}", reason="unknown_badge", method="badge")
+        if _lock_state(uow.session, user.name).locked:
+            _refuse(uow, nobody, _subject(user.name), _locked_message(user.name), reason="locked", method="badge")
+        uow.record(Actor(user.name, terminal, user.id), "user.signed_in", subject=_subject(user.name), method="badge")
         uow.commit()
         return _view(user)
 
 
-def sign_in_with_pin(db: Database, name: str, pin: str, *, terminal: str) -> UserView:
-    """Sign in by typing name and PIN; the refusal does not tell which of the two was wrong."""
+def sign_in_with_pin(db: Database, name: str, pin: str, *, terminal: str, action: str | None = None) -> UserView:
+    """Sign in by typing name and PIN; a wrong name or PIN is refused without telling which of the two it was.
+
+    Checked in this order, each refusal logged: unknown name, the system user, a lock (before the PIN, so a
+    locked account cannot be guessed at), the PIN (a wrong one counts towards the lock and the last allowed one
+    writes ``user.locked``), a disabled user, then with ``action`` the role policy (after the PIN, so roles are
+    not told to strangers).
+    """
+    name = name.strip()
+    subject = _subject(name)
+    nobody = Actor("unknown", terminal)
     with db.unit_of_work() as uow:
-        user = uow.session.scalar(select(User).where(User.name == name.strip()))
-        if user is None or not user.active or not verify_pin(pin, user.pin_hash):
-            uow.record(
-                Actor("unknown", terminal),
-                "user.sign_in_refused",
-                subject=f"user:{name}",
-                message="wrong user name or PIN",
-                method="pin",
-            )
-            uow.commit()
-            raise Refused("wrong user name or PIN")
-        uow.record(Actor(user.name, terminal, user.id), "user.signed_in", subject=f"user:{user.name}", method="pin")
+        user = uow.session.scalar(select(User).where(User.name == name).with_for_update())
+        extra: dict[str, object] = {"action": action} if action else {}
+        if user is None:
+            _refuse(uow, nobody, subject, "wrong user name or PIN", reason="unknown_user", method="pin", **extra)
+        if user.role == SYSTEM_ROLE:
+            _refuse(uow, nobody, subject, "the system user cannot sign in", reason="system", method="pin", **extra)
+        state = _lock_state(uow.session, name)
+        if state.locked:
+            _refuse(uow, nobody, subject, _locked_message(name), reason="locked", method="pin", **extra)
+        if not verify_pin(pin, user.pin_hash):
+            failures = state.failures + 1
+            message = "wrong user name or PIN"
+            if failures >= MAX_PIN_FAILURES:
+                uow.record(
+                    Actor(SYSTEM_NAME, terminal, system_user_id(uow.session)),
+                    "user.locked",
+                    subject=subject,
+                    message=f"{failures} wrong PINs in a row",
+                    failures=failures,
+                )
+                message += f" ({_locked_message(name)})"
+            _refuse(uow, nobody, subject, message, reason="wrong_pin", method="pin", failures=failures, **extra)
+        if not user.active:
+            _refuse(uow, nobody, subject, f"user {name} is disabled", reason="disabled", method="pin", **extra)
+        me = Actor(user.name, terminal, user.id)
+        if action is not None:
+            why = roles.refusal(user.name, user.role, action)
+            if why is not None:
+                _refuse(uow, me, subject, why, reason="role", method="pin", **extra)
+        uow.record(me, "user.signed_in", subject=subject, method="pin", **extra)
         uow.commit()
         return _view(user)
+
+
+def authenticate(db: Database, name: str, pin: str, *, action: str, terminal: str) -> UserView:
+    """Sign ``name`` in with ``pin`` for one ``action`` of the role policy (``app.domain.roles``).
+
+    The command line calls this before changing anything: any refusal raises ``SignInRefused`` (exit 2) with only
+    the refusal event written.
+    """
+    roles.rule(action)  # an unknown action is a programming error: fail before touching the log
+    return sign_in_with_pin(db, name, pin, terminal=terminal, action=action)
 
 
 def sign_out(db: Database, user: UserView, *, terminal: str, reason: str = "") -> None:
@@ -116,7 +361,7 @@ def sign_out(db: Database, user: UserView, *, terminal: str, reason: str = "") -
         uow.record(
             Actor(user.name, terminal, user.id),
             "user.signed_out",
-            subject=f"user:{user.name}",
+            subject=_subject(user.name),
             message=reason,
             reason=reason,
         )
@@ -124,8 +369,6 @@ def sign_out(db: Database, user: UserView, *, terminal: str, reason: str = "") -
 
 
 def get_user(db: Database, name: str) -> UserView:
-    from app.services.errors import NotFound
-
     with db.unit_of_work(readonly=True) as uow:
         user = uow.session.scalar(select(User).where(User.name == name))
         if user is None:

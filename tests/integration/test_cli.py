@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -12,9 +13,18 @@ import pytest
 from tests.conftest import ROOT, SAMPLES
 
 
-def pickpack(*args: str, db_url: str | None = None, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+def pickpack(
+    *args: str, db_url: str | None = None, cwd: Path = ROOT, pin: str | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run the command line as a process. stdin is never a terminal here, so a command that signs in gets its
+    PIN from ``pin`` (as ``PICKPACK_PIN``) or exits 2; an inherited PICKPACK_PIN never leaks in."""
     command = [sys.executable, "-m", "app", *(["--db", db_url] if db_url else []), *args]
-    return subprocess.run(command, capture_output=True, text=True, cwd=cwd, timeout=120)
+    env = {k: v for k, v in os.environ.items() if k != "PICKPACK_PIN"}
+    if pin is not None:
+        env["PICKPACK_PIN"] = pin
+    return subprocess.run(
+        command, capture_output=True, text=True, cwd=cwd, timeout=120, env=env, stdin=subprocess.DEVNULL
+    )
 
 
 def test_help_everywhere() -> None:
@@ -102,17 +112,29 @@ def test_catalog_workflow(db_url: str, tmp_path: Path) -> None:
 
 
 def test_users_and_locations(db_url: str) -> None:
+    first = pickpack("users", "add", "adam", "--role", "admin", "--badge", "BADGE-ADAM", "--pin", "4444", db_url=db_url)
+    assert first.returncode == 0, first.stderr  # the first admin of an empty database needs no --user
+    as_adam = ("--user", "adam")
     added = pickpack(
-        "users", "add", "anna", "--role", "picker", "--badge", "BADGE-ANNA", "--pin", "2468", db_url=db_url
-    )
+        "users", "add", "anna", "--role", "picker", "--badge", "BADGE-ANNA", "--pin", "2468", *as_adam,
+        db_url=db_url, pin="4444",
+    )  # fmt: skip
     assert added.returncode == 0, added.stderr
-    dup = pickpack("users", "add", "anna", "--role", "picker", "--badge", "BADGE-ANNA2", "--pin", "2468", db_url=db_url)
+    dup = pickpack(
+        "users", "add", "anna", "--role", "picker", "--badge", "BADGE-ANNA2", "--pin", "2468", *as_adam,
+        db_url=db_url, pin="4444",
+    )  # fmt: skip
     assert dup.returncode == 1 and "already exists" in dup.stderr
     bad_role = pickpack("users", "add", "x", "--role", "boss", "--badge", "B-1", "--pin", "1234", db_url=db_url)
     assert bad_role.returncode == 2 and "invalid choice: 'boss'" in bad_role.stderr
     listed = json.loads(pickpack("users", "list", "--json", db_url=db_url).stdout)
-    assert [(u["name"], u["role"], u["badge"]) for u in listed] == [("anna", "picker", "BADGE-ANNA")]
+    assert [(u["name"], u["role"], u["badge"]) for u in listed] == [
+        ("adam", "admin", "BADGE-ADAM"),
+        ("anna", "picker", "BADGE-ANNA"),
+    ]
     assert "pin" not in json.dumps(listed).lower()
+    everyone = json.loads(pickpack("users", "list", "--all", "--json", db_url=db_url).stdout)
+    assert ("system", "system") in [(u["name"], u["role"]) for u in everyone]
 
     reserve = json.loads(pickpack("locations", "list", "--kind", "reserve", "--json", db_url=db_url).stdout)
     assert len(reserve) == 80 and reserve[0]["code"] == "RES-01-01"
@@ -175,16 +197,25 @@ def test_batches_claim_headless(db_url: str) -> None:
         kind = "products" if name.startswith("products") else "stock"
         assert pickpack("import", kind, str(SAMPLES / name), db_url=db_url).returncode == 0
     assert pickpack("import", "orders", str(SAMPLES / "orders.csv"), db_url=db_url).returncode == 0
-    pickpack("users", "add", "pia", "--role", "picker", "--badge", "BADGE-PIA", "--pin", "1111", db_url=db_url)
-    pickpack("users", "add", "paul", "--role", "packer", "--badge", "BADGE-PAUL", "--pin", "2222", db_url=db_url)
+    pickpack("users", "add", "adam", "--role", "admin", "--badge", "BADGE-ADAM", "--pin", "4444", db_url=db_url)
+    for name, role, pin in (("pia", "picker", "1111"), ("paul", "packer", "2222")):
+        added = pickpack(
+            "users", "add", name, "--role", role, "--badge", f"BADGE-{name.upper()}", "--pin", pin,
+            "--user", "adam", db_url=db_url, pin="4444",
+        )  # fmt: skip
+        assert added.returncode == 0, added.stderr
     assert "batches planned" in pickpack("process", db_url=db_url).stderr
-    claimed = json.loads(pickpack("batches", "claim", "--user", "pia", "--json", db_url=db_url).stdout)
+    claim = pickpack("batches", "claim", "--user", "pia", "--json", db_url=db_url, pin="1111")
+    assert claim.returncode == 0, claim.stderr
+    claimed = json.loads(claim.stdout)
     assert {"batch", "orders", "stops"} <= set(claimed) and claimed["stops"]
     assert all(stop["location"] and stop["sku"] for stop in claimed["stops"])
-    again = json.loads(pickpack("batches", "claim", "--user", "pia", "--json", db_url=db_url).stdout)
+    again = json.loads(pickpack("batches", "claim", "--user", "pia", "--json", db_url=db_url, pin="1111").stdout)
     assert again["batch"] == claimed["batch"]  # the same picker resumes the same batch
-    packer = pickpack("batches", "claim", "--user", "paul", "--json", db_url=db_url)
-    assert packer.returncode == 1 and "may not pick" in packer.stderr
+    packer = pickpack("batches", "claim", "--user", "paul", "--json", db_url=db_url, pin="2222")
+    assert packer.returncode == 2 and "may not pick" in packer.stderr
+    no_pin = pickpack("batches", "claim", "--user", "pia", "--json", db_url=db_url)
+    assert no_pin.returncode == 2 and "PICKPACK_PIN" in no_pin.stderr
 
 
 def test_serve_answers_a_browser_on_localhost(tmp_path: Path) -> None:

@@ -25,10 +25,19 @@ def test_location_tote_and_badge_sheets_decode(db_url: str, tmp_path: Path) -> N
     tote_codes = [c for page in decode_pdf_barcodes(totes.read_bytes(), tmp_path / "p2") for c in page]
     assert sorted(tote_codes) == [f"TOTE-{n:04d}" for n in range(1, 13)]
 
-    pickpack("users", "add", "pia", "--role", "picker", "--badge", "BADGE-PIA", "--pin", "1111", db_url=db_url)
+    made = pickpack("users", "add", "adam", "--role", "admin", "--badge", "BADGE-ADAM", "--pin", "4444", db_url=db_url)
+    assert made.returncode == 0, made.stderr  # the first admin needs nobody's PIN
+    made = pickpack(
+        "users", "add", "pia", "--role", "picker", "--badge", "BADGE-PIA", "--pin", "1111", "--user", "adam",
+        db_url=db_url, pin="4444",
+    )
+    assert made.returncode == 0, made.stderr
     badges = tmp_path / "badges.pdf"
     assert pickpack("labels", "sheet", "badges", "--out", str(badges), db_url=db_url).returncode == 0
-    assert [c for page in decode_pdf_barcodes(badges.read_bytes(), tmp_path / "p3") for c in page] == ["BADGE-PIA"]
+    assert sorted(c for page in decode_pdf_barcodes(badges.read_bytes(), tmp_path / "p3") for c in page) == [
+        "BADGE-ADAM",
+        "BADGE-PIA",
+    ]
     assert "pia" in pdf_page_texts(badges.read_bytes())[0]
 
 

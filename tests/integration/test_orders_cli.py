@@ -60,13 +60,23 @@ def test_order_commands_end_to_end(db_url: str, tmp_path: Path) -> None:
     text = pickpack("orders", "show", "C-5001", db_url=db_url).stdout
     assert "priority" in text and "timeline:" in text and "allocated -> released" in text
 
-    hold = pickpack("orders", "hold", "C-5002", "--reason", "address check", "--by", "sofia", db_url=db_url)
+    pickpack("users", "add", "adam", "--role", "admin", "--badge", "BADGE-ADAM", "--pin", "4444", db_url=db_url)
+    sofia = pickpack(
+        "users", "add", "sofia", "--role", "supervisor", "--badge", "BADGE-SOFIA", "--pin", "3333",
+        "--user", "adam", db_url=db_url, pin="4444",
+    )  # fmt: skip
+    assert sofia.returncode == 0, sofia.stderr
+
+    def as_sofia(*args: str):  # type: ignore[no-untyped-def]
+        return pickpack(*args, "--user", "sofia", db_url=db_url, pin="3333")
+
+    hold = as_sofia("orders", "hold", "C-5002", "--reason", "address check")
     assert hold.returncode == 0 and "on_hold" in hold.stderr
-    illegal = pickpack("orders", "hold", "C-5002", "--reason", "again", db_url=db_url)
+    illegal = as_sofia("orders", "hold", "C-5002", "--reason", "again")
     assert illegal.returncode == 1 and "already on hold" in illegal.stderr
-    edit = pickpack("orders", "edit", "C-5002", "--line", "TEA-SENCHA-100=1", "--service", "express", db_url=db_url)
+    edit = as_sofia("orders", "edit", "C-5002", "--line", "TEA-SENCHA-100=1", "--service", "express")
     assert edit.returncode == 0, edit.stderr
-    cancel = pickpack("orders", "cancel", "727", "--reason", "customer request", "--by", "sofia", db_url=db_url)
+    cancel = as_sofia("orders", "cancel", "727", "--reason", "customer request")
     assert cancel.returncode == 0
     shown = json.loads(pickpack("orders", "show", "727", "--json", db_url=db_url).stdout)
     assert shown["status"] == "cancelled" and shown["events"][-1]["by"] == "sofia"
@@ -104,9 +114,18 @@ def test_demo_ships_orders_and_shipment_commands_work(tmp_path: Path) -> None:
     manifest = tmp_path / "manifest.pdf"
     made = run("shipments", "manifest", "--carrier", "demo-parcel", "--out", str(manifest))
     assert made.returncode == 0 and manifest.read_bytes().startswith(b"%PDF")
-    voided = run("shipments", "void", str(shipped[0]["id"]), "--reason", "address change")
+    as_pia = pickpack(
+        "--config", str(config), "shipments", "void", str(shipped[0]["id"]), "--reason", "address change",
+        "--user", "pia", db_url=url, pin="1111",
+    )  # fmt: skip
+    assert as_pia.returncode == 2 and "pia (picker) may not void shipments" in as_pia.stderr
+    voided = pickpack(
+        "--config", str(config), "shipments", "void", str(shipped[0]["id"]), "--reason", "address change",
+        "--user", "paul", db_url=url, pin="2222",
+    )  # fmt: skip
     assert voided.returncode == 0 and "packed again" in voided.stderr
     order = json.loads(run("orders", "show", shipped[0]["order"], "--json").stdout)
     assert order["status"] == "packed" and "retired" in order["events"][-1]["reason"]
+    assert order["events"][-1]["by"] == "paul"
     statuses = {o["status"] for o in json.loads(run("orders", "list", "--json").stdout)}
     assert {"released", "picking", "picked", "packing", "packed", "shipped", "cancelled", "on_hold"} <= statuses

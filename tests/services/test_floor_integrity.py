@@ -393,3 +393,41 @@ def test_concurrent_planning_passes_plan_each_order_once(sample_catalog: Databas
         planned = uow.session.scalar(select(func.count()).select_from(Order).where(Order.status == "released"))
     assert len(slots) == planned == 24 and all(n == 1 for _, n in slots)
     audit_clean(db)
+
+
+# 14. Batches respect the cart ----------------------------------------------------------------------------------
+
+
+def test_an_order_bigger_than_the_cart_is_split_into_cart_loads(sample_catalog: Database, layout: Layout, tmp_path: Path) -> None:
+    from app.services import intake, process
+    from tests.picking_support import CSV_HEADER
+
+    db = sample_catalog
+    people = add_users(db)
+    small_cart = replace(CFG, picking=replace(CFG.picking, cart_totes=2, tote_volume_cm3=20000.0, tote_weight_kg=15.0))
+    lines = [("MUG-BLU-350", 30), ("KETTLE-STEEL-1L", 10), ("TRAY-BAMBOO-L", 10), ("TEAPOT-GLASS-800", 8)]
+    body = "".join(
+        f"BIG-1,Cust,c@example.com,,Main 1,,Wien,,1010,AT,standard,2026-12-01,{sku},{qty}\n" for sku, qty in lines
+    )
+    (tmp_path / "big.csv").write_text(CSV_HEADER + body)
+    intake.import_orders(db, small_cart, tmp_path / "big.csv", actor=Actor("system"))
+    process.process_once(db, small_cart, actor=Actor("system"), layout=layout)
+    with db.unit_of_work(readonly=True) as uow:
+        batches = list(uow.session.scalars(select(Batch).order_by(Batch.id)))
+        slots = {b.id: uow.session.scalar(select(func.count()).where(BatchSlot.batch_id == b.id)) for b in batches}
+        planned = uow.session.execute(
+            select(PickTask.allocation_id, func.sum(PickTask.qty)).group_by(PickTask.allocation_id)
+        ).all()
+        split = {b.split_of for b in batches}
+    assert len(batches) > 1 and all(1 <= n <= 2 for n in slots.values()), slots
+    assert len(split) == 1 and None not in split
+    assert sum(q for _, q in planned) == sum(q for _, q in lines)  # every unit planned exactly once
+    audit_clean(db)
+    pia = people["pia"]
+    for n in range(len(batches)):
+        state = picking.claim_batch(db, pia, terminal="hh-1")
+        assert state is not None
+        state = set_up(db, state, pia, first=1 + 2 * n)
+        pick_to_end(db, layout, state, pia)
+        assert status_of(db, "BIG-1") == ("picked" if n == len(batches) - 1 else "picking")
+    audit_clean(db)

@@ -31,19 +31,22 @@ def test_pack_by_tote_with_suggested_box_and_refusals(picked, config: Config) ->
     state = packing.start_packing(db, config, totes[0], actor=paul)
     assert state.order_number == "K-1" and state.status == "packing" and state.phase == "box"
     assert state.suggestion  # the cheapest box that fits 2 mugs and an infuser
-    early = packing.handle_scan(db, config, state.order_id, GTIN["MUG-BLU-350"], actor=paul)
-    assert not early.accepted and "a box first" in early.message
-    opened = packing.open_carton(db, config, state.order_id, state.suggestion[0], actor=paul)
-    assert opened.accepted and opened.state.phase == "items"
+    assert state.expect == "item"  # items first, then the box, the weight and the label
+    first = packing.handle_scan(db, config, state.order_id, GTIN["MUG-BLU-350"], actor=paul)
+    assert first.accepted and first.state.open_carton is not None  # the first item opens the suggested box
+    assert first.state.open_carton.box_code == state.suggestion[0] and first.state.open_carton.pack_step == "items"
     wrong = packing.handle_scan(db, config, state.order_id, GTIN["KETTLE-STEEL-1L"], actor=paul)
     assert not wrong.accepted and "an item of this order" in wrong.message
-    for _ in range(2):
-        assert packing.handle_scan(db, config, state.order_id, GTIN["MUG-BLU-350"], actor=paul).accepted
+    assert packing.handle_scan(db, config, state.order_id, GTIN["MUG-BLU-350"], actor=paul).accepted
     extra = packing.handle_scan(db, config, state.order_id, GTIN["MUG-BLU-350"], actor=paul)
     assert not extra.accepted and "already packed" in extra.message
     last = packing.handle_scan(db, config, state.order_id, GTIN["INFUSER-SS"], actor=paul)
-    assert last.accepted and last.state.phase == "weigh"
-    carton = last.state.open_carton
+    assert last.accepted and last.state.expect == "box"
+    unknown = packing.confirm_box(db, config, state.order_id, "BOX-NOPE", actor=paul)
+    assert not unknown.accepted and "a box from the catalog" in unknown.message
+    boxed = packing.confirm_box(db, config, state.order_id, None, actor=paul)  # the suggestion
+    assert boxed.accepted and boxed.state.expect == "weight"
+    carton = boxed.state.open_carton
     assert carton is not None
     assert carton.expected_weight_kg == Decimal("0.810") + _tare(config, carton.box_code)
     with db.unit_of_work(readonly=True) as uow:

@@ -39,7 +39,7 @@ def test_reassign_free_and_wave(floor, config: Config, layout: Layout) -> None: 
     assert report.released == 0  # nothing new was waiting
     with db.unit_of_work(readonly=True) as uow:
         logged = {(e.kind, e.actor) for e in uow.session.scalars(select(Event).where(Event.terminal == "sup"))}
-    assert {("batch.reassigned", "sofia"), ("batch.released", "sofia")} <= logged
+    assert {("batch.reassigned", "sofia"), ("batch.status", "sofia")} <= logged  # the free: picking -> ready
 
 
 def test_approve_short_clears_the_exception_and_roles_are_enforced(floor, config: Config, layout: Layout) -> None:  # type: ignore[no-untyped-def]
@@ -57,7 +57,12 @@ def test_approve_short_clears_the_exception_and_roles_are_enforced(floor, config
         state = picking.handle_scan(db, state.batch_id, stop.scan_code, actor=actor_of(pia)).state
         state = picking.handle_scan(db, state.batch_id, stop.tote_code or "", actor=actor_of(pia)).state
     assert state.stop is not None
-    short_here(db, layout, state, pia, "damaged")
+    result = short_here(db, layout, state, pia, "damaged", 1)  # one good unit left of the two
+    assert "V-2 flagged for supervisor" in result.message
+    state = result.state
+    assert state.stop is not None and state.stop.qty == 1
+    state = picking.handle_scan(db, state.batch_id, state.stop.scan_code, actor=actor_of(pia)).state
+    picking.handle_scan(db, state.batch_id, state.stop.tote_code or "", actor=actor_of(pia))  # type: ignore[union-attr]
     kinds = [e.kind for e in supervision.floor_snapshot(db, config).exceptions]
     assert "short_pick" in kinds
     for who in ("pia", "paul"):

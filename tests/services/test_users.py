@@ -1,15 +1,26 @@
-"""Users, badges and PINs; every sign-in attempt lands in the event log."""
+"""Users, badges and PINs; every sign-in attempt lands in the event log; PIN lockout; the built-in system user."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app.db.models import Event, User
-from app.db.unit_of_work import Database
-from app.services import users
-from app.services.errors import InvalidInput, Refused
+from app.db.unit_of_work import Actor, Database
+from app.domain.layout import Layout
+from app.services import setup, users
+from app.services.errors import InvalidInput, NotFound, Refused
+from app.services.users import SignInRefused
 from tests.conftest import ACTOR
+
+
+def _user_events(db: Database, name: str) -> list[tuple[str, str, str | None]]:
+    """(kind, actor, reason) of the events about one user, oldest first."""
+    with db.unit_of_work(readonly=True) as uow:
+        rows = uow.session.scalars(select(Event).where(Event.subject == f"user:{name}").order_by(Event.id))
+        return [(e.kind, e.actor, (e.data or {}).get("reason")) for e in rows]
 
 
 def test_add_and_sign_in(db: Database) -> None:
@@ -23,9 +34,11 @@ def test_add_and_sign_in(db: Database) -> None:
     with db.unit_of_work(readonly=True) as uow:
         kinds = [
             (e.kind, e.actor, e.terminal)
-            for e in uow.session.scalars(select(Event).where(Event.kind.like("user.%")).order_by(Event.id))
+            for e in uow.session.scalars(
+                select(Event).where(Event.kind.like("user.%"), Event.subject != "user:system").order_by(Event.id)
+            )
         ]
-        stored = uow.session.scalar(select(User.pin_hash))
+        stored = uow.session.scalar(select(User.pin_hash).where(User.name == "pia"))
     assert kinds == [
         ("user.added", "tester", "test-terminal"),
         ("user.signed_in", "pia", "hh-1"),
@@ -44,6 +57,155 @@ def test_duplicates_and_bad_values_are_refused(db: Database) -> None:
         users.add_user(db, "paul", "packer", "BADGE-PIA", "1111", actor=ACTOR)
     with pytest.raises(InvalidInput, match="role 'boss'"):
         users.add_user(db, "bob", "boss", "BADGE-BOB", "1111", actor=ACTOR)
+    with pytest.raises(InvalidInput, match="role 'system'"):
+        users.add_user(db, "bob", "system", "BADGE-BOB", "1111", actor=ACTOR)
+    with pytest.raises(InvalidInput, match="reserved"):
+        users.add_user(db, "System", "picker", "BADGE-SYS", "1111", actor=ACTOR)
     with pytest.raises(InvalidInput, match="PIN"):
         users.add_user(db, "bob", "picker", "BADGE-BOB", "12", actor=ACTOR)
     assert [u.name for u in users.list_users(db)] == ["pia"]
+
+
+def test_init_creates_the_system_user_once_and_it_cannot_sign_in(db: Database, layout: Layout) -> None:
+    again = setup.initialise(db, layout, actor=Actor.system())
+    assert again.system_user == "present"
+    with db.unit_of_work(readonly=True) as uow:
+        rows = uow.session.scalars(select(User).where(User.role == "system")).all()
+        assert [(u.name, u.badge, u.active) for u in rows] == [("system", users.SYSTEM_BADGE, True)]
+        assert not users.BADGE_RE.match(rows[0].badge)  # no person can be given it, no badge label shows it
+        system_id = rows[0].id
+    assert users.system_actor(db, "process") == Actor("system", "process", system_id)
+    assert users.list_users(db) == []
+    assert [u.name for u in users.list_users(db, include_system=True)] == ["system"]
+    for pin in ("", "0000", "!", users.UNUSABLE_PIN_HASH):
+        with pytest.raises(SignInRefused, match="the system user cannot sign in"):
+            users.sign_in_with_pin(db, "system", pin, terminal="hh-1")
+    with pytest.raises(SignInRefused, match="the system user cannot sign in"):
+        users.sign_in_with_badge(db, users.SYSTEM_BADGE, terminal="hh-1")
+    with pytest.raises(Refused, match="built-in system user"):
+        users.disable_user(db, "system", actor=ACTOR)
+    refusals = [e for e in _user_events(db, "system") if e[0] == "user.sign_in_refused"]
+    assert refusals == [("user.sign_in_refused", "unknown", "system")] * 5
+    assert not users.lock_state(db, "system").locked
+
+
+def test_initialise_as_system_records_the_system_users_id(tmp_path: Path, layout: Layout) -> None:
+    from app.db.engine import make_engine
+
+    db = Database(make_engine(f"sqlite:///{tmp_path}/fresh.db"))
+    try:
+        report = setup.initialise(db, layout, actor=Actor.system())
+        assert report.system_user == "created"
+        with db.unit_of_work(readonly=True) as uow:
+            system_id = users.system_user_id(uow.session)
+            events = [(e.kind, e.actor, e.user_id) for e in uow.session.scalars(select(Event).order_by(Event.id))]
+        assert system_id is not None
+        assert {kind for kind, _, _ in events} >= {"user.added", "locations.synced", "database.migrated"}
+        assert {(actor, user_id) for _, actor, user_id in events} == {("system", system_id)}
+    finally:
+        db.dispose()
+
+
+def test_wrong_pins_lock_until_an_admin_unlocks(db: Database) -> None:
+    users.add_user(db, "pia", "picker", "BADGE-PIA", "1111", actor=ACTOR)
+    for _ in range(users.MAX_PIN_FAILURES - 1):
+        with pytest.raises(SignInRefused, match="wrong user name or PIN"):
+            users.sign_in_with_pin(db, "pia", "9999", terminal="hh-1")
+    assert users.lock_state(db, "pia") == users.LockState(False, users.MAX_PIN_FAILURES - 1)
+    users.sign_in_with_pin(db, "pia", "1111", terminal="hh-1")  # a good PIN starts the count again
+    assert users.lock_state(db, "pia") == users.LockState(False, 0)
+    for _ in range(users.MAX_PIN_FAILURES):
+        with pytest.raises(SignInRefused, match="wrong user name or PIN") as refused:
+            users.sign_in_with_pin(db, "pia", "9999", terminal="hh-1")
+    assert "locked" in str(refused.value)
+    assert users.lock_state(db, "pia").locked
+    with pytest.raises(SignInRefused, match="pia is locked"):
+        users.sign_in_with_pin(db, "pia", "1111", terminal="hh-1")  # even the right PIN
+    with pytest.raises(SignInRefused, match="pia is locked"):
+        users.sign_in_with_badge(db, "BADGE-PIA", terminal="hh-1")
+    with db.unit_of_work(readonly=True) as uow:
+        locked = uow.session.scalars(select(Event).where(Event.kind == "user.locked")).one()
+        assert locked.subject == "user:pia" and locked.actor == "system"
+        assert locked.user_id == users.system_user_id(uow.session)
+
+    adam = users.add_user(db, "adam", "admin", "BADGE-ADAM", "4444", actor=ACTOR, first_admin=True)
+    admin = Actor(adam.name, "cli", adam.id)
+    assert users.unlock_user(db, "pia", actor=admin) is True
+    assert users.sign_in_with_pin(db, "pia", "1111", terminal="hh-1").name == "pia"
+    assert users.unlock_user(db, "pia", actor=admin) is False  # nothing to clear
+    with pytest.raises(NotFound):
+        users.unlock_user(db, "nobody", actor=admin)
+    kinds = [k for k, _, _ in _user_events(db, "pia")]
+    assert kinds.count("user.locked") == 1 and kinds.count("user.unlocked") == 1
+    reasons = [r for k, _, r in _user_events(db, "pia") if k == "user.sign_in_refused"]
+    assert reasons == ["wrong_pin"] * (2 * users.MAX_PIN_FAILURES - 1) + ["locked", "locked"]
+
+
+def test_unknown_user_is_refused_like_a_wrong_pin(db: Database) -> None:
+    with pytest.raises(SignInRefused, match="wrong user name or PIN"):
+        users.sign_in_with_pin(db, "ghost", "1111", terminal="cli")
+    assert _user_events(db, "ghost") == [("user.sign_in_refused", "unknown", "unknown_user")]
+    for _ in range(users.MAX_PIN_FAILURES):
+        with pytest.raises(SignInRefused):
+            users.sign_in_with_pin(db, "anna", "1111", terminal="cli")
+    users.add_user(db, "anna", "picker", "BADGE-ANNA", "2468", actor=ACTOR)
+    assert users.lock_state(db, "anna") == users.LockState(False, 0)  # guesses at a name nobody had yet
+    with pytest.raises(SignInRefused, match="wrong user name or PIN"):
+        users.sign_in_with_pin(db, "anna", "1111", terminal="cli")
+    assert users.lock_state(db, "anna") == users.LockState(False, 1)
+
+
+def test_disabled_users_cannot_sign_in(db: Database) -> None:
+    users.add_user(db, "adam", "admin", "BADGE-ADAM", "4444", actor=ACTOR, first_admin=True)
+    adam = users.sign_in_with_pin(db, "adam", "4444", terminal="cli")
+    users.add_user(db, "pia", "picker", "BADGE-PIA", "1111", actor=ACTOR)
+    me = Actor(adam.name, "cli", adam.id)
+    assert users.disable_user(db, "pia", actor=me).active is False
+    with pytest.raises(SignInRefused, match="pia is disabled"):
+        users.sign_in_with_pin(db, "pia", "1111", terminal="cli")
+    with pytest.raises(SignInRefused, match="unknown badge"):
+        users.sign_in_with_badge(db, "BADGE-PIA", terminal="hh-1")
+    with pytest.raises(Refused, match="yourself"):
+        users.disable_user(db, "adam", actor=me)
+    with pytest.raises(Refused, match="last active admin"):
+        users.disable_user(db, "adam", actor=ACTOR)
+    assert ("user.disabled", "adam", None) in _user_events(db, "pia")
+
+
+def test_authenticate_checks_the_role_policy_after_the_pin(db: Database) -> None:
+    users.add_user(db, "pia", "picker", "BADGE-PIA", "1111", actor=ACTOR)
+    users.add_user(db, "sofia", "supervisor", "BADGE-SOFIA", "3333", actor=ACTOR)
+    with pytest.raises(SignInRefused, match=r"pia \(picker\) may not hold orders: supervisor, admin only"):
+        users.authenticate(db, "pia", "1111", action="orders.hold", terminal="cli")
+    with pytest.raises(SignInRefused, match="wrong user name or PIN"):  # a wrong PIN says nothing about roles
+        users.authenticate(db, "pia", "0000", action="orders.hold", terminal="cli")
+    assert users.authenticate(db, "pia", "1111", action="batches.claim", terminal="cli").name == "pia"
+    assert users.authenticate(db, "sofia", "3333", action="orders.hold", terminal="cli").role == "supervisor"
+    with db.unit_of_work(readonly=True) as uow:
+        refused = [
+            (e.data["reason"], e.data["action"], e.user_id)
+            for e in uow.session.scalars(
+                select(Event)
+                .where(Event.kind == "user.sign_in_refused", Event.subject == "user:pia")
+                .order_by(Event.id)
+            )
+        ]
+        pia_id = uow.session.scalar(select(User.id).where(User.name == "pia"))
+    assert refused == [
+        ("role", "orders.hold", pia_id),
+        ("wrong_pin", "orders.hold", None),
+    ]
+    with pytest.raises(KeyError):
+        users.authenticate(db, "sofia", "3333", action="orders.nothing", terminal="cli")
+
+
+def test_first_admin_only_while_there_is_no_admin(db: Database) -> None:
+    assert not users.has_admin(db)
+    with pytest.raises(SignInRefused, match="no admin yet"):
+        users.add_user(db, "pia", "picker", "BADGE-PIA", "1111", actor=ACTOR, first_admin=True)
+    users.add_user(db, "adam", "admin", "BADGE-ADAM", "4444", actor=ACTOR, first_admin=True)
+    assert users.has_admin(db)
+    with pytest.raises(SignInRefused, match="an admin exists"):
+        users.add_user(db, "eve", "admin", "BADGE-EVE", "6666", actor=ACTOR, first_admin=True)
+    with db.unit_of_work(readonly=True) as uow:
+        assert uow.session.scalar(select(func.count(User.id)).where(User.role == "admin")) == 1

@@ -50,15 +50,17 @@ def test_pack_a_picked_tote_end_to_end(
             await scan(pilot, totes[0])
             assert screen.state is not None and screen.state.order_number == "W-1"
             assert "Suggested: BOX-" in str(app.screen.query_one("#cartons", Static).render())
-            await scan(pilot, GTIN["MUG-BLU-350"])  # before a box: refused
-            assert rings == [1] and "a box first" in str(app.screen.query_one("#message", Static).render())
-            await pilot.press("f2")
-            await pilot.pause()
-            for sku in ("MUG-BLU-350", "MUG-BLU-350", "INFUSER-SS"):
+            for sku in ("MUG-BLU-350", "MUG-BLU-350", "INFUSER-SS"):  # the first opens the suggested box
                 await scan(pilot, GTIN[sku])
             await scan(pilot, GTIN["INFUSER-SS"])  # one too many: refused
-            assert len(rings) == 2 and "already packed" in str(app.screen.query_one("#message", Static).render())
-            assert screen.state.phase == "weigh"
+            assert rings == [1] and "already packed" in str(app.screen.query_one("#message", Static).render())
+            assert screen.state.expect == "box" and "F2 takes" in str(app.screen.query_one("#prompt", Static).render())
+            await pilot.press("f9")  # weighing before the box is confirmed: refused
+            await pilot.pause()
+            assert len(rings) == 2 and "Take the box first" in str(app.screen.query_one("#message", Static).render())
+            await pilot.press("f2")
+            await pilot.pause()
+            assert screen.state.expect == "weight"
             expected = screen.state.open_carton.expected_weight_kg  # type: ignore[union-attr]
             await pilot.press("f9")
             await pilot.pause()

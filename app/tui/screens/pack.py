@@ -23,10 +23,11 @@ if TYPE_CHECKING:
     pass
 
 PROMPTS = {
-    "box": "Scan a BOX label, or F2 for the suggested box",
-    "items": "Scan each ITEM into the carton (F9 closes it)",
-    "weigh": "Carton complete: F9 to weigh and close",
-    "done": "Order shipped: scan the next tote or order",
+    "item": "Scan each ITEM (the first one opens the suggested box; F3 closes a carton early to split)",
+    "box": "Carton filled: F2 takes the suggested box, or scan another BOX label",
+    "weight": "Put the carton on the scale: F9 to weigh and close",
+    "ship": "Everything is packed: F9 books and prints the label",
+    "order": "Order shipped: scan the next tote or order",
 }
 
 
@@ -67,6 +68,7 @@ class WeighDialog(ModalScreen[tuple[Decimal, str | None] | None]):
 class PackScreen(StationScreen):
     BINDINGS = [
         ("f2", "take_suggestion", "Box"),
+        ("f3", "close_items", "Split"),
         ("f9", "close_carton", "Close"),
         ("f7", "reprint", "Reprint"),
         ("f8", "void", "Void"),
@@ -112,10 +114,12 @@ class PackScreen(StationScreen):
             contents = ", ".join(f"{qty}x {sku}" for sku, qty in c.items) or "empty"
             label = f" {c.tracking_number}" if c.tracking_number else ""
             parts.append(f"Carton {c.seq} [{c.box_code}] {c.status}{label}: {contents}")
-        if state.suggestion and state.phase == "box":
+        if state.suggestion and state.open_carton is None and state.units_to_pack:
             parts.append("Suggested: " + " + ".join(f"BOX-{code}" for code in state.suggestion))
+        elif state.expect == "box" and state.open_carton is not None:
+            parts.append(f"Suggested: BOX-{state.open_carton.box_code}")
         self.query_one("#cartons", Static).update(Text("\n".join(parts)))
-        self.query_one("#prompt", Static).update(Text(PROMPTS[state.phase]))
+        self.query_one("#prompt", Static).update(Text(PROMPTS[state.expect]))
 
     def show(self, result: PackResult) -> None:
         self.render_state(result.state)
@@ -139,7 +143,10 @@ class PackScreen(StationScreen):
             self.flash(str(exc), False)
 
     def action_take_suggestion(self) -> None:
-        if self.state is None or not self.state.suggestion or self.state.phase != "box":
+        if self.state is not None and self.state.expect == "box":
+            self.show(packing.confirm_box(self.pp.db, self.pp.config, self.state.order_id, None, actor=self.actor))
+            return
+        if self.state is None or not self.state.suggestion or self.state.open_carton is not None:
             self.flash("No box to suggest right now", False)
             return
         self.show(
@@ -147,6 +154,13 @@ class PackScreen(StationScreen):
                 self.pp.db, self.pp.config, self.state.order_id, self.state.suggestion[0], actor=self.actor
             )
         )
+
+    def action_close_items(self) -> None:
+        """Close the carton for items early (the order is split over several cartons): confirm its box next."""
+        if self.state is None:
+            self.flash("Scan a tote or order first", False)
+            return
+        self.show(packing.close_items(self.pp.db, self.pp.config, self.state.order_id, actor=self.actor))
 
     def action_close_carton(self, needs_approval: bool = False, weight: Decimal | None = None) -> None:
         state = self.state
@@ -156,6 +170,9 @@ class PackScreen(StationScreen):
             return
         if state is None or carton is None:
             self.flash("No open carton", False)
+            return
+        if state.expect == "box":
+            self.flash(f"Take the box first: F2 for BOX-{carton.box_code}, or scan another BOX label", False)
             return
 
         def done(answer: tuple[Decimal, str | None] | None) -> None:

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, TypeVar
 
 from rich.text import Text
+from sqlalchemy.exc import OperationalError
 from textual import events, on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
@@ -19,6 +20,7 @@ from textual.content import Content
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, DataTable, Footer, Label, Static
 
+from app.db.retry import retry_busy
 from app.services import picking
 from app.services.errors import ServiceError
 from app.services.picking import PickState, ScanResult
@@ -256,12 +258,15 @@ class PickScreen(StationScreen):
         self.flash(result.message, result.accepted)
         if result.state.phase == "finish":
             self.flash(f"{result.message} · all stops done: F10 to finish", result.accepted)
+        elif result.state.phase == "done" and result.accepted:
+            self.action_finish()  # the last confirm finished the batch: show its report
 
     # --- actions ----------------------------------------------------------------------------------
     def _call(self, action: Callable[[], T]) -> T | None:
-        """Run one service call: a refusal shows in red; a lost claim sends the picker home saying who has it."""
+        """Run one service call: a refusal shows in red; a lost claim sends the picker home saying who has it; a
+        busy database is retried (the message line says so) and never ends in a traceback."""
         try:
-            return action()
+            return retry_busy(action, on_retry=lambda n: self.flash(f"Database busy, retrying ({n})", True))
         except picking.LeaseLost as exc:
             self.app.pop_screen()
             for message in self.app.screen.query("#home-message"):
@@ -272,6 +277,9 @@ class PickScreen(StationScreen):
             return None
         except ServiceError as exc:
             self.flash(str(exc), False)
+            return None
+        except OperationalError as exc:
+            self.flash(f"The database is busy or unreachable; nothing was recorded, scan again ({exc.orig})", False)
             return None
 
     @on(ScanCapture.Scanned, "#scan")

@@ -380,7 +380,10 @@ class SuperviseScreen(StationScreen):
         db, terminal = self.pp.db, self.pp.station
         self._order_action(
             "Approve short shipment",
-            lambda u, o, _a: supervisor_actions.approve_short(db, u, o, terminal=terminal).status,
+            lambda u, o, rest: supervisor_actions.approve_short(
+                db, u, o, rest=(rest or "").strip().lower(), terminal=terminal
+            ).status,
+            ask="The missing units: 'backorder' (they follow later) or 'cancel' (the order ships without them)?",
         )
 
     def _batch_action(self, verb: str, run, ask: str | None = None) -> None:  # type: ignore[no-untyped-def]

@@ -49,6 +49,8 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("short_pending", sa.Boolean(), nullable=False, server_default=sa.false()))
     with op.batch_alter_table("putback_tasks") as batch_op:
         batch_op.add_column(sa.Column("tote_code", sa.String(length=32), nullable=False, server_default=""))
+    with op.batch_alter_table("cartons") as batch_op:
+        batch_op.add_column(sa.Column("pack_step", sa.String(length=8), nullable=False, server_default="open"))
     with op.batch_alter_table("pick_tasks") as batch_op:
         batch_op.add_column(sa.Column("qty_awaiting_lot", sa.Integer(), nullable=False, server_default="0"))
         batch_op.add_column(sa.Column("item_confirmed", sa.Boolean(), nullable=False, server_default=sa.false()))
@@ -63,6 +65,8 @@ def upgrade() -> None:
             op.f("ck_pick_tasks_no_over_pick"), sa.text("qty_in_hand + qty_picked + qty_awaiting_lot <= qty")
         )
     with op.batch_alter_table("batches") as batch_op:
+        batch_op.add_column(sa.Column("split_of", sa.Integer(), nullable=True))
+        batch_op.create_foreign_key(op.f("fk_batches_split_of_orders"), "orders", ["split_of"], ["id"])
         batch_op.drop_constraint(op.f("ck_batches_status_known"), type_="check")
         batch_op.create_check_constraint(
             op.f("ck_batches_status_known"), sa.text("status IN ('ready', 'picking', 'done', 'cancelled')")
@@ -94,6 +98,8 @@ def downgrade() -> None:
             op.f("ck_totes_status_known"), sa.text("status IN ('free', 'picking', 'packing')")
         )
     with op.batch_alter_table("batches") as batch_op:
+        batch_op.drop_constraint(op.f("fk_batches_split_of_orders"), type_="foreignkey")
+        batch_op.drop_column("split_of")
         batch_op.drop_constraint(op.f("ck_batches_status_known"), type_="check")
         batch_op.create_check_constraint(
             op.f("ck_batches_status_known"), sa.text("status IN ('ready', 'picking', 'done')")
@@ -112,6 +118,8 @@ def downgrade() -> None:
             batch_op.drop_column(column)
     with op.batch_alter_table("putback_tasks") as batch_op:
         batch_op.drop_column("tote_code")
+    with op.batch_alter_table("cartons") as batch_op:
+        batch_op.drop_column("pack_step")
     with op.batch_alter_table("orders") as batch_op:
         batch_op.drop_column("short_pending")
     op.drop_index("ix_stock_moves_place", table_name="stock_moves")

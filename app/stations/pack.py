@@ -1,0 +1,194 @@
+"""The packing step engine: order -> item... -> box -> weight -> ship, shared by the packing screen's flow and
+`pickpack station pack`."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from app.config import Config
+from app.db.unit_of_work import Actor, Database
+from app.domain.gtin import gtin14
+from app.domain.scans import classify
+from app.services import packing, shipping
+from app.services.errors import ServiceError
+from app.services.packing import PackResult, PackState
+from app.services.users import UserView
+from app.stations.answer import Answer, split_key
+
+KEYS = "!box [CODE], !weight KG, !close, !ship, !reprint, !void REASON"
+
+
+def order_json(state: PackState) -> dict[str, Any]:
+    """The order at the station: one line per SKU and lot, ``qty`` = units picked, packed units counted against
+    the lots in the order they were picked."""
+    lines: list[dict[str, Any]] = []
+    for line in state.lines:
+        gtin = gtin14(line.gtin) if line.gtin else None
+        if not line.lots:
+            lines.append(
+                {"sku": line.sku, "gtin": gtin, "lot": None, "qty": line.qty_picked, "qty_packed": line.qty_packed}
+            )
+            continue
+        packed = line.qty_packed
+        for lot, qty in line.lots:
+            here = min(qty, packed)
+            packed -= here
+            lines.append({"sku": line.sku, "gtin": gtin, "lot": lot, "qty": qty, "qty_packed": here})
+    return {"number": state.order_number, "status": state.status, "lines": lines}
+
+
+class PackEngine:
+    """One packer's station: ``start()`` after sign-in, then ``handle(line)`` for every scan or key."""
+
+    def __init__(self, db: Database, config: Config, user: UserView, *, terminal: str) -> None:
+        self.db = db
+        self.config = config
+        self.user = user
+        self.terminal = terminal
+        self.state: PackState | None = None
+        self.pending_weight: Decimal | None = None
+        self.shipment: dict[str, Any] | None = None
+
+    @property
+    def actor(self) -> Actor:
+        return Actor(self.user.name, self.terminal, self.user.id)
+
+    def answer(self, ok: bool, message: str) -> Answer:
+        state = self.state
+        extra: dict[str, Any] = {"order": None, "suggested_box": None, "expected_weight_kg": None}
+        extra["shipment"] = self.shipment
+        if state is None:
+            return Answer(ok, message, "order", extra=extra)
+        expect = state.expect
+        extra["order"] = order_json(state)
+        carton = state.open_carton
+        if expect == "box" and carton is not None:
+            extra["suggested_box"] = f"BOX-{carton.box_code}"
+        elif state.suggestion and carton is None:
+            extra["suggested_box"] = f"BOX-{state.suggestion[0]}"
+        if expect == "weight" and carton is not None:
+            extra["expected_weight_kg"] = float(carton.expected_weight_kg)
+        return Answer(ok, message, expect, extra=extra)
+
+    def start(self) -> Answer:
+        return self.answer(True, f"Signed in as {self.user.name} ({self.user.role}): scan a tote or an order number")
+
+    def handle(self, line: str) -> Answer:
+        key, arg = split_key(line)
+        try:
+            if key:
+                return self._key(key, arg)
+            return self._scan(line)
+        except ServiceError as exc:
+            return self.answer(False, str(exc))
+
+    def _took(self, result: PackResult) -> Answer:
+        self.state = result.state
+        return self.answer(result.accepted, result.message)
+
+    def _scan(self, line: str) -> Answer:
+        state = self.state
+        if state is not None and self.pending_weight is not None and classify(line).kind == "badge":
+            weight, self.pending_weight = self.pending_weight, None
+            return self._took(
+                packing.close_carton(
+                    self.db, self.config, state.order_id, weight, actor=self.actor, approver_badge=line.strip()
+                )
+            )
+        if state is None or state.expect == "order":
+            self.shipment = None
+            self.state = packing.start_packing(self.db, self.config, line, actor=self.actor)
+            return self.answer(True, f"Order {self.state.order_number}: {self.state.units_to_pack} unit(s) to pack")
+        if state.expect == "ship" or (state.units_to_pack == 0 and state.open_carton is None):
+            return self.answer(False, f"Wrong input: expected !ship for order {state.order_number}, scanned {line}")
+        return self._took(packing.handle_scan(self.db, self.config, state.order_id, line, actor=self.actor))
+
+    def _key(self, key: str, arg: str) -> Answer:
+        handler = {
+            "box": self._box,
+            "weight": self._weight,
+            "close": self._close,
+            "ship": self._ship,
+            "reprint": self._reprint,
+            "void": self._void,
+        }.get(key)
+        if handler is None:
+            return self.answer(False, f"Unknown key !{key}: expected one of {KEYS}")
+        if self.state is None:
+            return self.answer(False, f"!{key}: scan a tote or an order number first")
+        return handler(arg)
+
+    def _box(self, code: str) -> Answer:
+        state = self.state
+        assert state is not None
+        if state.expect == "box":
+            return self._took(packing.confirm_box(self.db, self.config, state.order_id, code or None, actor=self.actor))
+        if state.open_carton is None and state.units_to_pack and (code or state.suggestion):
+            chosen = code or state.suggestion[0]
+            return self._took(packing.open_carton(self.db, self.config, state.order_id, chosen, actor=self.actor))
+        return self.answer(False, f"!box: no box is asked for now (next: {state.expect})")
+
+    def _weight(self, arg: str) -> Answer:
+        state = self.state
+        assert state is not None
+        try:
+            weight = Decimal(arg.replace(",", "."))
+        except InvalidOperation:
+            return self.answer(False, f"!weight {arg}: expected kilograms, e.g. !weight 1.25")
+        if state.expect != "weight":
+            return self.answer(False, f"!weight: expected {state.expect} first")
+        result = packing.close_carton(self.db, self.config, state.order_id, weight, actor=self.actor)
+        if not result.accepted and "supervisor must approve" in result.message:
+            self.pending_weight = weight
+        return self._took(result)
+
+    def _close(self, _arg: str) -> Answer:
+        state = self.state
+        assert state is not None
+        return self._took(packing.close_items(self.db, self.config, state.order_id, actor=self.actor))
+
+    def _ship(self, _arg: str) -> Answer:
+        state = self.state
+        assert state is not None
+        outcome = shipping.ship_order(self.db, self.config, state.order_id, actor=self.actor, station=self.terminal)
+        self.state = packing.pack_state(self.db, self.config, state.order_id)
+        self.shipment = self._shipment_json(outcome.shipment_id, outcome.tracking_numbers)
+        return self.answer(outcome.all_printed, outcome.summary)
+
+    def _shipment_json(self, shipment_id: int, tracking: tuple[str, ...]) -> dict[str, Any]:
+        line = (
+            next(
+                (
+                    s
+                    for s in shipping.list_shipments(self.db, order_ref=str(self.state.order_id))
+                    if s.id == shipment_id
+                ),
+                None,
+            )
+            if self.state
+            else None
+        )
+        return {
+            "id": shipment_id,
+            "tracking_numbers": list(tracking),
+            "sscc": list(line.sscc) if line is not None else [],
+        }
+
+    def _reprint(self, _arg: str) -> Answer:
+        state = self.state
+        assert state is not None
+        if state.shipment_id is None or state.status != "shipped":
+            return self.answer(False, "!reprint: this order has no shipped labels to print again")
+        outcome = shipping.reprint(self.db, self.config, state.shipment_id, actor=self.actor, station=self.terminal)
+        return self.answer(outcome.all_printed, outcome.summary)
+
+    def _void(self, reason: str) -> Answer:
+        state = self.state
+        assert state is not None
+        if state.shipment_id is None or state.status != "shipped":
+            return self.answer(False, "!void: this order has no shipped labels to void")
+        shipping.void_shipment(self.db, self.config, state.shipment_id, actor=self.actor, reason=reason)
+        self.state = packing.pack_state(self.db, self.config, state.order_id)
+        self.shipment = None
+        return self.answer(True, f"Labels of {state.order_number} voided: !ship books it again")
