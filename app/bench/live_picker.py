@@ -11,7 +11,7 @@ import time
 from sqlalchemy import func, select
 
 from app.db.engine import make_engine
-from app.db.models import Event, Product
+from app.db.models import Event
 from app.db.unit_of_work import Actor, Database
 from app.services import picking, users
 
@@ -22,8 +22,6 @@ def main(url: str, name: str, scans: int, pause_s: float) -> None:
     actor = Actor(user.name, "hh-live", user.id)
     state = picking.claim_batch(db, user, terminal="hh-live")
     assert state is not None, "no batch to pick"
-    with db.unit_of_work(readonly=True) as uow:
-        gtins = {sku: gtin for sku, gtin in uow.session.execute(select(Product.sku, Product.gtin))}
 
     def report() -> None:
         with db.unit_of_work(readonly=True) as uow:

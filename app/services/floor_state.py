@@ -130,7 +130,9 @@ def void_open_shipments(uow: UnitOfWork, order: Order, actor: Actor, reason: str
     from sqlalchemy import select
 
     session = uow.session
-    for shipment in session.scalars(select(Shipment).where(Shipment.order_id == order.id, Shipment.status == "packing")):
+    for shipment in session.scalars(
+        select(Shipment).where(Shipment.order_id == order.id, Shipment.status == "packing")
+    ):
         for carton in session.scalars(
             select(Carton).where(Carton.shipment_id == shipment.id, Carton.status.in_(("open", "packed")))
         ):

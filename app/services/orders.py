@@ -28,7 +28,7 @@ from app.services.order_support import (
     set_status,
     summary,
 )
-from app.services.replan import order_leaves_floor
+from app.services.replan import follow_order_priority, order_leaves_floor
 
 
 @dataclass(frozen=True)
@@ -340,6 +340,7 @@ def set_service_level(db: Database, config: Config, ref: str, level: str, *, act
             )
             order.service_level = level
             order.priority = priority_of(order, config).total
+            follow_order_priority(uow.session, order.id)
         uow.commit()
         return summary(order)
 

@@ -242,3 +242,18 @@ def close_put_back(uow: UnitOfWork, task: PickTask, actor: Actor) -> None:
 
 def order_of(session, order_id: int | None) -> Order | None:  # type: ignore[no-untyped-def]
     return session.get(Order, order_id) if order_id else None
+
+
+def follow_order_priority(session, order_id: int) -> None:  # type: ignore[no-untyped-def]
+    """A ready batch is claimed by its highest order priority: it follows its orders' scores at once."""
+    for batch in session.scalars(
+        select(Batch).where(
+            Batch.status == "ready", Batch.id.in_(select(BatchSlot.batch_id).where(BatchSlot.order_id == order_id))
+        )
+    ):
+        top = session.scalar(
+            select(func.max(Order.priority)).join(BatchSlot, BatchSlot.order_id == Order.id).where(
+                BatchSlot.batch_id == batch.id
+            )
+        )
+        batch.priority = float(top or 0.0)

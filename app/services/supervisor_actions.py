@@ -3,11 +3,10 @@ logged with who did it. Pickers and packers are refused here even if a screen of
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import select
 
 from app.config import Config
-from app.db.models import Batch, BatchSlot, Order, User
+from app.db.models import Batch, User
 from app.db.unit_of_work import Actor, Database
 from app.domain.layout import Layout
 from app.domain.orders import PICKED, PICKING
@@ -16,6 +15,7 @@ from app.services.allocation import split_remainder
 from app.services.errors import InvalidInput, NotFound, Refused
 from app.services.floor_state import set_batch
 from app.services.order_support import OrderSummary, find_order, order_subject, priority_of, summary
+from app.services.replan import follow_order_priority
 from app.services.users import UserView
 
 SUPERVISORS = frozenset({"supervisor", "admin"})
@@ -47,21 +47,6 @@ def set_priority(
         )
         uow.commit()
         return summary(order)
-
-
-def follow_order_priority(session: Session, order_id: int) -> None:
-    """A ready batch is claimed by its highest order priority: it follows its orders' scores at once."""
-    for batch in session.scalars(
-        select(Batch).where(
-            Batch.status == "ready", Batch.id.in_(select(BatchSlot.batch_id).where(BatchSlot.order_id == order_id))
-        )
-    ):
-        top = session.scalar(
-            select(func.max(Order.priority)).join(BatchSlot, BatchSlot.order_id == Order.id).where(
-                BatchSlot.batch_id == batch.id
-            )
-        )
-        batch.priority = float(top or 0.0)
 
 
 def hold(db: Database, config: Config, user: UserView, ref: str, reason: str, *, terminal: str) -> OrderSummary:

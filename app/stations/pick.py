@@ -90,12 +90,13 @@ class PickEngine:
         return self.answer(True, f"{who}: batch {self.state.batch_id} resumed")
 
     # --- input -----------------------------------------------------------------------------------------------
-    def handle(self, line: str) -> Answer:
+    def handle(self, line: str, *, typed: bool = False) -> Answer:
+        """One scan (exactly as the scanner sent it; ``typed`` when it came at human speed) or one ``!key``."""
         key, arg = split_key(line)
         try:
             if key:
                 return self._key(key, arg)
-            return self._scan(line)
+            return self._scan(line, typed)
         except picking.LeaseLost as exc:
             self.state = None
             self.short_reason = None
@@ -107,7 +108,7 @@ class PickEngine:
         self.state = result.state
         return self.answer(result.accepted, result.message)
 
-    def _scan(self, line: str) -> Answer:
+    def _scan(self, line: str, typed: bool = False) -> Answer:
         state = self.state
         shown = line.replace("\x1d", "<GS>")
         if state is None:
@@ -122,6 +123,7 @@ class PickEngine:
                 state.batch_id,
                 line,
                 actor=self.actor,
+                typed=typed,
                 task_id=state.stop.task_id if state.stop else None,
                 badge_prefix=self.badge_prefix,
             )
@@ -178,18 +180,29 @@ class PickEngine:
             picking.add_typed_quantity(self.db, state.batch_id, state.stop.task_id, qty, actor=self.actor)
         )
 
+    def short_refusal(self) -> str | None:
+        """Why a short cannot be reported now (None when it can): it is counted at a pick stop's shelf."""
+        state = self.state
+        if state is None or state.phase == "done":
+            return "No batch in hand: send !claim first"
+        stop = state.stop
+        if stop is None or stop.kind != "pick" or state.phase not in ("location", "item", "tote", "lot"):
+            return "A short is reported at a pick stop, after its location scan"
+        if not stop.location_confirmed:
+            return f"Scan location {stop.location} first: a short is counted at the shelf"
+        if stop.qty_in_hand or stop.qty_awaiting_lot:
+            return f"Drop the {stop.qty_in_hand + stop.qty_awaiting_lot} in hand into {stop.tote_code} first"
+        return None
+
     def _short(self, arg: str) -> Answer:
-        state = self._needs_batch()
         reason = arg.lower()
         if reason not in picking.SHORT_REASONS:
             return self.answer(False, f"!short {arg}: expected {' or '.join(picking.SHORT_REASONS)}")
-        stop = state.stop
-        if stop is None or stop.kind != "pick" or state.phase not in ("item", "tote", "lot"):
-            return self.answer(False, "A short is reported at a pick stop, after its location scan")
-        if not stop.location_confirmed:
-            return self.answer(False, f"Scan location {stop.location} first: a short is counted at the shelf")
-        if stop.qty_in_hand or stop.qty_awaiting_lot:
-            return self.answer(False, f"Drop the {stop.qty_in_hand + stop.qty_awaiting_lot} in hand first")
+        refusal = self.short_refusal()
+        if refusal is not None:
+            return self.answer(False, refusal)
+        stop = self.state.stop if self.state else None
+        assert stop is not None
         self.short_reason = reason
         return self.answer(True, f"Short ({reason}) at {stop.location}: how many good {stop.sku} are there? !qty N")
 

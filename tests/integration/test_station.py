@@ -45,7 +45,7 @@ class Station:
         line = self.proc.stdout.readline()
         assert line, self.proc.stderr.read() if self.proc.stderr else "no answer"
         answer = json.loads(line)
-        assert REQUIRED <= set(answer), answer
+        assert set(answer) >= REQUIRED, answer
         return answer
 
     def send(self, line: str) -> dict[str, Any]:
@@ -115,9 +115,7 @@ def test_a_demo_batch_is_picked_and_packed_through_stations_alone(demo_url: str)
     db = Database(make_engine(demo_url))
     try:
         with db.unit_of_work(readonly=True) as uow:
-            waiting = {
-                t.code: t.order_id for t in uow.session.scalars(select(Tote).where(Tote.status == "packing"))
-            }
+            waiting = {t.code: t.order_id for t in uow.session.scalars(select(Tote).where(Tote.status == "packing"))}
             mine = [code for code in totes if code in waiting]
     finally:
         db.dispose()

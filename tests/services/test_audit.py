@@ -369,6 +369,31 @@ def test_order_in_two_open_batches_by_open_stop(floor: Floor) -> None:
     assert violation["order"] == "B-2" and violation["batches"] == sorted([task.batch_id, other_id])
 
 
+def test_cart_loads_of_a_split_order_count_as_one_batch(floor: Floor) -> None:
+    db = floor.db
+    order_id = floor.released["B-2"]
+    with db.unit_of_work() as uow:
+        first = uow.session.scalar(select(BatchSlot.batch_id).where(BatchSlot.order_id == order_id))
+        uow.session.execute(update(Batch).where(Batch.id == first).values(split_of=order_id))
+        second = Batch(status="ready", cutoff_key="test", split_of=order_id)
+        uow.session.add(second)
+        uow.session.flush()
+        uow.session.add(BatchSlot(batch_id=second.id, slot=1, order_id=order_id))
+        uow.commit()
+        loads = sorted([first, second.id])
+    assert audit.run_audit(db).check("order_in_one_open_batch").ok  # one order too big for one cart
+    with corrupting(db, "order_in_one_open_batch") as verdict:
+        with db.unit_of_work() as uow:
+            other = Batch(status="ready", cutoff_key="test")
+            uow.session.add(other)
+            uow.session.flush()
+            uow.session.add(BatchSlot(batch_id=other.id, slot=1, order_id=order_id))
+            uow.commit()
+            other_id = other.id
+        (violation,) = verdict()
+    assert violation["order"] == "B-2" and violation["batches"] == sorted([*loads, other_id])
+
+
 def test_allocation_on_two_open_stops(floor: Floor) -> None:
     db = floor.db
     task = open_stop(db, floor.released["B-1"])

@@ -169,7 +169,9 @@ def test_totes_are_freed_when_orders_ship_and_cancelled_goods_go_back_from_their
     orders.cancel(db, CFG, "R-2", "customer cancelled after picking", actor=actor_of(people["sofia"]))
     with db.unit_of_work(readonly=True) as uow:
         tote_status = {t.code: t.status for t in uow.session.scalars(select(Tote))}
-        put_back = [(t.tote_code, t.qty) for t in uow.session.scalars(select(PickTask).where(PickTask.kind == "putback"))]
+        put_back = [
+            (t.tote_code, t.qty) for t in uow.session.scalars(select(PickTask).where(PickTask.kind == "putback"))
+        ]
     assert tote_status[totes["R-1"]] == "free"  # shipped: the tote is back in use
     assert tote_status[totes["R-2"]] == "putback"
     assert {t for t, _ in put_back} == {totes["R-2"]} and sum(q for _, q in put_back) == 2  # no process pass
@@ -271,7 +273,10 @@ def test_short_needs_the_location_and_writes_off_only_what_the_picker_counted(fl
     mug = stock_for_sku(db, "MUG-BLU-350")[0]
     assert mug.qty == 39  # 40 on the books, 1 written off: not the whole bin
     with db.unit_of_work(readonly=True) as uow:
-        moves = [(m.qty, m.reason) for m in uow.session.scalars(select(StockMove).where(StockMove.reason.not_in(("import", "pick"))))]
+        moves = [
+            (m.qty, m.reason)
+            for m in uow.session.scalars(select(StockMove).where(StockMove.reason.not_in(("import", "pick"))))
+        ]
     assert moves == [(-1, "damaged")]
     audit_clean(db)
 
@@ -296,7 +301,9 @@ def test_a_typed_quantity_without_an_item_scan_is_refused(floor) -> None:  # typ
 # 8. Lots: proven by GS1 (unit or case) or the bare lot; a plain EAN alone does not count --------------------
 
 
-def test_lot_tracked_units_count_only_once_the_lot_is_proven(sample_catalog: Database, layout: Layout, tmp_path: Path) -> None:
+def test_lot_tracked_units_count_only_once_the_lot_is_proven(
+    sample_catalog: Database, layout: Layout, tmp_path: Path
+) -> None:
     db = sample_catalog
     people = add_users(db)
     release_orders(db, layout, tmp_path, [("L-1", "TEA-SENCHA-100", 7)])
@@ -340,7 +347,7 @@ def _short_r2(db: Database, layout: Layout, people) -> None:  # type: ignore[no-
 def test_packer_waits_for_the_supervisor_decision_on_a_short(floor, layout: Layout, spool: Config, rest: str) -> None:  # type: ignore[no-untyped-def]
     db, people = floor
     _short_r2(db, layout, people)
-    with pytest.raises(Refused, match="R-2 is short .*1 x KETTLE-STEEL-1L.*waiting for a supervisor"):
+    with pytest.raises(Refused, match=r"R-2 is short .*1 x KETTLE-STEEL-1L.*waiting for a supervisor"):
         packing.start_packing(db, spool, "R-2", actor=actor_of(people["paul"]))
     supervisor_actions.approve_short(db, people["sofia"], "R-2", rest=rest, terminal="sup")
     pack_and_ship(db, spool, people["paul"], "R-2")
@@ -360,7 +367,9 @@ def test_packer_waits_for_the_supervisor_decision_on_a_short(floor, layout: Layo
 # 11. Concurrent planning never puts an order on two carts ---------------------------------------------------
 
 
-def test_concurrent_planning_passes_plan_each_order_once(sample_catalog: Database, layout: Layout, tmp_path: Path) -> None:
+def test_concurrent_planning_passes_plan_each_order_once(
+    sample_catalog: Database, layout: Layout, tmp_path: Path
+) -> None:
     from app.services import intake, process
     from tests.picking_support import CSV_HEADER
 
@@ -379,7 +388,7 @@ def test_concurrent_planning_passes_plan_each_order_once(sample_catalog: Databas
         try:
             barrier.wait()
             plan_batches(db, CFG, layout, actor=Actor("planner"))
-        except BaseException as exc:  # noqa: BLE001 - reported below
+        except BaseException as exc:
             errors.append(exc)
 
     threads = [threading.Thread(target=plan) for _ in range(3)]
@@ -398,7 +407,9 @@ def test_concurrent_planning_passes_plan_each_order_once(sample_catalog: Databas
 # 14. Batches respect the cart ----------------------------------------------------------------------------------
 
 
-def test_an_order_bigger_than_the_cart_is_split_into_cart_loads(sample_catalog: Database, layout: Layout, tmp_path: Path) -> None:
+def test_an_order_bigger_than_the_cart_is_split_into_cart_loads(
+    sample_catalog: Database, layout: Layout, tmp_path: Path
+) -> None:
     from app.services import intake, process
     from tests.picking_support import CSV_HEADER
 

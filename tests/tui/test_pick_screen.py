@@ -212,3 +212,31 @@ def test_resume_after_the_terminal_dies(config: Config, floor: Database) -> None
             assert "(1 in hand)" in text(second, "#quantity")
 
     asyncio.run(after_restart())
+
+
+def test_a_freed_batch_sends_the_terminal_home_saying_who_freed_it(config: Config, floor: Database) -> None:
+    from app.services import picking, users
+
+    app = build_app(config, floor, station="hh-1")
+    rings = with_bell(app)
+
+    async def run() -> None:
+        async with app.run_test(size=SIZE) as pilot:
+            screen = await sign_in_and_start(pilot)
+            await set_up(pilot, screen)
+            sofia = users.get_user(floor, "sofia")
+            from app.db.unit_of_work import Actor
+
+            picking.release_batch(
+                floor, screen.state.batch_id, actor=Actor("sofia", "sup", sofia.id), idle_minutes=20, force=True
+            )
+            stop = screen.state.stop
+            assert stop is not None
+            await scan(pilot, stop.location)
+            assert isinstance(app.screen, HomeScreen)
+            assert "was freed by sofia" in str(app.screen.query_one("#home-message", Static).render())
+
+    asyncio.run(run())
+    assert rings == [1]
+    with floor.unit_of_work(readonly=True) as uow:
+        assert uow.session.scalars(select(Event).where(Event.kind == "pick.location")).all() == []

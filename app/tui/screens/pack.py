@@ -7,15 +7,16 @@ from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING
 
 from rich.text import Text
+from sqlalchemy.exc import OperationalError
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Footer, Input, Label, Static
 
-from app.services import packing
-from app.services.errors import ServiceError
-from app.services.packing import PackResult, PackState
+from app.db.retry import retry_busy
+from app.services.packing import PackState
+from app.stations.pack import PackEngine
 from app.tui.screens.base import StationScreen
 from app.tui.widgets.scan_capture import ScanCapture
 
@@ -78,6 +79,7 @@ class PackScreen(StationScreen):
     def __init__(self) -> None:
         super().__init__()
         self.state: PackState | None = None
+        self._engine: PackEngine | None = None
 
     def compose(self) -> ComposeResult:
         yield Static("Packing · scan a tote or order", id="pack-title", classes="title")
@@ -121,53 +123,48 @@ class PackScreen(StationScreen):
         self.query_one("#cartons", Static).update(Text("\n".join(parts)))
         self.query_one("#prompt", Static).update(Text(PROMPTS[state.expect]))
 
-    def show(self, result: PackResult) -> None:
-        self.render_state(result.state)
-        self.flash(result.message, result.accepted)
+    @property
+    def engine(self) -> PackEngine:
+        """The packing step engine (the same one `pickpack station pack` drives)."""
+        if self._engine is None:
+            user = self.pp.user
+            assert user is not None
+            self._engine = PackEngine(self.pp.db, self.pp.config, user, terminal=self.pp.station)
+        return self._engine
+
+    def _run(self, line: str) -> None:
+        """One input to the engine; the screen renders its state and answer."""
+        try:
+            answer = retry_busy(lambda: self.engine.handle(line))
+        except OperationalError as exc:
+            self.flash(f"The database is busy or unreachable; nothing was recorded ({exc.orig})", False)
+            return
+        if self.engine.state is not None:
+            self.render_state(self.engine.state)
+        self.flash(answer.message, answer.ok)
 
     @on(ScanCapture.Scanned, "#scan")
     def scanned(self, event: ScanCapture.Scanned) -> None:
-        try:
-            if self.state is None or self.state.phase == "done" or event.code.upper().startswith("TOTE-"):
-                if self.state is not None and self.state.phase not in ("done",) and self.state.units_to_pack:
-                    self.flash(f"Order {self.state.order_number} is not finished: close its carton first", False)
-                    return
-                state = packing.start_packing(self.pp.db, self.pp.config, event.code, actor=self.actor)
-                self.render_state(state)
-                self.flash(f"Order {state.order_number}: {state.units_to_pack} unit(s) to pack", True)
-                return
-            self.show(
-                packing.handle_scan(self.pp.db, self.pp.config, self.state.order_id, event.code, actor=self.actor)
-            )
-        except ServiceError as exc:
-            self.flash(str(exc), False)
+        state = self.state
+        busy = state is not None and (state.units_to_pack or state.open_carton is not None)
+        if busy and state is not None and state.expect != "order" and event.code.upper().startswith("TOTE-"):
+            self.flash(f"Order {state.order_number} is not finished: close its carton first", False)
+            return
+        self._run(event.code)
 
     def action_take_suggestion(self) -> None:
-        if self.state is not None and self.state.expect == "box":
-            self.show(packing.confirm_box(self.pp.db, self.pp.config, self.state.order_id, None, actor=self.actor))
-            return
-        if self.state is None or not self.state.suggestion or self.state.open_carton is not None:
-            self.flash("No box to suggest right now", False)
-            return
-        self.show(
-            packing.open_carton(
-                self.pp.db, self.pp.config, self.state.order_id, self.state.suggestion[0], actor=self.actor
-            )
-        )
+        self._run("!box")
 
     def action_close_items(self) -> None:
         """Close the carton for items early (the order is split over several cartons): confirm its box next."""
-        if self.state is None:
-            self.flash("Scan a tote or order first", False)
-            return
-        self.show(packing.close_items(self.pp.db, self.pp.config, self.state.order_id, actor=self.actor))
+        self._run("!close")
 
     def action_close_carton(self, needs_approval: bool = False, weight: Decimal | None = None) -> None:
         state = self.state
-        carton = state.open_carton if state else None
-        if state is not None and carton is None and state.status == "packed":
-            self.ship()  # everything is packed (e.g. after a void): book and print again
+        if state is not None and state.expect == "ship":
+            self._run("!ship")  # everything is packed (e.g. after a void): book and print again
             return
+        carton = state.open_carton if state else None
         if state is None or carton is None:
             self.flash("No open carton", False)
             return
@@ -179,65 +176,28 @@ class PackScreen(StationScreen):
             if answer is None or self.state is None:
                 return
             measured, badge = answer
-            try:
-                result = packing.close_carton(
-                    self.pp.db, self.pp.config, self.state.order_id, measured, actor=self.actor, approver_badge=badge
-                )
-            except ServiceError as exc:
-                self.flash(str(exc), False)
-                return
-            self.show(result)
-            if not result.accepted and "supervisor must approve" in result.message:
+            self._run(f"!weight {measured}")
+            if badge and self.engine.pending_weight is not None:
+                self._run(badge)
+            if self.engine.pending_weight is not None:
                 self.action_close_carton(needs_approval=True, weight=measured)
-            elif result.accepted and result.state.status == "packed":
-                self.ship()
+            elif self.state is not None and self.state.expect == "ship":
+                self._run("!ship")  # closing the last carton ships the order
 
         self.app.push_screen(WeighDialog(carton.expected_weight_kg, needs_approval, weight), done)
 
-    def ship(self) -> None:
-        from app.services import shipping
-
-        if self.state is None:
-            return
-        try:
-            outcome = shipping.ship_order(
-                self.pp.db, self.pp.config, self.state.order_id, actor=self.actor, station=self.pp.station
-            )
-        except ServiceError as exc:
-            self.flash(str(exc), False)
-            return
-        self.render_state(packing.pack_state(self.pp.db, self.pp.config, self.state.order_id))
-        self.flash(outcome.summary, outcome.all_printed)
-
     def action_reprint(self) -> None:
-        from app.services import shipping
-
-        if self.state is None or self.state.shipment_id is None or self.state.status != "shipped":
-            self.flash("Nothing printed yet for this order", False)
-            return
-        outcome = shipping.reprint(
-            self.pp.db, self.pp.config, self.state.shipment_id, actor=self.actor, station=self.pp.station
-        )
-        self.flash(outcome.summary, outcome.all_printed)
+        self._run("!reprint")
 
     def action_void(self) -> None:
-        from app.services import shipping
-
         state = self.state
         if state is None or state.shipment_id is None or state.status != "shipped":
             self.flash("Only a shipped order's labels can be voided", False)
             return
 
         def done(reason: str | None) -> None:
-            if not reason or self.state is None or state.shipment_id is None:
-                return
-            try:
-                shipping.void_shipment(self.pp.db, self.pp.config, state.shipment_id, actor=self.actor, reason=reason)
-            except ServiceError as exc:
-                self.flash(str(exc), False)
-                return
-            self.render_state(packing.pack_state(self.pp.db, self.pp.config, state.order_id))
-            self.flash("Labels voided, tracking numbers retired: F9 ships the packed cartons again", True)
+            if reason:
+                self._run(f"!void {reason}")
 
         self.app.push_screen(ReasonDialog("Void the labels: why?"), done)
 

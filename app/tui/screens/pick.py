@@ -8,8 +8,7 @@ comes from the ``PickState`` the service returns after committing, so what the p
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from sqlalchemy.exc import OperationalError
@@ -23,14 +22,14 @@ from textual.widgets import Button, DataTable, Footer, Label, Static
 from app.db.retry import retry_busy
 from app.services import picking
 from app.services.errors import ServiceError
-from app.services.picking import PickState, ScanResult
+from app.services.picking import PickState
+from app.stations.answer import Answer
+from app.stations.pick import PickEngine
 from app.tui.screens.base import StationScreen
 from app.tui.widgets.scan_capture import ScanCapture
 
 if TYPE_CHECKING:
     pass
-
-T = TypeVar("T")
 
 PROMPTS = {
     "location": "Scan the LOCATION label",
@@ -162,6 +161,30 @@ class QuantityDialog(KeysOnlyDialog):
         self.say(f"{qty} x {self.sku}: press Enter again to confirm", True)
 
 
+class EndEarlyDialog(KeysOnlyDialog):
+    """End the walk with stops left: typed ``y`` and Enter, never a scan."""
+
+    def __init__(self, batch_id: int, stops_left: int) -> None:
+        super().__init__()
+        self.batch_id = batch_id
+        self.stops_left = stops_left
+
+    def compose_body(self) -> ComposeResult:
+        yield Label(
+            Text(
+                f"End batch {self.batch_id} now? Its {self.stops_left} open stop(s) go back to the queue; "
+                "the totes go to packing. Type y and Enter (Esc cancels)"
+            ),
+            classes="title",
+        )
+
+    def answer(self, text: str) -> None:
+        if text.lower() == "y":
+            self.dismiss(True)
+        elif text:
+            self.say("Type y and Enter to end the batch, or Esc", False)
+
+
 class PickScreen(StationScreen):
     BINDINGS = [
         ("f4", "type_quantity", "Qty"),
@@ -175,6 +198,23 @@ class PickScreen(StationScreen):
         super().__init__()
         self.state = state
         self.last_latency_ms: float | None = None
+        self._engine: PickEngine | None = None
+
+    @property
+    def engine(self) -> PickEngine:
+        """The picking step engine for this batch (the same one `pickpack station pick` drives)."""
+        if self._engine is None:
+            user = self.pp.user
+            assert user is not None
+            self._engine = PickEngine(
+                self.pp.db,
+                self.pp.layout,
+                user,
+                terminal=self.pp.station,
+                badge_prefix=self.pp.config.terminal.badge_prefix,
+            )
+            self._engine.state = self.state
+        return self._engine
 
     def compose(self) -> ComposeResult:
         yield Static("", id="pick-title", classes="title")
@@ -253,53 +293,47 @@ class PickScreen(StationScreen):
             text = f"{text if state.phase == 'tote' else 'Scan ITEM, or TOTE to drop'} {stop.tote_code}"
         prompt.update(Text(text))
 
-    def show(self, result: ScanResult) -> None:
-        self.render_state(result.state)
-        self.flash(result.message, result.accepted)
-        if result.state.phase == "finish":
-            self.flash(f"{result.message} · all stops done: F10 to finish", result.accepted)
-        elif result.state.phase == "done" and result.accepted:
-            self.action_finish()  # the last confirm finished the batch: show its report
-
-    # --- actions ----------------------------------------------------------------------------------
-    def _call(self, action: Callable[[], T]) -> T | None:
-        """Run one service call: a refusal shows in red; a lost claim sends the picker home saying who has it; a
-        busy database is retried (the message line says so) and never ends in a traceback."""
+    # --- actions: every input goes through the step engine, the screen only renders its answer ----------
+    def _run(self, line: str, *, typed: bool = False) -> Answer | None:
+        """One input to the engine; a busy database is retried (the message line says so), never a traceback."""
         try:
-            return retry_busy(action, on_retry=lambda n: self.flash(f"Database busy, retrying ({n})", True))
-        except picking.LeaseLost as exc:
-            self.app.pop_screen()
-            for message in self.app.screen.query("#home-message"):
-                if isinstance(message, Static):
-                    message.update(Text(str(exc)))
-            self.app.bell()
-            self.app.notify(str(exc), severity="error")
-            return None
-        except ServiceError as exc:
-            self.flash(str(exc), False)
-            return None
+            return retry_busy(
+                lambda: self.engine.handle(line, typed=typed),
+                on_retry=lambda n: self.flash(f"Database busy, retrying ({n})", True),
+            )
         except OperationalError as exc:
             self.flash(f"The database is busy or unreachable; nothing was recorded, scan again ({exc.orig})", False)
             return None
 
+    def _after(self, answer: Answer | None) -> None:
+        if answer is None:
+            return
+        state = self.engine.state
+        if state is None:  # the claim was lost (freed, reassigned): home, saying who has the batch now
+            self.app.pop_screen()
+            for message in self.app.screen.query("#home-message"):
+                if isinstance(message, Static):
+                    message.update(Text(answer.message))
+            self.app.bell()
+            self.app.notify(answer.message, severity="error")
+            return
+        self.render_state(state)
+        self.flash(answer.message, answer.ok)
+        if state.phase == "done" and answer.ok:
+            self._show_report()
+
+    def _show_report(self) -> None:
+        try:
+            report = picking.finish_batch(self.pp.db, self.pp.layout, self.state.batch_id, actor=self.actor)
+        except ServiceError as exc:
+            self.flash(str(exc), False)
+            return
+        self.app.switch_screen(BatchDoneScreen(report))
+
     @on(ScanCapture.Scanned, "#scan")
     def scanned(self, event: ScanCapture.Scanned) -> None:
         started = event.received or time.perf_counter()
-        stop = self.state.stop
-        result = self._call(
-            lambda: picking.handle_scan(
-                self.pp.db,
-                self.state.batch_id,
-                event.code,
-                actor=self.actor,
-                typed=event.typed,
-                task_id=stop.task_id if stop else None,
-                badge_prefix=self.pp.config.terminal.badge_prefix,
-            )
-        )
-        if result is None:
-            return
-        self.show(result)
+        self._after(self._run(event.code, typed=event.typed))
         self.call_after_refresh(self._measured, started)
 
     def _measured(self, started: float) -> None:
@@ -317,57 +351,44 @@ class PickScreen(StationScreen):
             return
 
         def done(qty: object) -> None:
-            if not isinstance(qty, int) or self.state.stop is None:
-                return
-            result = self._call(
-                lambda: picking.add_typed_quantity(self.pp.db, self.state.batch_id, stop.task_id, qty, actor=self.actor)
-            )
-            if result is not None:
-                self.show(result)
+            if isinstance(qty, int):
+                self._after(self._run(f"!qty {qty}"))
 
         self.app.push_screen(QuantityDialog(stop.sku, stop.remaining), done)
 
     def action_short(self) -> None:
+        refusal = self.engine.short_refusal()
         stop = self.state.stop
-        if stop is None or self.state.phase in ("setup", "finish", "done"):
-            self.flash("No stop to report short", False)
-            return
-        if stop.kind != "pick":
-            self.flash("A put-back cannot be short; skip it instead", False)
-            return
-        if not stop.location_confirmed:
-            self.flash(f"Scan location {stop.location} first: a short is counted at the shelf", False)
+        if refusal is not None or stop is None:
+            self.flash(refusal or "No stop to report short", False)
             return
 
         def done(answer: object) -> None:
             if not isinstance(answer, tuple):
                 return
             reason, counted = answer
-            result = self._call(
-                lambda: picking.short_pick(
-                    self.pp.db, self.pp.layout, self.state.batch_id, stop.task_id, reason, counted, actor=self.actor
-                )
-            )
-            if result is not None:
-                self.show(result)
+            asked = self._run(f"!short {reason}")
+            if asked is None or not asked.ok:
+                self._after(asked)
+                return
+            self._after(self._run(f"!qty {counted}"))
 
         self.app.push_screen(ShortPickDialog(stop.sku, stop.location, stop.qty - stop.qty_picked), done)
 
     def action_skip(self) -> None:
-        stop = self.state.stop
-        if stop is None:
-            self.flash("No stop to skip", False)
-            return
-        result = self._call(lambda: picking.skip_stop(self.pp.db, self.state.batch_id, stop.task_id, actor=self.actor))
-        if result is not None:
-            self.show(result)
+        self._after(self._run("!skip"))
 
     def action_finish(self) -> None:
-        report = self._call(
-            lambda: picking.finish_batch(self.pp.db, self.pp.layout, self.state.batch_id, actor=self.actor)
-        )
-        if report is not None:
-            self.app.switch_screen(BatchDoneScreen(report))
+        """F10: the report of a finished batch, or end the walk early (the open stops go back to the queue)."""
+        if self.state.phase == "done":
+            self._show_report()
+            return
+
+        def done(answer: object) -> None:
+            if answer is True:
+                self._after(self._run("!finish"))
+
+        self.app.push_screen(EndEarlyDialog(self.state.batch_id, self.state.stops_left), done)
 
     def action_leave(self) -> None:
         """Back to the home screen; the batch stays claimed and resumes where it stopped."""
