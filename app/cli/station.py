@@ -76,14 +76,14 @@ def handle_station(args: argparse.Namespace) -> int:
         emit(out, refusal(str(exc)))
         return 2
     engine = _engine(args.role, ctx, user, terminal)
-    emit(out, _safely(engine.start).as_json())
+    emit(out, _safely(engine, engine.start).as_json())
     for line in _lines(sys.stdin.buffer):
         if len(line) > MAX_LINE:
             answer = engine.answer(False, f"Input of {len(line)} characters refused: at most {MAX_LINE}")
         elif not line.strip():
             answer = engine.answer(False, "Empty input: scan a code or send a key")
         else:
-            answer = _safely(lambda line=line: engine.handle(line))  # type: ignore[misc]
+            answer = _safely(engine, lambda line=line: engine.handle(line))  # type: ignore[misc]
         emit(out, answer.as_json())
     return 0
 
@@ -108,13 +108,14 @@ def _lines(stream: BinaryIO) -> Any:
         yield raw.rstrip(b"\n").rstrip(b"\r").decode("utf-8", errors="replace")
 
 
-def _safely(step: Any) -> Answer:
-    """One answer whatever happens: a busy database is retried; a failure is answered (and its traceback goes to
-    stderr for whoever runs the station, never to the worker's answer)."""
+def _safely(engine: Any, step: Any) -> Answer:
+    """One answer whatever happens: a busy database is retried (safe: the services read their answer before they
+    commit, so a busy error always comes before anything was kept); a failure is answered with the unchanged
+    state, and its traceback goes to stderr for whoever runs the station, never into the worker's answer."""
     try:
         return retry_busy(step)
     except OperationalError as exc:
-        return Answer(False, f"The database is busy or unreachable; nothing was recorded ({exc.orig})", None)
+        return engine.answer(False, f"The database is busy or unreachable; nothing was recorded ({exc.orig})")
     except Exception as exc:
         traceback.print_exc(file=sys.stderr)
-        return Answer(False, f"Internal error ({type(exc).__name__}); nothing was recorded", None)
+        return engine.answer(False, f"Internal error ({type(exc).__name__}); nothing was recorded")

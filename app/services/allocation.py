@@ -338,6 +338,9 @@ def allocate(
 def release_reservations(session: Session, order: Order) -> int:
     """Give back every unpicked reserved unit of an order; returns the units released."""
     released = 0
+    from app.services.inventory import lock_stock
+
+    lock_stock(session, {a.stock_id for line in order.lines for a in line.allocations})
     for line in order.lines:
         for allocation in list(line.allocations):
             open_qty = allocation.qty - allocation.qty_picked

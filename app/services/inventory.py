@@ -18,11 +18,24 @@ REASONS = ("opening", "import", "pick", "put_back", "short", "damaged", "count",
 quantity from a file."""
 
 
+def lock_stock(session: Session, stock_ids: list[int] | set[int]) -> dict[int, Stock]:
+    """The stock rows, re-read and locked in primary-key order (PostgreSQL ``FOR UPDATE``; SQLite's writers already
+    take turns), so two pickers taking from one shelf at once never write back a stale count."""
+    if not stock_ids:
+        return {}
+    query = select(Stock).where(Stock.id.in_(sorted(stock_ids))).order_by(Stock.id)
+    if session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update(of=Stock)
+    rows = session.scalars(query.execution_options(populate_existing=True))
+    return {s.id: s for s in rows}
+
+
 def stock_row(session: Session, location_id: int, product_id: int, lot: str) -> Stock:
     """The stock row of a product and lot at a location, created empty when there is none yet."""
-    stock = session.scalar(
-        select(Stock).where(Stock.location_id == location_id, Stock.product_id == product_id, Stock.lot == lot)
-    )
+    query = select(Stock).where(Stock.location_id == location_id, Stock.product_id == product_id, Stock.lot == lot)
+    if session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update(of=Stock)
+    stock = session.scalar(query.execution_options(populate_existing=True))
     if stock is None:
         stock = Stock(location_id=location_id, product_id=product_id, lot=lot, quantity_on_hand=0, quantity_reserved=0)
         session.add(stock)

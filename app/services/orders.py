@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import select
 
 from app.config import Config
-from app.db.models import Event, Order, OrderLine, Product, PutbackTask
+from app.db.models import Event, Order, OrderLine, PickTask, Product, PutbackTask
 from app.db.unit_of_work import Actor, Database, UnitOfWork
 from app.domain.orders import CANCELLED, CHANGEABLE, FINAL, NEW, ON_HOLD, PICKING_STARTED, STATUSES
 from app.services import allocation
@@ -254,6 +254,10 @@ def _reset_for_edit(uow: UnitOfWork, order: Order, actor: Actor, what: str) -> N
         set_status(uow, order, NEW, actor, f"{what} changed; allocating again")
 
 
+def _ever_planned(uow: UnitOfWork, line_id: int) -> bool:
+    return uow.session.scalar(select(PickTask.id).where(PickTask.order_line_id == line_id).limit(1)) is not None
+
+
 def edit_lines(db: Database, config: Config, ref: str, changes: dict[str, int], *, actor: Actor) -> OrderSummary:
     """Set the quantity of each SKU in ``changes`` (0 removes the line; a new SKU adds one)."""
     if not changes:
@@ -274,7 +278,10 @@ def edit_lines(db: Database, config: Config, ref: str, changes: dict[str, int], 
         for sku, qty in changes.items():
             line = by_sku.get(sku)
             if line is not None and qty == 0:
-                order.lines.remove(line)
+                if _ever_planned(uow, line.id):
+                    line.qty_ordered = 0  # stops on old carts still name the line: it stays, with nothing ordered
+                else:
+                    order.lines.remove(line)
                 described.append(f"{sku} removed")
             elif line is not None:
                 described.append(f"{sku} {line.qty_ordered}->{qty}")
@@ -286,7 +293,7 @@ def edit_lines(db: Database, config: Config, ref: str, changes: dict[str, int], 
                     OrderLine(line_no=next_no, sku=sku, product_id=product.id, name=product.name, qty_ordered=qty)
                 )
                 described.append(f"{sku} +{qty}")
-        if not order.lines:
+        if not any(x.qty_ordered for x in order.lines):
             raise Refused(f"order {order.number} would have no lines left; cancel it instead")
         uow.record(actor, "order.edited", subject=order_subject(order.id), message="lines: " + ", ".join(described))
         order.priority = priority_of(order, config).total

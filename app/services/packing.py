@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from app.config import Config
 from app.db.base import utcnow
-from app.db.models import Allocation, Carton, CartonItem, Order, OrderLine, Product, Shipment, Stock, Tote, User
+from app.db.models import Allocation, Carton, CartonItem, Event, Order, OrderLine, Product, Shipment, Stock, Tote, User
 from app.db.unit_of_work import Actor, Database, UnitOfWork
 from app.domain.cartonization import (
     BoxTooSmall,
@@ -247,6 +247,22 @@ def pack_state(db: Database, config: Config, order_id: int) -> PackState:
         return _state(uow.session, config, order)
 
 
+def order_in_hand(db: Database, config: Config, user_id: int) -> PackState | None:
+    """The order this packer was last packing, if it is still being packed (a restarted station shows it)."""
+    with db.unit_of_work(readonly=True) as uow:
+        subjects = uow.session.scalars(
+            select(Event.subject)
+            .where(Event.user_id == user_id, Event.kind.like("pack.%"), Event.subject.like("order:%"))
+            .order_by(Event.id.desc())
+            .limit(1)
+        ).all()
+        for subject in subjects:
+            order = uow.session.get(Order, int(subject.split(":", 1)[1]))
+            if order is not None and order.status == PACKING:
+                return _state(uow.session, config, order)
+        return None
+
+
 def start_packing(db: Database, config: Config, code: str, *, actor: Actor) -> PackState:
     """Open an order at the packing station by scanning its tote or typing/scanning its order number."""
     scan = classify(code)
@@ -272,8 +288,9 @@ def start_packing(db: Database, config: Config, code: str, *, actor: Actor) -> P
         refuse_if_short_pending(order)
         if order.status == PICKED:
             set_status(uow, order, PACKING, actor, f"packing started at {actor.terminal}")
+        state = _state(session, config, order)
         uow.commit()
-        return _state(session, config, order)
+        return state
 
 
 def refuse_if_short_pending(order: Order) -> None:
@@ -290,8 +307,9 @@ def refuse_if_short_pending(order: Order) -> None:
 def _refuse(uow: UnitOfWork, config: Config, order: Order, actor: Actor, scanned: str, expected: str) -> PackResult:
     message = f"Wrong scan: expected {expected}, scanned {scanned}"
     uow.record(actor, "pack.refused", subject=order_subject(order.id), message=message, scanned=scanned)
+    state = _state(uow.session, config, order)
     uow.commit()
-    return PackResult(False, message, _state(uow.session, config, order))
+    return PackResult(False, message, state)
 
 
 def _open_shipment(session: Session, order: Order, station: str) -> Shipment:
@@ -320,8 +338,9 @@ def open_carton(db: Database, config: Config, order_id: int, box_code: str, *, a
         except UnknownBox as exc:
             return _refuse(uow, config, order, actor, box_code, f"a box from the catalog ({exc})")
         carton = _new_carton(uow, order, box, actor, "open")
+        state = _state(session, config, order)
         uow.commit()
-        return PackResult(True, f"Carton {carton.seq}: {box.name} ({box.code})", _state(session, config, order))
+        return PackResult(True, f"Carton {carton.seq}: {box.name} ({box.code})", state)
 
 
 def _new_carton(uow: UnitOfWork, order: Order, box: BoxType, actor: Actor, step: str) -> Carton:
@@ -368,9 +387,10 @@ def close_items(db: Database, config: Config, order_id: int, *, actor: Actor) ->
         assert carton is not None
         carton.pack_step = "box"
         uow.record(actor, "pack.carton_filled", subject=order_subject(order.id), message=f"carton {carton.seq} full")
+        state = _state(uow.session, config, order)
         uow.commit()
         return PackResult(
-            True, f"Carton {carton.seq} closed for items: confirm the box", _state(uow.session, config, order)
+            True, f"Carton {carton.seq} closed for items: confirm the box", state
         )
 
 
@@ -397,8 +417,9 @@ def confirm_box(db: Database, config: Config, order_id: int, code: str | None, *
         carton.expected_weight_kg = Decimal(str(round(plan.weight_kg, 3)))
         carton.pack_step = "weight"
         uow.record(actor, "pack.box", subject=order_subject(order.id), message=f"carton {carton.seq}: {box.code}")
+        state = _state(session, config, order)
         uow.commit()
-        return PackResult(True, f"Carton {carton.seq}: {box.name}: weigh it", _state(session, config, order))
+        return PackResult(True, f"Carton {carton.seq}: {box.name}: weigh it", state)
 
 
 def _order(uow: UnitOfWork, order_id: int) -> Order:
@@ -489,9 +510,10 @@ def handle_scan(db: Database, config: Config, order_id: int, raw: str, *, actor:
             units=units,
             carton=carton.seq,
         )
+        state = _state(session, config, order)
         uow.commit()
         return PackResult(
-            True, f"{line.sku}: {line.qty_packed} of {line.qty_picked} packed", _state(session, config, order)
+            True, f"{line.sku}: {line.qty_packed} of {line.qty_picked} packed", state
         )
 
 
@@ -563,11 +585,12 @@ def close_carton(
                     expected=float(carton.expected_weight_kg),
                     measured=float(measured_kg),
                 )
+                state = _state(session, config, order)
                 uow.commit()
                 return PackResult(
                     False,
                     f"{check.message}: a supervisor must approve (scan their badge)",
-                    _state(session, config, order),
+                    state,
                 )
             supervisor = supervisor_for_badge(session, approver_badge)
             carton.weight_approved_by = supervisor.name
@@ -590,5 +613,6 @@ def close_carton(
         remaining = sum(line.qty_picked - line.qty_packed for line in order.lines)
         if remaining == 0 and order.status == PACKING:
             set_status(uow, order, PACKED, actor, "all picked items packed")
+        state = _state(session, config, order)
         uow.commit()
-        return PackResult(True, f"Carton {carton.seq} closed ({measured_kg} kg)", _state(session, config, order))
+        return PackResult(True, f"Carton {carton.seq} closed ({measured_kg} kg)", state)

@@ -313,8 +313,9 @@ def claim_batch(db: Database, user: UserView, *, terminal: str) -> PickState | N
         if mine is not None:
             uow.record(actor, "batch.resumed", subject=f"batch:{mine.id}")
             mine.terminal = terminal
+            state = _state(session, mine)  # read before commit: no second transaction after it
             uow.commit()
-            return _state(session, mine)
+            return state
         for _attempt in range(5):
             query = select(Batch.id).where(Batch.status == "ready").order_by(Batch.priority.desc(), Batch.id).limit(1)
             if db.dialect == "postgresql":
@@ -327,8 +328,9 @@ def claim_batch(db: Database, user: UserView, *, terminal: str) -> PickState | N
                 assert batch is not None
                 session.refresh(batch)
                 start_orders(uow, batch, actor, f"batch {batch_id} claimed by {user.name}")
+                state = _state(session, batch)  # read before commit: no second transaction after it
                 uow.commit()
-                return _state(session, batch)
+                return state
         return None
 
 
@@ -359,8 +361,9 @@ def release_batch(db: Database, batch_id: int, *, actor: Actor, idle_minutes: in
             actor,
             f"taken from {holder.name if holder else '?'} after {idle.total_seconds() / 60:.0f} min idle",
         )
+        state = _state(uow.session, batch)  # read before commit: no second transaction after it
         uow.commit()
-        return _state(uow.session, batch)
+        return state
 
 
 def reset_hands(session: Session, batch: Batch) -> None:
@@ -420,8 +423,9 @@ def finish_early(db: Database, layout: Layout, batch_id: int, *, actor: Actor) -
                 orders=[o for o in slot_for if o is not None],
             )
         _finish(uow, batch, actor)
+        state = _state(session, batch)  # read before commit: no second transaction after it
         uow.commit()
-        return _state(session, batch)
+        return state
 
 
 def leave_batch(db: Database, batch_id: int, *, actor: Actor) -> PickState:
@@ -436,8 +440,9 @@ def leave_batch(db: Database, batch_id: int, *, actor: Actor) -> PickState:
         if open_hand:
             raise Refused(f"{open_hand} unit(s) in hand: drop them into their tote before leaving batch {batch.id}")
         set_batch(uow, batch, "ready", actor, f"left by {actor.name}")
+        state = _state(uow.session, batch)  # read before commit: no second transaction after it
         uow.commit()
-        return _state(uow.session, batch)
+        return state
 
 
 # --- scanning ---------------------------------------------------------------------------------------
@@ -454,8 +459,9 @@ def _refuse(uow: UnitOfWork, batch: Batch, actor: Actor, scan: Scan, expected: s
         expected=expected,
         typed=typed,
     )
+    state = _state(uow.session, batch)
     uow.commit()
-    return ScanResult(False, message, _state(uow.session, batch), scan.printable)
+    return ScanResult(False, message, state, scan.printable)
 
 
 def _accept(
@@ -468,8 +474,9 @@ def _accept(
         # Confirming the last stop finishes the batch in the same transaction: orders picked, totes to packing.
         _finish(uow, batch, actor)
         message += f" · batch {batch.id} done"
+    state = _state(uow.session, batch)
     uow.commit()
-    return ScanResult(True, message, _state(uow.session, batch), scan.printable)
+    return ScanResult(True, message, state, scan.printable)
 
 
 def _finish(uow: UnitOfWork, batch: Batch, actor: Actor) -> None:
@@ -707,8 +714,7 @@ def _record_pick(uow: UnitOfWork, task: PickTask, units: int, actor: Actor, tote
     and the allocation count them."""
     session = uow.session
     if task.stock_id is not None:
-        stock = session.get(Stock, task.stock_id)
-        assert stock is not None
+        stock = inventory.lock_stock(session, {task.stock_id})[task.stock_id]
         inventory.move(
             session, stock, -units, "pick", actor, f"order:{task.order_id} tote:{tote} batch:{task.batch_id}"
         )
@@ -827,7 +833,7 @@ def short_pick(
         if task.qty_in_hand or task.qty_awaiting_lot:
             held = task.qty_in_hand + task.qty_awaiting_lot
             return ScanResult(False, f"Put the {held} in hand into tote {state.stop.tote_code} first", state)
-        stock = session.get(Stock, task.stock_id) if task.stock_id else None
+        stock = inventory.lock_stock(session, {task.stock_id}).get(task.stock_id) if task.stock_id else None
         line = session.get(OrderLine, task.order_line_id) if task.order_line_id else None
         assert stock is not None and line is not None
         sku = state.stop.sku
@@ -948,6 +954,14 @@ def _displace(uow: UnitOfWork, layout: Layout, stock: Stock, counted: int, actor
             break
         if allocation.id == keep:
             continue
+        # the order is re-read under a lock: a concurrent release or claim must not be overwritten by this re-plan
+        locked = session.execute(
+            select(Order)
+            .where(Order.id == order.id)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        ).scalar_one()
+        order = locked
         tasks = list(
             session.scalars(select(PickTask).where(PickTask.allocation_id == allocation.id, PickTask.status == "open"))
         )

@@ -134,18 +134,19 @@ def approve_short(db: Database, user: UserView, ref: str, *, rest: str, terminal
             raise Refused(f"order {order.number} has no short pick waiting for approval")
         if order.status not in (PICKING, PICKED):
             raise Refused(f"order {order.number} is {order.status}: a short is decided while it is picked")
-        missing = {x.id: x.qty_ordered - x.qty_picked for x in order.lines if x.qty_picked < x.qty_ordered}
+        # What is still reserved will still be picked (the order may be on a cart right now); what the short left
+        # without a reservation is what is missing.
+        missing = {x.id: x.qty_ordered - x.qty_allocated for x in order.lines if x.qty_allocated < x.qty_ordered}
         described = ", ".join(f"{x.sku} {missing[x.id]}" for x in order.lines if x.id in missing)
-        if not any(x.qty_picked for x in order.lines):
-            raise Refused(f"order {order.number}: nothing was picked; cancel it or wait for stock instead")
+        if not any(x.qty_allocated for x in order.lines):
+            raise Refused(f"order {order.number}: nothing of it can be shipped; cancel it or wait for stock instead")
         if rest == "backorder" and missing:
             child = split_remainder(uow, order.id, missing, actor)
             note = f"ships short; backorder {child.number} follows with {described}"
         else:
             for line in order.lines:
                 if line.id in missing:
-                    line.qty_ordered = line.qty_picked
-                    line.qty_allocated = min(line.qty_allocated, line.qty_ordered)
+                    line.qty_ordered = line.qty_allocated
             note = f"ships short; cancelled from the order: {described or 'nothing'}"
         order.short_pending = False
         uow.record(actor, "order.short_approved", subject=order_subject(order.id), message=note, rest=rest)

@@ -72,7 +72,12 @@ class PackEngine:
         return Answer(ok, message, expect, extra=extra)
 
     def start(self) -> Answer:
-        return self.answer(True, f"Signed in as {self.user.name} ({self.user.role}): scan a tote or an order number")
+        """After sign-in: the order this packer was packing, if any (a restarted station resumes it)."""
+        who = f"Signed in as {self.user.name} ({self.user.role})"
+        self.state = packing.order_in_hand(self.db, self.config, self.user.id)
+        if self.state is not None:
+            return self.answer(True, f"{who}: order {self.state.order_number} resumed")
+        return self.answer(True, f"{who}: scan a tote or an order number")
 
     def handle(self, line: str) -> Answer:
         key, arg = split_key(line)

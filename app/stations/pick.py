@@ -168,12 +168,11 @@ class PickEngine:
             if state.stop is None:
                 self.short_reason = None
                 return self.answer(False, "The stop has moved on; nothing recorded")
-            reason, self.short_reason = self.short_reason, None
-            return self._took(
-                picking.short_pick(
-                    self.db, self.layout, state.batch_id, state.stop.task_id, reason, qty, actor=self.actor
-                )
+            result = picking.short_pick(
+                self.db, self.layout, state.batch_id, state.stop.task_id, self.short_reason, qty, actor=self.actor
             )
+            self.short_reason = None  # only once recorded: a retried input must still be the short's count
+            return self._took(result)
         if state.stop is None:
             return self.answer(False, f"!qty {qty}: no stop in hand")
         return self._took(

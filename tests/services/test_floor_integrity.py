@@ -442,3 +442,80 @@ def test_an_order_bigger_than_the_cart_is_split_into_cart_loads(
         pick_to_end(db, layout, state, pia)
         assert status_of(db, "BIG-1") == ("picked" if n == len(batches) - 1 else "picking")
     audit_clean(db)
+
+
+# Found by `pickpack simulate` ---------------------------------------------------------------------------------
+
+
+def test_removing_a_line_of_an_order_that_was_on_a_cart_keeps_its_history(floor, layout: Layout) -> None:  # type: ignore[no-untyped-def]
+    db, people = floor
+    orders.edit_lines(db, CFG, "R-1", {"TEA-EARL-100": 0}, actor=actor_of(people["sofia"]))
+    detail = orders.show_order(db, CFG, "R-1")
+    assert [(x.sku, x.qty) for x in detail.lines] == [("MUG-BLU-350", 2), ("TEA-EARL-100", 0)]
+    assert detail.summary.status == "allocated"
+    audit_clean(db)
+
+
+def test_a_short_approved_mid_batch_leaves_the_rest_of_the_order_to_be_picked(floor, layout: Layout) -> None:  # type: ignore[no-untyped-def]
+    db, people = floor
+    pia = people["pia"]
+    state = set_up(db, picking.claim_batch(db, pia, terminal="hh-1"), pia)  # type: ignore[arg-type]
+    while state.stop is not None and state.stop.sku != "KETTLE-STEEL-1L":
+        if state.stop.order_number == "R-2":
+            break
+        state = pick_stop(db, state, pia)
+    while state.stop is not None and state.stop.sku != "KETTLE-STEEL-1L":
+        state = step(db, state, state.stop.location, pia).state
+        result = picking.skip_stop(db, state.batch_id, state.stop.task_id, actor=actor_of(pia))  # type: ignore[union-attr]
+        state = result.state
+    result = short_here(db, layout, state, pia, "missing", 0)
+    assert "R-2 flagged for supervisor" in result.message
+    supervisor_actions.approve_short(db, people["sofia"], "R-2", rest="cancel", terminal="sup")
+    report = pick_to_end(db, layout, result.state, pia)
+    assert sorted(report.orders) == ["R-1", "R-2"]
+    lines = {x.sku: (x.qty, x.qty_picked) for x in orders.show_order(db, CFG, "R-2").lines}
+    assert lines == {"KETTLE-STEEL-1L": (0, 0), "MUG-BLU-350": (1, 1)}  # the mug was still picked
+    audit_clean(db)
+
+
+def test_two_pickers_dropping_from_one_shelf_at_once_keep_the_books(
+    sample_catalog: Database, layout: Layout, tmp_path: Path
+) -> None:
+    from app.services import intake, process
+    from tests.picking_support import CSV_HEADER
+
+    db = sample_catalog
+    people = add_users(db)
+    one_tote = replace(CFG, picking=replace(CFG.picking, cart_totes=1))
+    body = "".join(
+        f"X-{n},Cust,c@example.com,,Main 1,,Wien,,1010,AT,standard,2026-12-01,MUG-BLU-350,1\n" for n in range(2)
+    )
+    (tmp_path / "x.csv").write_text(CSV_HEADER + body)
+    intake.import_orders(db, one_tote, tmp_path / "x.csv", actor=Actor("system"))
+    process.process_once(db, one_tote, actor=Actor("system"), layout=layout)
+    states = []
+    for n, who in enumerate(("pia", "adam")):
+        state = set_up(db, picking.claim_batch(db, people[who], terminal=f"hh-{n}"), people[who], first=10 + n)  # type: ignore[arg-type]
+        state = step(db, state, state.stop.location, people[who]).state  # type: ignore[union-attr]
+        state = step(db, state, state.stop.scan_code, people[who]).state  # type: ignore[union-attr]
+        states.append((who, state))
+    barrier = threading.Barrier(2)
+    errors: list[BaseException] = []
+
+    def drop(who: str, state: picking.PickState) -> None:
+        try:
+            barrier.wait()
+            result = step(db, state, state.stop.tote_code or "", people[who])  # type: ignore[union-attr]
+            assert result.accepted, result.message
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=drop, args=pair) for pair in states]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors, errors
+    mug = stock_for_sku(db, "MUG-BLU-350")[0]
+    assert (mug.qty, mug.reserved) == (38, 0)
+    audit_clean(db)
