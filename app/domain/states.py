@@ -90,7 +90,9 @@ SHIPMENT = Machine(
 CARTON = Machine(
     "carton",
     ("open", "packed", "labelled", "voided"),
-    frozenset({("open", "packed"), ("packed", "labelled"), ("labelled", "voided"), ("open", "voided")}),
+    frozenset(
+        {("open", "packed"), ("packed", "labelled"), ("labelled", "voided"), ("open", "voided"), ("packed", "voided")}
+    ),
     "open",
 )
 

@@ -389,9 +389,7 @@ def close_items(db: Database, config: Config, order_id: int, *, actor: Actor) ->
         uow.record(actor, "pack.carton_filled", subject=order_subject(order.id), message=f"carton {carton.seq} full")
         state = _state(uow.session, config, order)
         uow.commit()
-        return PackResult(
-            True, f"Carton {carton.seq} closed for items: confirm the box", state
-        )
+        return PackResult(True, f"Carton {carton.seq} closed for items: confirm the box", state)
 
 
 def confirm_box(db: Database, config: Config, order_id: int, code: str | None, *, actor: Actor) -> PackResult:
@@ -461,6 +459,8 @@ def handle_scan(db: Database, config: Config, order_id: int, raw: str, *, actor:
             wanted = ", ".join(f"{x.sku}" for x in state.lines if x.to_pack) or "nothing"
             return _refuse(uow, config, order, actor, scan.printable, f"an item of this order ({wanted})")
         left = line.qty_picked - line.qty_packed
+        if units < 1:
+            return _refuse(uow, config, order, actor, scan.printable, f"a label of {line.sku} counting at least 1 unit")
         if left <= 0:
             return _refuse(
                 uow,
@@ -512,9 +512,7 @@ def handle_scan(db: Database, config: Config, order_id: int, raw: str, *, actor:
         )
         state = _state(session, config, order)
         uow.commit()
-        return PackResult(
-            True, f"{line.sku}: {line.qty_packed} of {line.qty_picked} packed", state
-        )
+        return PackResult(True, f"{line.sku}: {line.qty_packed} of {line.qty_picked} packed", state)
 
 
 def _carton_units(session: Session, carton_id: int) -> list[Item]:

@@ -598,6 +598,8 @@ def _scan_item(
     product, units = product_for_scan(session, scan)
     if product is None or product.id != task.product_id:
         return _refuse(uow, batch, actor, scan, expected, typed)
+    if units < 1:
+        return _refuse(uow, batch, actor, scan, f"{expected} (a label counting at least 1 unit)", typed)
     lot_checked = not (product.track_lot and task.lot)
     if product.track_lot and task.lot and scan.lot is not None:
         if scan.lot != task.lot:
@@ -956,10 +958,7 @@ def _displace(uow: UnitOfWork, layout: Layout, stock: Stock, counted: int, actor
             continue
         # the order is re-read under a lock: a concurrent release or claim must not be overwritten by this re-plan
         locked = session.execute(
-            select(Order)
-            .where(Order.id == order.id)
-            .with_for_update()
-            .execution_options(populate_existing=True)
+            select(Order).where(Order.id == order.id).with_for_update().execution_options(populate_existing=True)
         ).scalar_one()
         order = locked
         tasks = list(
@@ -1107,8 +1106,15 @@ def complete_batch(uow: UnitOfWork, batch: Batch, actor: Actor) -> None:
             short = [f"{x.sku} {x.qty_picked}/{x.qty_ordered}" for x in order.lines if x.qty_picked < x.qty_ordered]
             reason = f"picked on batch {batch.id}" + (f"; short: {', '.join(short)}" if short else "")
             set_status(uow, order, PICKED, actor, reason)
+    filled = set(
+        session.scalars(
+            select(BatchSlot.tote_code)
+            .join(PickTask, (PickTask.batch_id == BatchSlot.batch_id) & (PickTask.slot == BatchSlot.slot))
+            .where(BatchSlot.batch_id == batch.id, PickTask.kind == "pick", PickTask.qty_picked > 0)
+        )
+    )
     for tote in session.scalars(select(Tote).where(Tote.batch_id == batch.id, Tote.status == "picking")):
-        if tote.order_id in order_ids:
+        if tote.order_id in order_ids and tote.code in filled:
             set_tote(uow, tote, "packing", actor, f"batch {batch.id} finished: waits for packing")
         else:
             set_tote(uow, tote, "free", actor, f"batch {batch.id} finished with nothing in it")

@@ -15,10 +15,11 @@ def product_for_scan(session: Session, scan: Scan) -> tuple[Product | None, int]
         return None, 0
     short = scan.gtin.lstrip("0")
     candidates = {scan.gtin, short.zfill(8), short.zfill(12), short.zfill(13)}
+    count = 1 if scan.count is None else scan.count  # a label that says 0 counts 0: callers refuse it
     product = session.scalar(select(Product).where(Product.gtin.in_(candidates)))
     if product is not None:
-        return product, scan.count or 1
+        return product, count
     product = session.scalar(select(Product).where(Product.case_gtin.in_(candidates)))
     if product is not None:
-        return product, (product.case_qty or 1) * (scan.count or 1)
+        return product, (product.case_qty or 1) * count
     return None, 0

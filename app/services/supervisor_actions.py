@@ -3,6 +3,8 @@ logged with who did it. Pickers and packers are refused here even if a screen of
 
 from __future__ import annotations
 
+import math
+
 from sqlalchemy import select
 
 from app.config import Config
@@ -19,6 +21,8 @@ from app.services.replan import follow_order_priority
 from app.services.users import UserView
 
 SUPERVISORS = frozenset({"supervisor", "admin"})
+MAX_PRIORITY = 100_000.0
+"""A pinned priority stays below put-back batches (``replan.PUT_BACK_PRIORITY``) and is always a finite number."""
 
 
 def _require(user: UserView, what: str) -> Actor:
@@ -32,6 +36,8 @@ def set_priority(
 ) -> OrderSummary:
     """Pin an order's priority (``None`` goes back to the computed score, at once)."""
     actor = _require(user, "change priorities")
+    if priority is not None and not (math.isfinite(priority) and abs(priority) <= MAX_PRIORITY):
+        raise InvalidInput(f"priority {priority}: expected a number from -{MAX_PRIORITY:g} to {MAX_PRIORITY:g}")
     with db.unit_of_work() as uow:
         order = find_order(uow.session, ref, for_update=True)
         before = order.priority

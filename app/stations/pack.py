@@ -3,7 +3,8 @@
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+import re
+from decimal import Decimal
 from typing import Any
 
 from app.config import Config
@@ -17,6 +18,18 @@ from app.services.users import UserView
 from app.stations.answer import Answer, split_key
 
 KEYS = "!box [CODE], !weight KG, !close, !ship, !reprint, !void REASON"
+MAX_KG = 1000
+WEIGHT_RE = re.compile(r"^\d{1,4}([.,]\d{1,3})?$")
+
+
+def parse_weight(text: str) -> Decimal | None:
+    """A scale reading as a person or a scale types it (``1.25``, ``1,25``); anything else (``nan``, ``1e400``,
+    ``4_03``, negative) is refused rather than read by Python's number syntax."""
+    text = text.strip()
+    if not WEIGHT_RE.match(text):
+        return None
+    weight = Decimal(text.replace(",", "."))
+    return weight if Decimal("0") < weight <= MAX_KG else None
 
 
 def order_json(state: PackState) -> dict[str, Any]:
@@ -137,10 +150,11 @@ class PackEngine:
     def _weight(self, arg: str) -> Answer:
         state = self.state
         assert state is not None
-        try:
-            weight = Decimal(arg.replace(",", "."))
-        except InvalidOperation:
-            return self.answer(False, f"!weight {arg}: expected kilograms, e.g. !weight 1.25")
+        weight = parse_weight(arg)
+        if weight is None:
+            return self.answer(
+                False, f"!weight {arg[:20]}: expected kilograms from 0.001 to {MAX_KG}, e.g. !weight 1.25"
+            )
         if state.expect != "weight":
             return self.answer(False, f"!weight: expected {state.expect} first")
         result = packing.close_carton(self.db, self.config, state.order_id, weight, actor=self.actor)

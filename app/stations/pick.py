@@ -143,8 +143,15 @@ class PickEngine:
         return handler(arg)
 
     def _claim(self, _arg: str) -> Answer:
-        if self.state is not None and self.state.phase != "done":
-            return self.answer(True, f"Batch {self.state.batch_id} is still in hand: carry on")
+        before = self.state
+        held = picking.held_batch(self.db, self.user.id)  # the lease is checked here too, not only on scans
+        if held is not None:
+            self.state = held
+            return self.answer(True, f"Batch {held.batch_id} is still in hand: carry on")
+        if before is not None and before.phase != "done":
+            self.state = None
+            self.short_reason = None
+            return self.answer(False, f"Batch {before.batch_id} is no longer yours (freed or reassigned): !claim again")
         self.short_reason = None
         self.state = picking.claim_batch(self.db, self.user, terminal=self.terminal)
         if self.state is None:

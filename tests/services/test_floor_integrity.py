@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import replace
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -519,3 +520,84 @@ def test_two_pickers_dropping_from_one_shelf_at_once_keep_the_books(
     mug = stock_for_sku(db, "MUG-BLU-350")[0]
     assert (mug.qty, mug.reserved) == (38, 0)
     audit_clean(db)
+
+
+# Found by a hostile test ---------------------------------------------------------------------------------------
+
+
+def test_cancelling_a_packed_order_voids_its_carton_and_puts_the_goods_back(  # type: ignore[no-untyped-def]
+    floor, layout: Layout, spool: Config
+) -> None:
+    db, people = floor
+    pia, paul = people["pia"], people["paul"]
+    pick_to_end(db, layout, set_up(db, picking.claim_batch(db, pia, terminal="hh-1"), pia), pia)  # type: ignore[arg-type]
+    actor = actor_of(paul)
+    state = packing.start_packing(db, spool, "R-2", actor=actor)
+    for line in state.lines:
+        for _ in range(line.to_pack):
+            state = packing.handle_scan(db, spool, state.order_id, GTIN[line.sku], actor=actor).state
+    state = packing.confirm_box(db, spool, state.order_id, None, actor=actor).state
+    assert state.open_carton is not None
+    packed = packing.close_carton(db, spool, state.order_id, state.open_carton.expected_weight_kg, actor=actor)
+    assert packed.state.status == "packed"
+    cancelled = orders.cancel(db, CFG, "R-2", "customer cancelled at packing", actor=actor_of(people["sofia"]))
+    assert cancelled.status == "cancelled"
+    with db.unit_of_work(readonly=True) as uow:
+        from app.db.models import Carton
+
+        assert {c.status for c in uow.session.scalars(select(Carton))} == {"voided"}
+        put_back = uow.session.scalar(select(func.sum(PickTask.qty)).where(PickTask.kind == "putback"))
+    assert put_back == 2
+    audit_clean(db)
+
+
+def test_ending_a_walk_early_frees_the_totes_that_stayed_empty(floor, layout: Layout) -> None:  # type: ignore[no-untyped-def]
+    db, people = floor
+    pia = people["pia"]
+    state = set_up(db, picking.claim_batch(db, pia, terminal="hh-1"), pia)  # type: ignore[arg-type]
+    first = state.stop
+    assert first is not None
+    state = pick_stop(db, state, pia)  # one stop into one order's tote, the other tote stays empty
+    totes = {s.order_number: s.tote_code for s in state.slots}
+    ended = picking.finish_early(db, layout, state.batch_id, actor=actor_of(pia))
+    assert ended.phase == "done"
+    with db.unit_of_work(readonly=True) as uow:
+        status = {t.code: t.status for t in uow.session.scalars(select(Tote))}
+        rest = uow.session.scalar(select(Batch).where(Batch.status == "ready"))
+    assert status[totes[first.order_number]] == "packing"
+    empty = next(code for number, code in totes.items() if number != first.order_number)
+    assert status[empty] == "free" and rest is not None
+    audit_clean(db)
+
+
+def test_a_pinned_priority_must_be_a_finite_number(floor) -> None:  # type: ignore[no-untyped-def]
+    from app.services.errors import InvalidInput
+
+    db, people = floor
+    for bad in (float("nan"), float("inf"), 1e309, 1e12):
+        with pytest.raises(InvalidInput, match="expected a number"):
+            supervisor_actions.set_priority(db, CFG, people["sofia"], "R-1", bad, terminal="sup")
+
+
+def test_the_pick_engine_checks_the_lease_on_claim_and_weights_are_plain_numbers(floor, layout: Layout) -> None:  # type: ignore[no-untyped-def]
+    from app.stations.pack import parse_weight
+    from app.stations.pick import PickEngine
+
+    db, people = floor
+    engine = PickEngine(db, layout, people["pia"], terminal="hh-1", badge_prefix="BADGE-")
+    assert engine.start().expect == "claim"
+    claimed = engine.handle("!claim")
+    assert claimed.ok and claimed.expect == "tote"
+    supervisor_actions.reassign_batch(db, people["sofia"], claimed.batch or 0, "adam", terminal="sup")
+    again = engine.handle("!claim")
+    assert not again.ok and again.batch is None and "no longer yours" in again.message
+    assert [parse_weight(x) for x in ("nan", "inf", "1e400", "4_03", "-3", "0", "1,25", "2.5")] == [
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+        Decimal("1.25"),
+        Decimal("2.5"),
+    ]
