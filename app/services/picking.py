@@ -961,9 +961,10 @@ def _displace(uow: UnitOfWork, layout: Layout, stock: Stock, counted: int, actor
             select(Order).where(Order.id == order.id).with_for_update().execution_options(populate_existing=True)
         ).scalar_one()
         order = locked
-        tasks = list(
-            session.scalars(select(PickTask).where(PickTask.allocation_id == allocation.id, PickTask.status == "open"))
-        )
+        task_query = select(PickTask).where(PickTask.allocation_id == allocation.id, PickTask.status == "open")
+        if session.get_bind().dialect.name == "postgresql":
+            task_query = task_query.with_for_update(of=PickTask)
+        tasks = list(session.scalars(task_query.execution_options(populate_existing=True)))
         held = sum(t.qty_in_hand + t.qty_awaiting_lot for t in tasks)
         take = min(overflow, allocation.qty - allocation.qty_picked - held)
         if take <= 0:

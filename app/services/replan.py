@@ -48,19 +48,22 @@ def order_leaves_floor(uow: UnitOfWork, order: Order, actor: Actor, why: str, *,
     """Take ``order`` off every open batch. With ``put_back`` (a cancel), units already picked for it become
     put-back stops; the caller then releases its reservations and moves its status."""
     session = uow.session
-    open_stops = list(
-        session.scalars(
-            select(PickTask)
-            .join(Batch, PickTask.batch_id == Batch.id)
-            .where(
-                PickTask.order_id == order.id,
-                PickTask.kind == "pick",
-                PickTask.status == "open",
-                Batch.status.in_(OPEN_BATCH),
-            )
-            .order_by(PickTask.id)
+    query = (
+        select(PickTask)
+        .join(Batch, PickTask.batch_id == Batch.id)
+        .where(
+            PickTask.order_id == order.id,
+            PickTask.kind == "pick",
+            PickTask.status == "open",
+            Batch.status.in_(OPEN_BATCH),
         )
+        .order_by(PickTask.id)
     )
+    if session.get_bind().dialect.name == "postgresql":
+        # a picker may be confirming one of these stops right now: lock them, and a stop that became done while
+        # we waited no longer matches and is left alone
+        query = query.with_for_update(of=PickTask)
+    open_stops = list(session.scalars(query.execution_options(populate_existing=True)))
     touched: set[int] = set()
     for task in open_stops:
         in_hand = task.qty_in_hand + task.qty_awaiting_lot
@@ -212,10 +215,11 @@ def end_if_empty(uow: UnitOfWork, batch: Batch, actor: Actor) -> None:
         select(func.count()).where(BatchSlot.batch_id == batch.id, BatchSlot.order_id.is_not(None))
     )
     if orders_left:
-        if batch.status == "ready":
-            from app.services.picking import complete_batch
+        # its last open stops left with their orders: the rest of the batch is picked, so it finishes now (a
+        # picker holding it is told on the next scan that it is finished)
+        from app.services.picking import complete_batch
 
-            complete_batch(uow, batch, actor)
+        complete_batch(uow, batch, actor)
         return
     for tote in session.scalars(select(Tote).where(Tote.batch_id == batch.id, Tote.status == "picking")):
         set_tote(uow, tote, "free", actor, f"batch {batch.id} ended with nothing for it")
