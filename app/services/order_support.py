@@ -47,6 +47,17 @@ def find_order(session: Session, ref: str, *, for_update: bool = False) -> Order
     return found[0]
 
 
+def lock_orders(session: Session, order_ids: list[int] | set[int]) -> list[Order]:
+    """The orders, re-read and locked in id order before a status change (PostgreSQL ``FOR UPDATE``; SQLite's
+    writers already take turns): a cancel committed meanwhile is seen, never overwritten."""
+    if not order_ids:
+        return []
+    query = select(Order).where(Order.id.in_(sorted(order_ids))).order_by(Order.id)
+    if session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update(of=Order)
+    return list(session.scalars(query.execution_options(populate_existing=True)))
+
+
 def set_status(uow: UnitOfWork, order: Order, to: str, actor: Actor, reason: str = "") -> None:
     """Move an order to ``to`` if the state machine allows it, and log the move with who, where and why."""
     check_transition(order.number, order.status, to)

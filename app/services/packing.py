@@ -34,7 +34,7 @@ from app.domain.orders import PACKED, PACKING, PICKED
 from app.domain.scans import classify
 from app.services.errors import InvalidInput, NotFound, Refused
 from app.services.floor_state import set_carton
-from app.services.order_support import find_order, order_subject, set_status
+from app.services.order_support import find_order, lock_orders, order_subject, set_status
 from app.services.products import product_for_scan
 
 PACKABLE = frozenset({PICKED, PACKING, PACKED})
@@ -279,8 +279,7 @@ def start_packing(db: Database, config: Config, code: str, *, actor: Actor) -> P
             if tote is None or tote.status != "packing" or tote.order_id is None:
                 what = "not in use" if tote is None or tote.status == "free" else "still on a picking cart"
                 raise Refused(f"tote {scan.code} is {what}; scan a tote from the packing shelf or the order number")
-            order = session.get(Order, tote.order_id)
-            assert order is not None
+            order = lock_orders(session, {tote.order_id})[0]
         else:
             order = find_order(session, code, for_update=True)
         if order.status not in PACKABLE and order.status != "shipped":
@@ -554,7 +553,7 @@ def close_carton(
         raise InvalidInput(f"weight {measured_kg} kg: must be more than zero")
     with db.unit_of_work() as uow:
         session = uow.session
-        order = session.get(Order, order_id)
+        order = next(iter(lock_orders(session, {order_id})), None)
         if order is None:
             raise NotFound(f"no order {order_id}")
         state = _state(session, config, order)

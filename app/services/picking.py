@@ -40,7 +40,7 @@ from app.services import inventory
 from app.services.allocation import release_reservations
 from app.services.errors import InvalidInput, NotFound, Refused
 from app.services.floor_state import claim_if_ready, new_tote, set_batch, set_task, set_tote
-from app.services.order_support import set_status
+from app.services.order_support import lock_orders, set_status
 from app.services.products import product_for_scan
 from app.services.replan import close_put_back, order_leaves_floor
 from app.services.users import UserView
@@ -286,11 +286,8 @@ def _leased(uow: UnitOfWork, batch_id: int, actor: Actor) -> Batch:
 
 def start_orders(uow: UnitOfWork, batch: Batch, actor: Actor, reason: str) -> None:
     """The batch's released orders start picking (claim and supervisor hand-over both come through here)."""
-    for order in uow.session.scalars(
-        select(Order)
-        .where(Order.id.in_(select(BatchSlot.order_id).where(BatchSlot.batch_id == batch.id)))
-        .order_by(Order.id)
-    ):
+    ids = {i for i in uow.session.scalars(select(BatchSlot.order_id).where(BatchSlot.batch_id == batch.id)) if i}
+    for order in lock_orders(uow.session, ids):
         if order.status == RELEASED:
             set_status(uow, order, PICKING, actor, reason)
 
@@ -1100,7 +1097,7 @@ def complete_batch(uow: UnitOfWork, batch: Batch, actor: Actor) -> None:
     Shared by the picker's finish and by a batch whose last stops left with their orders."""
     session = uow.session
     order_ids = set(session.scalars(select(BatchSlot.order_id).where(BatchSlot.batch_id == batch.id)))
-    for order in session.scalars(select(Order).where(Order.id.in_(order_ids)).order_by(Order.id)):
+    for order in lock_orders(session, {i for i in order_ids if i}):
         if order.status == RELEASED:
             set_status(uow, order, PICKING, actor, f"batch {batch.id} completed")
         if order.status == PICKING and not _other_loads_open(session, order.id, batch.id):
