@@ -53,6 +53,9 @@ class TerminalConfig:
     """Badge codes start with this; a scan starting with it on the sign-in screen signs a user in."""
     idle_sign_out_minutes: int = 30
     """Sign a user out after this many minutes without a key press (0 = never)."""
+    kiosk: bool = True
+    """Station terminal: the command palette offers no Quit and Ctrl+Q does not close the app (a worker cannot
+    leave the app by accident); only signing out is offered. False on a desk where closing the app is fine."""
 
 
 @dataclass(frozen=True)
@@ -200,6 +203,16 @@ class SupervisionConfig:
 
 
 @dataclass(frozen=True)
+class SecurityConfig:
+    max_pin_failures: int = 5
+    """Wrong PINs in a row that lock a user (for ``lockout_minutes``, or until an admin unlocks them)."""
+    lockout_minutes: int = 15
+    """How long a PIN lockout lasts; 0 = until an admin runs ``pickpack users unlock NAME``."""
+    badge_requires_pin_roles: tuple[str, ...] = ("supervisor", "admin")
+    """Roles whose badge alone does not sign in: a found badge must not make anyone a supervisor."""
+
+
+@dataclass(frozen=True)
 class ServeConfig:
     host: str = "127.0.0.1"
     """Address `pickpack serve` listens on: localhost unless you mean to expose the terminal on the network."""
@@ -225,6 +238,7 @@ class Config:
     shipping: ShippingConfig = field(default_factory=ShippingConfig)
     supervision: SupervisionConfig = field(default_factory=SupervisionConfig)
     serve: ServeConfig = field(default_factory=ServeConfig)
+    security: SecurityConfig = field(default_factory=SecurityConfig)
     source: Path | None = None
     base_dir: Path = field(default_factory=Path.cwd)
 
@@ -417,6 +431,7 @@ def load_config(path: str | os.PathLike[str] | None = None, *, env: typing.Mappi
         shipping=config.shipping,
         supervision=config.supervision,
         serve=config.serve,
+        security=config.security,
         source=chosen.resolve() if chosen.exists() else None,
         base_dir=base_dir,
     )
