@@ -1,13 +1,18 @@
 """config.toml -> frozen, documented dataclasses, validated on load so a typo stops the app with a clear message.
 
-Every key is checked: an unknown key, a value of the wrong type or a missing file raises ``ConfigError`` naming
-the file, the dotted key and what was expected; the CLI turns that into exit code 2 (never a traceback).
+Every key is checked: an unknown key, a value of the wrong type, a number outside its range (``_RANGES``), a text
+that does not have its form (``_PATTERNS``), an invalid choice (``_CHOICES``), NaN or infinity anywhere, or a
+missing file raises ``ConfigError`` naming the file, the dotted key and what was expected; the CLI turns that into
+exit code 2 (never a traceback). The limits sit in tables beside the fields rather than in scattered ``if``s so
+that one look shows what every key accepts, and a new key gets its range by adding one line.
 Relative paths in the file are resolved against the file's own folder, so the app works from any directory.
 """
 
 from __future__ import annotations
 
+import math
 import os
+import re
 import tomllib
 import types
 import typing
@@ -16,6 +21,7 @@ from datetime import time
 from pathlib import Path
 from typing import Any, Union, get_args, get_origin, get_type_hints
 
+from app.domain import roles
 from app.domain.priority import PriorityWeights
 
 ENV_CONFIG = "PICKPACK_CONFIG"
@@ -282,7 +288,93 @@ _CHOICES: dict[tuple[str, str], tuple[str, ...]] = {
     ("CarrierServiceConfig", "level"): ("same_day", "express", "standard"),
     ("ChannelConfig", "default_service_level"): ("same_day", "express", "standard"),
     ("ShippingConfig", "slip_page_size"): ("A4", "Letter"),
+    ("CarrierConfig", "tracking_format"): ("ups",),
 }
+
+
+@dataclass(frozen=True, slots=True)
+class Range:
+    """The values one numeric key accepts: ``low <= value <= high``, or ``low < value`` when ``above`` is set.
+
+    Why an upper bound on nearly everything: a huge value is almost always a typo (an extra zero, milliseconds
+    where minutes were meant) and some crash far away from the file (``timedelta(minutes=10**12)`` overflows in
+    the middle of a shift); refusing it at start-up names the key instead.
+    """
+
+    low: float
+    high: float
+    above: bool = False
+    unit: str = ""
+
+    def admits(self, value: float) -> bool:
+        return (value > self.low if self.above else value >= self.low) and value <= self.high
+
+    def describe(self) -> str:
+        unit = f" {self.unit}" if self.unit else ""
+        low = f"more than {self.low:g}" if self.above else f"{self.low:g}"
+        if self.above:
+            return f"a number {low} and at most {self.high:g}{unit}"
+        return f"{low} to {self.high:g}{unit}"
+
+
+PORT = Range(1, 65535)
+MINUTES_A_WEEK = 7 * 24 * 60
+MINUTES_A_YEAR = 365 * 24 * 60
+POINTS = Range(0, 1_000_000, unit="points")
+
+_RANGES: dict[tuple[str, str], Range] = {
+    ("DatabaseConfig", "sqlite_busy_timeout_ms"): Range(0, 600_000, unit="ms"),
+    ("TerminalConfig", "idle_sign_out_minutes"): Range(0, MINUTES_A_WEEK, unit="minutes"),
+    ("PrinterConfig", "port"): PORT,
+    ("CarrierServiceConfig", "transit_days"): Range(0, 365, unit="days"),
+    ("SmtpConfig", "port"): PORT,
+    ("PriorityWeights", "deadline"): POINTS,
+    ("PriorityWeights", "service_same_day"): POINTS,
+    ("PriorityWeights", "service_express"): POINTS,
+    ("PriorityWeights", "service_standard"): POINTS,
+    ("PriorityWeights", "vip"): POINTS,
+    ("PriorityWeights", "value_per_100"): POINTS,
+    ("PriorityWeights", "value_cap"): POINTS,
+    ("PriorityWeights", "age_per_hour"): POINTS,
+    ("OrdersConfig", "ship_by_days_same_day"): Range(0, 365, unit="days"),
+    ("OrdersConfig", "ship_by_days_express"): Range(0, 365, unit="days"),
+    ("OrdersConfig", "ship_by_days_standard"): Range(0, 365, unit="days"),
+    ("ReleaseConfig", "hold_value_above"): Range(0, 1e12),
+    ("ReleaseConfig", "max_orders_per_pass"): Range(1, 1_000_000, unit="orders"),
+    ("ReleaseConfig", "watch_interval_seconds"): Range(0, 86_400, above=True, unit="seconds"),
+    ("PickingConfig", "cart_totes"): Range(1, 99, unit="totes"),
+    ("PickingConfig", "tote_volume_cm3"): Range(0, 10_000_000, above=True, unit="cm3"),
+    ("PickingConfig", "tote_weight_kg"): Range(0, 1000, above=True, unit="kg"),
+    ("PickingConfig", "batching_budget_seconds"): Range(0, 3600, above=True, unit="seconds"),
+    ("PickingConfig", "idle_release_minutes"): Range(0, MINUTES_A_WEEK, unit="minutes"),
+    ("ShippingConfig", "sscc_extension_digit"): Range(0, 9),
+    ("ShippingConfig", "weight_tolerance_pct"): Range(0, 100, unit="%"),
+    ("ShippingConfig", "weight_tolerance_min_kg"): Range(0, 1000, unit="kg"),
+    ("SupervisionConfig", "stuck_minutes"): Range(1, MINUTES_A_YEAR, unit="minutes"),
+    ("SecurityConfig", "max_pin_failures"): Range(1, 1000, unit="wrong PINs"),
+    ("SecurityConfig", "lockout_minutes"): Range(0, MINUTES_A_YEAR, unit="minutes"),
+    ("ServeConfig", "port"): PORT,
+}
+"""Numeric keys and the values they accept. Every int and float key of the configuration is listed here (a unit
+test checks that none is forgotten)."""
+
+_PATTERNS: dict[tuple[str, str], tuple[str, str]] = {
+    # sscc() in app/domain/tracking.py takes a 7 to 10 digit prefix: the config accepts exactly what shipping can use
+    ("ShippingConfig", "gs1_company_prefix"): (r"[0-9]{7,10}", "a GS1 company prefix of 7 to 10 digits"),
+    # the built-in "ups" tracking format puts the account after 1Z: 6 letters or digits (ACCOUNT_RE)
+    ("CarrierConfig", "account"): (r"[0-9A-Za-z]{6}", "a shipper account of 6 letters or digits (1Z + account + ...)"),
+    ("ShippingConfig", "ship_from_country"): (r"[A-Z]{2}", "an ISO 3166 two-letter country code in capitals"),
+    ("TerminalConfig", "station"): (r"\S+", "a station name without spaces"),
+    ("TerminalConfig", "badge_prefix"): (r"\S+", "a badge prefix without spaces"),
+    ("ServeConfig", "host"): (r"[0-9A-Za-z.:_-]+", "a host name or IP address"),
+    ("PrinterConfig", "host"): (r"[0-9A-Za-z.:_-]*", "a host name or IP address"),
+}
+"""Text keys that must have a form: (regular expression the whole value must match, what to tell the user)."""
+
+DATABASE_DRIVERS = ("sqlite", "sqlite+pysqlite", "postgresql", "postgres", "postgresql+psycopg")
+"""The SQLAlchemy URL schemes pickpack runs on: SQLite, and PostgreSQL through psycopg 3."""
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 
 def _type_name(tp: Any) -> str:
@@ -325,6 +417,10 @@ def _convert(tp: Any, value: Any, key: str, source: str) -> Any:
         return float(value)
     if (tp is int and isinstance(value, bool)) or not isinstance(value, tp):
         raise ConfigError(f"{source}: {key}: expected {_type_name(tp)}, got {value!r}")
+    if tp is float and not math.isfinite(value):
+        raise ConfigError(f"{source}: {key}: expected a finite number, got {value!r}")
+    if tp is str and _CONTROL.search(value):
+        raise ConfigError(f"{source}: {key}: expected text without control characters, got {value!r}")
     return value
 
 
@@ -338,14 +434,82 @@ def _build(cls: type, data: dict[str, Any], prefix: str, source: str) -> Any:
             expected = ", ".join(sorted(known)) or "nothing"
             raise ConfigError(f"{source}: {dotted}: unknown key (expected one of: {expected})")
         converted = _convert(hints[key], value, dotted, source)
-        choices = _CHOICES.get((cls.__name__, key))
-        if choices and converted not in choices:
-            raise ConfigError(f"{source}: {dotted}: expected one of {', '.join(choices)}, got {converted!r}")
+        _check_value(cls.__name__, key, converted, dotted, source)
         kwargs[key] = converted
     for name, f in known.items():
         if name not in kwargs and f.default is MISSING and f.default_factory is MISSING:
             raise ConfigError(f"{source}: {prefix + '.' if prefix else ''}{name}: missing")
     return cls(**kwargs)
+
+
+def _check_value(owner: str, key: str, value: Any, dotted: str, source: str) -> None:
+    """Apply the declarative limits of ``owner.key`` (choices, range, form) to one converted value."""
+    choices = _CHOICES.get((owner, key))
+    if choices and value not in choices:
+        raise ConfigError(f"{source}: {dotted}: expected one of {', '.join(choices)}, got {value!r}")
+    limits = _RANGES.get((owner, key))
+    if limits is not None and not limits.admits(value):
+        raise ConfigError(f"{source}: {dotted}: expected {limits.describe()}, got {value!r}")
+    pattern = _PATTERNS.get((owner, key))
+    if pattern is not None and not re.fullmatch(pattern[0], value):
+        raise ConfigError(f"{source}: {dotted}: expected {pattern[1]}, got {value!r}")
+
+
+def _check_database_url(url: str, where: str) -> None:
+    """Only SQLite and PostgreSQL through psycopg 3 are supported: anything else would fail later, deep inside a
+    migration or with a driver that is not installed, so it is refused here by name."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        parsed = make_url(url)
+    except (ArgumentError, ValueError):
+        raise ConfigError(
+            f"{where}: expected a database URL such as sqlite:///path/pickpack.db or "
+            f"postgresql+psycopg://USER@HOST:5432/pickpack, got {url!r}"
+        ) from None
+    if parsed.drivername not in DATABASE_DRIVERS:
+        raise ConfigError(
+            f"{where}: unsupported database {parsed.drivername!r} (expected sqlite or postgresql+psycopg)"
+        )
+    if parsed.drivername.startswith("sqlite") and parsed.database and not parsed.database.startswith("file:"):
+        path = Path(parsed.database)
+        if parsed.database != ":memory:" and path.is_dir():
+            raise ConfigError(f"{where}: {path} is a folder, expected a database file")
+        for parent in path.parents:
+            if parent.exists() and not parent.is_dir():
+                raise ConfigError(f"{where}: {parent} is a file, expected a folder for the database")
+
+
+def _check_values(config: Config, source: str, url_from_env: bool) -> None:
+    """Checks that involve more than one value or the file system (the per-key limits ran while building)."""
+    if config.data_dir.exists() and not config.data_dir.is_dir():
+        raise ConfigError(f"{source}: paths.data_dir: {config.data_dir} is a file, expected a folder")
+    where = f"${ENV_DATABASE_URL} (or --db)" if url_from_env else f"{source}: database.url"
+    if config.database.url:
+        _check_database_url(config.database.url, where)
+    else:
+        _check_database_url(config.database_url, f"{source}: paths.data_dir")
+    if config.layout_path.is_dir():
+        raise ConfigError(f"{source}: paths.layout: {config.layout_path} is a folder, expected a layout file")
+    known_roles = (roles.PICKER, roles.PACKER, roles.SUPERVISOR, roles.ADMIN)
+    for i, role in enumerate(config.security.badge_requires_pin_roles):
+        if role not in known_roles:
+            raise ConfigError(
+                f"{source}: security.badge_requires_pin_roles[{i}]: expected one of {', '.join(known_roles)}, "
+                f"got {role!r}"
+            )
+    for i, country in enumerate(config.shipping.customs_area):
+        if not re.fullmatch(r"[A-Z]{2}", country):
+            raise ConfigError(
+                f"{source}: shipping.customs_area[{i}]: expected an ISO 3166 two-letter country code in capitals, "
+                f"got {country!r}"
+            )
+    for name, printer in config.printers.items():
+        if printer.kind == "file" and printer.path:
+            folder = config.resolve(printer.path)
+            if folder.exists() and not folder.is_dir():
+                raise ConfigError(f"{source}: printers.{name}.path: {folder} is a file, expected a spool folder")
 
 
 def _check_references(config: Config, source: str) -> None:
@@ -413,6 +577,8 @@ def load_config(path: str | os.PathLike[str] | None = None, *, env: typing.Mappi
     config: Config = _build(Config, data, "", source)
     url = env.get(ENV_DATABASE_URL)
     database = config.database
+    if url and _CONTROL.search(url):
+        raise ConfigError(f"${ENV_DATABASE_URL} (or --db): expected a URL without control characters")
     if url:
         database = DatabaseConfig(url=url, sqlite_busy_timeout_ms=database.sqlite_busy_timeout_ms)
     config = Config(
@@ -436,4 +602,5 @@ def load_config(path: str | os.PathLike[str] | None = None, *, env: typing.Mappi
         base_dir=base_dir,
     )
     _check_references(config, source)
+    _check_values(config, source, url_from_env=bool(url))
     return config

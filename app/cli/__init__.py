@@ -3,19 +3,30 @@
 Each command group lives in its own module with ``register(subparsers)``; handlers take the parsed namespace
 (whose ``context`` attribute holds the lazily built ``Context``) and return the exit code. `--json` output goes
 to stdout, messages to stderr.
+
+No traceback ever reaches the user: expected failures (configuration, schema, a refused service call, a database
+that is down) print one line naming what was wrong; anything else is logged with its traceback to
+``<data_dir>/logs/pickpack-errors.log`` (see ``app.crash_log``) and the user gets one line saying where. Every
+unit of work commits whole or not at all, so "your work up to the last completed step is saved" is true.
+A command's ``Context`` checks the database schema when the database is first used (``app.bootstrap``); ``init``
+and ``demo`` set ``schema_policy="upgrade"`` because they migrate an older database themselves.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from app.bootstrap import Context
-from app.config import ENV_CONFIG, ENV_DATABASE_URL, ConfigError, load_config
+from app.config import ENV_CONFIG, ENV_DATABASE_URL, Config, ConfigError, load_config
+from app.crash_log import write_crash_log
+from app.db.migrate import SchemaMismatch
 from app.services.errors import ServiceError
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
@@ -66,31 +77,72 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    argv = list(sys.argv[1:] if argv is None else argv)
     context: Context | None = None
+    config: Config | None = None
     try:
+        parser = build_parser()
+        args = parser.parse_args(argv)
         env = dict(os.environ)
         if args.db:
             env[ENV_DATABASE_URL] = args.db
         config = load_config(args.config, env=env)
-        context = Context(config)
+        context = Context(config, schema=getattr(args, "schema_policy", "current"))
         args.context = context
         return int(args.handler(args))
     except ConfigError as exc:
         print(f"pickpack: configuration error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    except SchemaMismatch as exc:
+        print(f"pickpack: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
     except ServiceError as exc:
         print(f"pickpack: {exc}", file=sys.stderr)
         return exc.exit_code
     except OperationalError as exc:
-        print(f"pickpack: database error: {exc.orig}", file=sys.stderr)
+        print(f"pickpack: database error: {_first_line(exc.orig)}", file=sys.stderr)
+        return EXIT_FAILED
+    except SQLAlchemyError as exc:
+        # IntegrityError, DataError...: a value the database refused. The unit of work rolled back; say so briefly.
+        details = _details(_log(exc, config, argv))
+        cause = getattr(exc, "orig", None) or exc
+        print(
+            f"pickpack: the database refused the change ({type(exc).__name__}: {_first_line(cause)}); nothing of "
+            f"this step was saved; {details}.",
+            file=sys.stderr,
+        )
         return EXIT_FAILED
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:  # e.g. `pickpack orders list --json | head`: the reader left, nothing is wrong
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+    except Exception as exc:  # the last line of defence: no traceback on a worker's screen
+        details = _details(_log(exc, config, argv))
+        print(
+            f"pickpack: unexpected error ({type(exc).__name__}); {details}. "
+            "Your work up to the last completed step is saved.",
+            file=sys.stderr,
+        )
+        return EXIT_FAILED
     finally:
         if context is not None:
-            context.close()
+            with contextlib.suppress(Exception):  # closing a broken connection must not become a traceback
+                context.close()
+
+
+def _first_line(error: object, limit: int = 300) -> str:
+    text = str(error).strip().splitlines()
+    line = text[0] if text else type(error).__name__
+    return line if len(line) <= limit else line[: limit - 3] + "..."
+
+
+def _log(exc: BaseException, config: Config | None, argv: Sequence[str]) -> Path | None:
+    """Write the traceback to the error log (the data folder, else the temp folder); the file, or None."""
+    return write_crash_log(exc, config.data_dir if config is not None else None, argv)
+
+
+def _details(path: Path | None) -> str:
+    if path is None:
+        return "details could not be written to a log file (neither the data folder nor the temp folder is writable)"
+    return f"details were written to {path}"

@@ -1,4 +1,5 @@
-"""`pickpack init` and `pickpack demo`."""
+"""`pickpack init` and `pickpack demo`: the two commands that may create or upgrade the database (their parsers
+set ``schema_policy="upgrade"``, every other command needs the current schema)."""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         description="Apply database migrations and sync locations with the layout file. "
         "Safe to run again: it only does what is missing.",
     )
-    p.set_defaults(handler=handle_init)
+    p.set_defaults(handler=handle_init, schema_policy="upgrade")
     p = sub.add_parser(
         "demo",
         help="load demo data and open the terminal",
@@ -28,12 +29,13 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     )
     p.add_argument("--seed-only", action="store_true", help="stop after loading the demo data")
     p.add_argument("--station", default=None, help="station name for the terminal")
-    p.set_defaults(handler=handle_demo)
+    p.set_defaults(handler=handle_demo, schema_policy="upgrade")
 
 
 def handle_init(args: argparse.Namespace) -> int:
     ctx = args.context
-    report = setup.initialise(ctx.db, ctx.layout, actor=Actor.system())
+    layout = ctx.check_files()  # every file the config names, before the database is touched (exit 2)
+    report = setup.initialise(ctx.db, layout, actor=Actor.system())
     say(
         f"database {ctx.config.database_url.split('@')[-1]}: schema {report.revision_before or 'empty'} -> "
         f"{report.revision_after}; locations: {report.locations_created} created, "
@@ -48,7 +50,8 @@ def handle_demo(args: argparse.Namespace) -> int:
         from app.cli.terminal import check_station
 
         check_station(ctx.config, args.station)  # a wrong --station exits 2 before anything is written
-    report = demo.seed_demo(ctx.db, ctx.layout, DEMO_DIR, actor=Actor.system(), config=ctx.config)
+    layout = ctx.check_files()
+    report = demo.seed_demo(ctx.db, layout, DEMO_DIR, actor=Actor.system(), config=ctx.config)
     say(
         f"demo data: {report.init.locations_total} locations, products {report.products.created} new / "
         f"{report.products.unchanged} unchanged, stock rows {report.stock.created} new / "

@@ -37,17 +37,10 @@ def check_station(config: Config, station: str | None) -> str:
 
 
 def run_terminal(ctx: Context, *, station: str | None = None) -> int:
-    from app.db import migrate
-    from app.services.errors import InvalidInput
     from app.tui.app import build_app
 
     name = check_station(ctx.config, station)
-    current, head = migrate.current_revision(ctx.db.engine), migrate.head_revision()
-    if current != head:
-        raise InvalidInput(
-            f"the database schema is at {current or 'nothing'}, this version needs {head}: run `pickpack init` first"
-        )
-
+    # ctx.db checks the schema (an older or newer database exits 2 before the app starts)
     app = build_app(ctx.config, ctx.db, station=name)
     app.run()
     return 0

@@ -1,8 +1,17 @@
-"""Apply Alembic migrations programmatically (``pickpack init``), with the scripts shipped inside the package."""
+"""Apply Alembic migrations programmatically (``pickpack init``), with the scripts shipped inside the package, and
+tell every other command whether the database's schema is the one this code was written for.
+
+Why every command checks: a database left behind by an older pickpack lacks columns the code writes (the command
+would fail half-way with a SQL error), and one upgraded by a newer pickpack may have constraints or meanings this
+code does not know (a write could break them silently). Both are refused before anything happens, with what to do.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
+from typing import Literal
 
 from alembic import command
 from alembic.config import Config as AlembicConfig
@@ -21,17 +30,89 @@ def alembic_config(url: str | None = None) -> AlembicConfig:
     return cfg
 
 
+class SchemaMismatch(Exception):
+    """The database's schema is not the one this code needs; the message says what to do (exit code 2)."""
+
+    exit_code = 2
+
+
+SchemaState = Literal["empty", "older", "current", "newer"]
+
+
+@dataclass(frozen=True)
+class SchemaStatus:
+    state: SchemaState
+    current: tuple[str, ...]
+    """The revision(s) recorded in ``alembic_version`` (empty for a database pickpack never initialised)."""
+    head: str
+
+
 def current_revision(engine: Engine) -> str | None:
     with engine.connect() as conn:
         return MigrationContext.configure(conn).get_current_revision()
 
 
+@cache
+def _known_revisions() -> tuple[str, frozenset[str]]:
+    """(head, every revision this code ships); read once per process (about 70 ms)."""
+    scripts = ScriptDirectory.from_config(alembic_config())
+    head = scripts.get_current_head()
+    assert head is not None, "no migrations shipped"
+    return head, frozenset(script.revision for script in scripts.walk_revisions())
+
+
 def head_revision() -> str | None:
-    return ScriptDirectory.from_config(alembic_config()).get_current_head()
+    return _known_revisions()[0]
+
+
+def schema_status(engine: Engine) -> SchemaStatus:
+    """Compare the database's recorded revision with the migrations this code ships."""
+    head, known = _known_revisions()
+    with engine.connect() as conn:
+        current = tuple(MigrationContext.configure(conn).get_current_heads())
+    if not current:
+        state: SchemaState = "empty"
+    elif any(rev not in known for rev in current) or len(current) > 1:
+        state = "newer"  # a revision this code has never seen: written by a later release (or a branch of one)
+    elif current == (head,):
+        state = "current"
+    else:
+        state = "older"
+    return SchemaStatus(state, current, head)
+
+
+def check_schema(engine: Engine, *, upgrading: bool = False) -> SchemaStatus:
+    """Raise ``SchemaMismatch`` unless the schema is current; ``upgrading`` (``pickpack init``) accepts an empty or
+    older database, which it is about to migrate, but never a newer one."""
+    status = schema_status(engine)
+    where = describe(engine)
+    if status.state == "newer":
+        raise SchemaMismatch(
+            f"the database {where} was upgraded by a newer pickpack (schema {', '.join(status.current)} is unknown "
+            f"to this version, which knows up to {status.head}): use that newer pickpack; this one refuses to "
+            "change the database"
+        )
+    if upgrading or status.state == "current":
+        return status
+    if status.state == "empty":
+        raise SchemaMismatch(f"the database {where} has no pickpack tables yet: run `pickpack init` to create them")
+    raise SchemaMismatch(
+        f"this database ({where}) is from an older pickpack (schema {status.current[0]}, this version needs "
+        f"{status.head}): run `pickpack init` to upgrade it"
+    )
+
+
+def describe(engine: Engine) -> str:
+    """The database's URL without its password, for messages."""
+    return engine.url.render_as_string(hide_password=True)
 
 
 def upgrade(engine: Engine, revision: str = "head") -> tuple[str | None, str | None]:
-    """Bring the schema to ``revision``; returns (before, after). Idempotent: at head it does nothing."""
+    """Bring the schema to ``revision``; returns (before, after). Idempotent: at head it does nothing.
+
+    A database upgraded by a newer pickpack is refused (``SchemaMismatch``) before Alembic runs: Alembic itself
+    would stop with "Can't locate revision", a traceback rather than an answer."""
+    check_schema(engine, upgrading=True)
     before = current_revision(engine)
     cfg = alembic_config()
     with engine.connect() as conn:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from app.domain.errors import InvalidLayout, InvalidLocationCode
@@ -22,6 +22,32 @@ LOCATION_RE = re.compile(r"^A(\d{2})-(\d{2,})-([A-Z])-(\d+)$")
 
 RESERVE_RE = re.compile(r"^RES-(\d{2})-(\d{2})$")
 """A reserve (bulk) location code: ``RES-<rack, 2 digits>-<position, 2 digits>``; not on pick paths."""
+
+LAYOUT_KEYS = frozenset(
+    {"name", "aisles", "blocks", "bays_per_block", "bay_width", "aisle_spacing", "cross_aisle_width", "levels",
+     "sides", "depot", "drop", "reserve"}
+)  # fmt: skip
+"""The keys of ``[layout]``; any other key is a typo and refused (it used to be kept and silently ignored)."""
+
+MAX_AISLES = 99
+"""Aisle numbers have two digits in location codes."""
+MAX_BLOCKS = 50
+MAX_BAYS = 999
+"""Bays along one aisle (all blocks): three-digit bay numbers on the labels."""
+MAX_LEVELS = 20
+MAX_RESERVE = 99
+"""Reserve racks and positions have two digits in ``RES-rr-pp``."""
+MAX_PICK_FACES = 200_000
+"""More pick faces than any single pick area this app is meant for; `pickpack init` creates this many locations in
+about a minute on SQLite (see the README), while a typo such as 10^8 bays would run for hours."""
+MIN_AISLE_SPACING = 1.0
+"""Metres between neighbouring aisle centre lines: closer than this, aisles (a walking lane with shelves on its
+sides) would overlap, and walking distances between them would be meaningless."""
+MAX_DISTANCE_FROM_RACKS = 100.0
+"""The depot and drop point lie within this many metres of the pick area: further away is a typo (or a NaN that
+became a number) that would add a constant walk to every route and mislead the batch planner."""
+
+_KIND_NAMES = {int: "a whole number", float: "a number", str: "a text"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,63 +103,69 @@ class Layout:
     reserve_racks: int = 0
     reserve_positions: int = 0
     extra: Mapping[str, Any] = field(default_factory=dict)
+    """Kept for callers that build layouts in code; a layout file's unknown keys are refused, never kept here."""
 
     # --- construction -------------------------------------------------------------------------------
     @classmethod
     def from_mapping(cls, data: Mapping[str, Any], source: str = "<layout>") -> Layout:
-        """Build and validate a layout from the parsed TOML document; errors name the file and key."""
-        if "layout" not in data or not isinstance(data["layout"], Mapping):
-            raise InvalidLayout(source, "layout", "a [layout] table")
-        table = dict(data["layout"])
+        """Build and validate a layout from the parsed TOML document; errors name the file and key.
 
-        def take(key: str, kind: type, *, default: Any = ..., minimum: float | None = None) -> Any:
+        Everything is checked before anything is generated from it: sizes have sane maxima (a typo such as
+        ``bays_per_block = 100000000`` used to make ``pickpack init`` run for minutes), numbers must be finite,
+        sides unique, the depot near the racks, and unknown keys are refused instead of silently ignored.
+        """
+        if not isinstance(data, Mapping) or "layout" not in data or not isinstance(data["layout"], Mapping):
+            raise InvalidLayout(source, "layout", "a [layout] table")
+        for key in data:
+            if key != "layout":
+                raise InvalidLayout(source, key, "only a [layout] table (unknown table)")
+        table = dict(data["layout"])
+        unknown = sorted(set(table) - LAYOUT_KEYS)
+        if unknown:
+            raise InvalidLayout(
+                source, f"layout.{unknown[0]}", f"one of {', '.join(sorted(LAYOUT_KEYS))} (unknown key)"
+            )
+
+        def take(key: str, kind: type, *, default: Any = ..., minimum: float, maximum: float) -> Any:
             if key not in table:
                 if default is ...:
-                    raise InvalidLayout(source, f"layout.{key}", f"a required {kind.__name__}")
+                    raise InvalidLayout(source, f"layout.{key}", f"{_KIND_NAMES[kind]} (required)")
                 return default
             value = table.pop(key)
             if kind is float and isinstance(value, int) and not isinstance(value, bool):
                 value = float(value)
-            if not isinstance(value, kind) or (isinstance(value, bool) and kind is not bool):
-                raise InvalidLayout(source, f"layout.{key}", f"a {kind.__name__}, got {value!r}")
-            if minimum is not None and value < minimum:
-                raise InvalidLayout(source, f"layout.{key}", f"at least {minimum}, got {value!r}")
+            if not isinstance(value, kind) or isinstance(value, bool):
+                raise InvalidLayout(source, f"layout.{key}", f"{_KIND_NAMES[kind]}, got {value!r}")
+            if not math.isfinite(value) or not minimum <= value <= maximum:
+                raise InvalidLayout(source, f"layout.{key}", f"{minimum:g} to {maximum:g}, got {value!r}")
             return value
 
-        def point(key: str, default: Any = ...) -> Point | None:
-            if key not in table:
-                if default is ...:
-                    raise InvalidLayout(source, f"layout.{key}", "a table {x = .., y = ..}")
-                return default
-            raw = table.pop(key)
-            try:
-                return Point(float(raw["x"]), float(raw["y"]))
-            except (TypeError, KeyError, ValueError):
-                raise InvalidLayout(source, f"layout.{key}", f"a table {{x = .., y = ..}}, got {raw!r}") from None
-
-        name = take("name", str)
-        aisles = take("aisles", int, minimum=1)
-        if aisles > 99:
-            raise InvalidLayout(source, "layout.aisles", "at most 99 (two-digit aisle numbers)")
-        blocks = take("blocks", int, minimum=1)
-        bays_per_block = take("bays_per_block", int, minimum=1)
-        bay_width = take("bay_width", float, minimum=0.01)
-        aisle_spacing = take("aisle_spacing", float, minimum=0.01)
-        cross_aisle_width = take("cross_aisle_width", float, minimum=0.0)
-        levels = take("levels", int, minimum=1)
-        sides_raw = take("sides", list, default=["L", "R"])
-        if not sides_raw or not all(isinstance(s, str) and re.fullmatch(r"[A-Z]", s) for s in sides_raw):
-            raise InvalidLayout(source, "layout.sides", f"a list of single capital letters, got {sides_raw!r}")
-        depot = point("depot", Point(0.0, 0.0))
-        drop = point("drop", None)
-        reserve = table.pop("reserve", {})
-        if not isinstance(reserve, Mapping):
-            raise InvalidLayout(source, "layout.reserve", "a table {racks = .., positions = ..}")
-        racks = reserve.get("racks", 0)
-        positions = reserve.get("positions", 0)
-        if not isinstance(racks, int) or not isinstance(positions, int) or racks < 0 or positions < 0:
-            raise InvalidLayout(source, "layout.reserve", "non-negative integers racks and positions")
-        return cls(
+        name = table.pop("name", None)
+        if not isinstance(name, str) or not name.strip() or any(ord(c) < 32 for c in name):
+            raise InvalidLayout(source, "layout.name", f"a non-empty name without control characters, got {name!r}")
+        aisles = take("aisles", int, minimum=1, maximum=MAX_AISLES)
+        blocks = take("blocks", int, minimum=1, maximum=MAX_BLOCKS)
+        bays_per_block = take("bays_per_block", int, minimum=1, maximum=MAX_BAYS)
+        if blocks * bays_per_block > MAX_BAYS:
+            raise InvalidLayout(
+                source,
+                "layout.bays_per_block",
+                f"at most {MAX_BAYS} bays along an aisle (blocks x bays_per_block), got {blocks} x {bays_per_block}",
+            )
+        bay_width = take("bay_width", float, minimum=0.1, maximum=10.0)
+        aisle_spacing = take("aisle_spacing", float, minimum=MIN_AISLE_SPACING, maximum=50.0)
+        cross_aisle_width = take("cross_aisle_width", float, minimum=0.0, maximum=50.0)
+        levels = take("levels", int, minimum=1, maximum=MAX_LEVELS)
+        sides = _sides(table.pop("sides", ["L", "R"]), source)
+        faces = aisles * blocks * bays_per_block * len(sides) * levels
+        if faces > MAX_PICK_FACES:
+            raise InvalidLayout(
+                source,
+                "layout",
+                f"at most {MAX_PICK_FACES:,} pick faces (aisles x bays x sides x levels), got {faces:,}",
+            )
+        racks, positions = _reserve(table.pop("reserve", {}), source)
+        layout = cls(
             name=name,
             aisles=aisles,
             blocks=blocks,
@@ -142,13 +174,38 @@ class Layout:
             aisle_spacing=aisle_spacing,
             cross_aisle_width=cross_aisle_width,
             levels=levels,
-            sides=tuple(sides_raw),
-            depot=depot or Point(0.0, 0.0),
-            drop=drop,
+            sides=sides,
+            depot=Point(0.0, 0.0),  # replaced below once the size is known to check the depot against
             reserve_racks=racks,
             reserve_positions=positions,
-            extra=table,
         )
+        depot = layout._near_point(table.pop("depot", None), "depot", source)
+        drop = layout._near_point(table.pop("drop", None), "drop", source)
+        return replace(layout, depot=depot or Point(0.0, 0.0), drop=drop)
+
+    def _near_point(self, raw: Any, key: str, source: str) -> Point | None:
+        """A ``{x, y}`` table of finite numbers within ``MAX_DISTANCE_FROM_RACKS`` of the pick area, or None."""
+        if raw is None:
+            return None
+        expected = "a table {x = .., y = ..} of numbers in metres"
+        if not isinstance(raw, Mapping) or set(raw) != {"x", "y"}:
+            raise InvalidLayout(source, f"layout.{key}", f"{expected}, got {raw!r}")
+        for axis in ("x", "y"):
+            value = raw[axis]
+            if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+                raise InvalidLayout(source, f"layout.{key}.{axis}", f"a finite number of metres, got {value!r}")
+        point = Point(float(raw["x"]), float(raw["y"]))
+        margin = MAX_DISTANCE_FROM_RACKS
+        last_x, depth = self.aisle_x(self.aisles), self.cross_aisle_y(self.blocks)
+        if not (-margin <= point.x <= last_x + margin and -margin <= point.y <= depth + margin):
+            raise InvalidLayout(
+                source,
+                f"layout.{key}",
+                f"a point at most {margin:g} m outside the pick area (x {-margin:g} .. "
+                f"{last_x + margin:g}, y {-margin:g} .. {depth + margin:g}), "
+                f"got {{x = {point.x:g}, y = {point.y:g}}}",
+            )
+        return point
 
     # --- geometry -----------------------------------------------------------------------------------
     @property
@@ -225,3 +282,30 @@ class Layout:
         for rack in range(1, self.reserve_racks + 1):
             for pos in range(1, self.reserve_positions + 1):
                 yield f"RES-{rack:02d}-{pos:02d}"
+
+
+def _sides(raw: Any, source: str) -> tuple[str, ...]:
+    """Sides picked from each aisle: single capital letters, each once (``["L", "L"]`` would double every face)."""
+    if (
+        not isinstance(raw, list)
+        or not raw
+        or not all(isinstance(side, str) and re.fullmatch(r"[A-Z]", side) for side in raw)
+    ):
+        raise InvalidLayout(source, "layout.sides", f"a list of single capital letters, got {raw!r}")
+    if len(set(raw)) != len(raw):
+        raise InvalidLayout(source, "layout.sides", f"each side once, got {raw!r}")
+    return tuple(raw)
+
+
+def _reserve(raw: Any, source: str) -> tuple[int, int]:
+    """``reserve = { racks = R, positions = P }``: whole numbers 0..99 (two digits in ``RES-rr-pp``)."""
+    expected = f"a table {{racks = .., positions = ..}} of whole numbers 0 to {MAX_RESERVE}"
+    if not isinstance(raw, Mapping) or not set(raw) <= {"racks", "positions"}:
+        raise InvalidLayout(source, "layout.reserve", f"{expected}, got {raw!r}")
+    values = []
+    for key in ("racks", "positions"):
+        value = raw.get(key, 0)
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_RESERVE:
+            raise InvalidLayout(source, f"layout.reserve.{key}", f"a whole number 0 to {MAX_RESERVE}, got {value!r}")
+        values.append(value)
+    return values[0], values[1]

@@ -1,11 +1,21 @@
-"""Load the demo warehouse: schema, locations, catalog, stock and one user per role (idempotent)."""
+"""Load the demo warehouse: schema, locations, catalog, stock and one user per role (idempotent).
+
+The seed is all or nothing: after ``init`` (which commits on its own, being idempotent and no demo data), every
+service call of the seed runs inside one database transaction, each of its units of work a savepoint in it. A
+failure anywhere (a broken demo file, a full disk, Ctrl+C half way through the demo shift) rolls the whole seed
+back, so a rerun starts from the same clean database instead of a half-seeded one the idempotence checks would
+misread (e.g. products there but the demo shift never worked).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import select
+from sqlalchemy.orm import sessionmaker
 
 from app.config import Config
 from app.db.models import Product, Shipment, User
@@ -36,10 +46,28 @@ def seed_demo(
     db: Database, layout: Layout, demo_dir: Path, *, actor: Actor, config: Config | None = None
 ) -> DemoReport:
     """Load everything; with ``config`` also import the demo orders and run one processing pass, so pickers
-    find batches waiting (and the office finds held, backordered and released orders)."""
+    find batches waiting (and the office finds held, backordered and released orders). All of it commits at
+    the end or not at all (see the module docstring)."""
     init = setup.initialise(db, layout, actor=actor)
     if actor.user_id is None and actor.name == "system":
         actor = users.system_actor(db, actor.terminal)  # now that init created it: events carry its id
+    with one_transaction(db) as seed_db:
+        return _seed(seed_db, layout, demo_dir, init, actor=actor, config=config)
+
+
+@contextmanager
+def one_transaction(db: Database) -> Iterator[Database]:
+    """A ``Database`` whose units of work are savepoints inside one transaction on one connection: it commits when
+    the block ends normally and rolls back entirely when it raises (also on KeyboardInterrupt)."""
+    with db.engine.connect() as conn, conn.begin():
+        inner = Database(db.engine)
+        inner.sessions = sessionmaker(bind=conn, expire_on_commit=False, join_transaction_mode="create_savepoint")
+        yield inner
+
+
+def _seed(
+    db: Database, layout: Layout, demo_dir: Path, init: setup.InitReport, *, actor: Actor, config: Config | None
+) -> DemoReport:
     products = catalog.import_products(db, demo_dir / "products.csv", actor=actor)
     if not products.applied:
         raise RuntimeError("demo products do not import: " + "; ".join(map(str, products.problems[:3])))
