@@ -8,15 +8,19 @@ Required columns: ``order_number``, ``address1``, ``city``, ``country``, ``qty``
 the other documented ones may be left out. Optional extra columns: ``company``, ``promised_delivery``
 (YYYY-MM-DD), ``currency``, ``placed_at`` (ISO 8601; UTC when it has no offset), ``tags`` (comma separated,
 quoted), ``gtin``, ``item_name``, ``unit_price``. ``quantity`` is accepted for ``qty``. Column names
-ignore case and surrounding blanks; unknown columns are ignored. A header with ``;`` and no ``,`` is read as
-``;``-separated (what Excel writes in many European locales).
+ignore case and surrounding blanks. An unknown column or a column named twice refuses the file: a misspelt
+``shipby`` would otherwise be dropped silently, and with two ``sku`` columns one of them would be ignored. A
+header with ``;`` and no ``,`` is read as ``;``-separated (what Excel writes in many European locales).
 
 Rules: ``order_number`` is both external id and number. Rows of one order need not be adjacent, but must
 agree on every order-level column (customer, address, service, dates, currency, tags): a disagreement is a
-problem on the disagreeing line. ``qty`` is a positive integer; each row needs a ``sku`` or a ``gtin`` (a CSV
-line without either is a mistake in the file, unlike a Shopify custom item); ``ship_by`` is YYYY-MM-DD;
-``country`` is an ISO 3166-1 alpha-2 code. order_value is the sum of qty x unit_price (0 without prices);
-``service`` is the raw shipping method. Line numbers are physical lines of the file (the header is line 1).
+problem on the disagreeing line. ``qty`` is a positive integer (ASCII digits) that fits a quantity; a row
+without ``sku`` and ``gtin`` is kept and puts its order on hold (like an unknown SKU: someone completes the
+order, the file is not wrong); ``ship_by`` is YYYY-MM-DD; ``address1``, ``city`` and ``country`` (an ISO 3166-1
+alpha-2 code) must be filled in: this file is yours to fix, unlike a shop's order. Every value must fit its
+database column and hold no control characters. order_value is the sum of qty x unit_price (0 without
+prices); ``service`` is the raw shipping method. Line numbers are physical lines of the file (the header is
+line 1).
 """
 
 from __future__ import annotations
@@ -26,8 +30,9 @@ import io
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from app.channels.model import IntakeAddress, IntakeLine, IntakeOrder, IntakeProblem, ParseResult
-from app.channels.values import OrderChecker, lines_value
+from app.channels.model import IntakeAddress, IntakeLine, IntakeOrder, IntakeProblem, ParsedOrder, ParseResult
+from app.channels.values import OrderChecker, lines_value, show
+from app.domain import limits
 
 CHANNEL = "csv"
 
@@ -70,6 +75,7 @@ ORDER_COLUMNS: tuple[str, ...] = (
 """Columns describing the order rather than the line: every row of one order must agree on them."""
 
 LINE_COLUMNS: tuple[str, ...] = ("sku", "gtin", "item_name", "qty", "unit_price")
+KNOWN_COLUMNS = frozenset(("order_number", *ORDER_COLUMNS, *LINE_COLUMNS))
 REQUIRED_COLUMNS: tuple[str, ...] = ("order_number", "address1", "city", "country", "qty")
 _ALIASES = {"quantity": "qty"}
 
@@ -117,52 +123,51 @@ class _Group:
     raw_line: int = 0
     facts: _OrderFacts | None = None
     lines: list[IntakeLine] = field(default_factory=list)
-    bad: bool = False
+    problems: list[IntakeProblem] = field(default_factory=list)
 
 
 def _order_facts(checker: OrderChecker, values: dict[str, str]) -> _OrderFacts:
-    def text(key: str, *, required: bool = False) -> str:
-        return checker.text(key, values.get(key, ""), required=required)
+    def text(column: str, key: str | None, *, required: bool = False) -> str:
+        return checker.text(column, values.get(column, ""), required=required, key=key)
 
-    phone = text("phone")
+    phone = text("phone", "order.phone")
     address = IntakeAddress(
-        name=text("customer_name"),
-        company=text("company"),
-        line1=text("address1", required=True),
-        line2=text("address2"),
-        city=text("city", required=True),
-        region=text("region"),
-        postal_code=text("postal_code"),
+        name=text("customer_name", "order.ship_name"),
+        company=text("company", "order.ship_company"),
+        line1=text("address1", "order.ship_line1", required=True),
+        line2=text("address2", "order.ship_line2"),
+        city=text("city", "order.ship_city", required=True),
+        region=text("region", "order.ship_region"),
+        postal_code=text("postal_code", "order.ship_postal_code"),
         country=checker.country("country", values.get("country", "")),
         phone=phone,
     )
     return _OrderFacts(
-        customer_name=text("customer_name"),
-        email=text("email"),
+        customer_name=text("customer_name", "order.customer_name"),
+        email=text("email", "order.email"),
         phone=phone,
         address=address,
-        service=text("service"),
+        service=text("service", "order.shipping_method"),
         ship_by=checker.date("ship_by", values.get("ship_by", "")),
         promised_delivery=checker.date("promised_delivery", values.get("promised_delivery", "")),
-        currency=text("currency").upper(),
+        currency=checker.currency("currency", values.get("currency", "")),
         placed_at=checker.timestamp("placed_at", values.get("placed_at", "")),
-        tags=tuple(tag.strip() for tag in text("tags").split(",") if tag.strip()),
+        tags=checker.tags("tags", values.get("tags", "")),
     )
 
 
 def _line(checker: OrderChecker, values: dict[str, str]) -> IntakeLine | None:
-    sku = values.get("sku", "")
-    gtin = values.get("gtin", "")
-    if not sku and not gtin:
-        checker.add("sku", "missing; each row needs a sku (or a gtin)")
+    sku = checker.text("sku", values.get("sku", ""), key="line.sku")
+    gtin = checker.gtin("gtin", values.get("gtin", ""), strict=True)
+    name = checker.text("item_name", values.get("item_name", ""), key="line.name")
     quantity = checker.quantity("qty", values.get("qty", ""))
-    unit_price = checker.money("unit_price", values.get("unit_price", ""))
-    if quantity is None or not (sku or gtin):
+    unit_price = checker.money("unit_price", values.get("unit_price", ""), key="line.unit_price")
+    if quantity is None:
         return None
     return IntakeLine(
         sku=sku or None,
         gtin=gtin or None,
-        name=values.get("item_name", "") or sku or gtin,
+        name=name or sku or gtin,
         quantity=quantity,
         unit_price=unit_price,
         external_line_id=None,
@@ -173,9 +178,17 @@ def _header_problems(source: str, line: int, columns: list[str]) -> list[IntakeP
     problems: list[IntakeProblem] = []
     where = f"line {line}"
     seen: set[str] = set()
-    for name in columns:
-        if name and name in seen:
+    for position, name in enumerate(columns, start=1):
+        bad = limits.bad_character(name)
+        if bad:
+            problems.append(IntakeProblem(source, where, f"column {position}", f"header {bad}"))
+        elif name and name in seen:
             problems.append(IntakeProblem(source, where, name, "column appears twice in the header"))
+        elif name and name not in KNOWN_COLUMNS:
+            known = ", ".join(sorted(KNOWN_COLUMNS))
+            problems.append(
+                IntakeProblem(source, where, name[:60], f"unknown column (the columns this format knows: {known})")
+            )
         seen.add(name)
     for name in REQUIRED_COLUMNS:
         if name not in seen:
@@ -187,11 +200,24 @@ def _header_problems(source: str, line: int, columns: list[str]) -> list[IntakeP
 
 def parse(text: str, source: str) -> ParseResult:
     """Parse the CSV ``text`` read from ``source`` (a name for messages); every bad row is reported."""
+    orders: list[IntakeOrder] = []
+    problems: list[IntakeProblem] = []
+    for item in parse_items(text, source):
+        problems.extend(item.problems)
+        if item.order is not None:
+            orders.append(item.order)
+    problems.sort(key=lambda p: p.line_number)
+    return ParseResult(tuple(orders), tuple(problems), CHANNEL)
+
+
+def parse_items(text: str, source: str) -> list[ParsedOrder]:
+    """Every order of the CSV ``text`` with its own problems (for counting per order), then rows that belong
+    to no order (no order number) and problems of the file itself."""
     text = text.removeprefix("\ufeff")
     first_line = next((line for line in text.splitlines() if line.strip()), "")
     # strict: a stray or unclosed quote is an error, not fields (or the rest of the file) glued together.
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(first_line), strict=True)
-    problems: list[IntakeProblem] = []
+    loose: list[ParsedOrder] = []
     columns: list[str] | None = None
     groups: dict[str, _Group] = {}
     previous_end = 0
@@ -204,61 +230,74 @@ def parse(text: str, source: str) -> ParseResult:
                 columns = [_column_name(cell) for cell in row]
                 header_problems = _header_problems(source, line, columns)
                 if header_problems:
-                    return ParseResult((), tuple(header_problems), CHANNEL)
+                    return [ParsedOrder(None, tuple(header_problems))]
                 continue
-            problems.extend(_read_row(source, line, columns, row, groups))
+            problem = _read_row(source, line, columns, row, groups)
+            if problem is not None:
+                loose.append(ParsedOrder(None, (problem,), f"line {line}"))
     except csv.Error as error:
         # Reading stopped here, so any order might be missing rows: import none of them.
-        problems.append(IntakeProblem(source, f"line {reader.line_num}", "", f"not readable as CSV: {error}"))
-        return ParseResult((), tuple(problems), CHANNEL)
+        reason = f"not readable as CSV: {error}"
+        if "field larger than field limit" in str(error):
+            reason = f"not readable as CSV: a field is longer than {csv.field_size_limit():,} characters"
+        return [ParsedOrder(None, (IntakeProblem(source, f"line {reader.line_num}", "", reason),))]
     if columns is None:
-        return ParseResult((), (IntakeProblem(source, "", "", "empty file: no header row"),), CHANNEL)
+        return [ParsedOrder(None, (IntakeProblem(source, "", "", "empty file: no header row", 1),))]
 
-    orders: list[IntakeOrder] = []
+    items: list[ParsedOrder] = []
     for group in groups.values():
-        if group.bad or group.facts is None or not group.lines:
+        if group.problems or group.facts is None or not group.lines:
+            items.append(ParsedOrder(None, tuple(group.problems), group.number))
             continue
         facts = group.facts
         lines = tuple(group.lines)
-        orders.append(
-            IntakeOrder(
-                channel=CHANNEL,
-                external_id=group.number,
-                number=group.number,
-                customer_name=facts.customer_name,
-                email=facts.email,
-                phone=facts.phone,
-                shipping_address=facts.address,
-                shipping_method=facts.service,
-                ship_by=facts.ship_by,
-                promised_delivery=facts.promised_delivery,
-                order_value=lines_value(lines),
-                currency=facts.currency,
-                tags=facts.tags,
-                placed_at=facts.placed_at,
-                lines=lines,
-                source_ref=f"{source}:{group.first_line}",
+        items.append(
+            ParsedOrder(
+                IntakeOrder(
+                    channel=CHANNEL,
+                    external_id=group.number,
+                    number=group.number,
+                    customer_name=facts.customer_name,
+                    email=facts.email,
+                    phone=facts.phone,
+                    shipping_address=facts.address,
+                    shipping_method=facts.service,
+                    ship_by=facts.ship_by,
+                    promised_delivery=facts.promised_delivery,
+                    order_value=lines_value(lines),
+                    currency=facts.currency,
+                    tags=facts.tags,
+                    placed_at=facts.placed_at,
+                    lines=lines,
+                    source_ref=f"{source}:{group.first_line}",
+                ),
+                (),
+                group.number,
             )
         )
-    return ParseResult(tuple(orders), tuple(problems), CHANNEL)
+    return items + loose
 
 
 def _read_row(
     source: str, line: int, columns: list[str], row: list[str], groups: dict[str, _Group]
-) -> list[IntakeProblem]:
-    """Check one data row and add it to its order's group; returns the row's problems."""
+) -> IntakeProblem | None:
+    """Check one data row and add it to its order's group; returns a problem for a row of no order."""
     checker = OrderChecker(source, f"line {line}")
-    values = {name: cell.strip() for name, cell in zip(columns, row, strict=False) if name}
-    number = values.get("order_number", "")
+    values = {name: cell.strip() for name, cell in zip(columns, row, strict=False)}
+    number = checker.text("order_number", values.get("order_number", ""), key="order.number")
     if not number:
-        checker.add("order_number", "missing")
-        return checker.problems
+        if not checker.problems:
+            checker.add("order_number", "missing")
+        return checker.problems[0]
     group = groups.setdefault(number, _Group(number, line))
     if len(row) != len(columns):
         # A shifted row would put the city into the postcode: refuse the row (and so its order) outright.
         checker.add("", f"has {len(row)} fields, the header has {len(columns)}")
-        group.bad = True
-        return checker.problems
+        group.problems.extend(checker.problems)
+        return None
+    unnamed = next((cell for name, cell in zip(columns, row, strict=True) if not name and cell.strip()), None)
+    if unnamed is not None:
+        checker.add("", f"a value under a column without a name: {show(unnamed)}")
 
     order_values = {name: values.get(name, "") for name in ORDER_COLUMNS}
     if group.raw is None:
@@ -270,11 +309,11 @@ def _read_row(
                 checker.add(
                     name,
                     f"disagrees with line {group.raw_line} of order {number} "
-                    f"({order_values[name]!r} here, {group.raw[name]!r} there)",
+                    f"({show(order_values[name])} here, {show(group.raw[name])} there)",
                 )
     line_item = _line(checker, values)
     if checker.problems:
-        group.bad = True
+        group.problems.extend(checker.problems)
     elif line_item is not None:
         group.lines.append(line_item)
-    return checker.problems
+    return None

@@ -72,6 +72,11 @@ class IntakeOrder:
     """When the customer placed the order, timezone-aware UTC."""
     lines: tuple[IntakeLine, ...]
     source_ref: str
+    hold_reasons: tuple[str, ...] = ()
+    """Why the order must wait for a person although it could be read: an incomplete shipping address, the
+    channel's own status (payment pending, on hold). The intake service adds catalog and config reasons."""
+    cancel_reason: str = ""
+    """Set when the channel itself says the order is cancelled or refunded: it is stored ``cancelled``."""
 
 
 _LINE_LOCATION = re.compile(r"line (\d+)")
@@ -82,24 +87,29 @@ class IntakeProblem:
     """Why (part of) an input file cannot be imported, precise enough to fix the file without guessing.
 
     ``location`` is ``"line 3"`` for text formats, a JSON path such as ``"orders[1]"`` for JSON, or empty when
-    the whole file is meant; ``field`` is the column or dotted JSON key, or empty.
+    the whole file is meant; ``field`` is the column or dotted JSON key, or empty. ``line`` is the line of the
+    file where the order (or the fault) starts, 0 when no line applies (a file that cannot be opened).
     """
 
     source: str
     location: str
     field: str
     reason: str
+    line: int = 0
+
+    @property
+    def line_number(self) -> int:
+        """The file line this problem points at (from ``line`` or a ``"line N"`` location), 0 for none."""
+        match = _LINE_LOCATION.fullmatch(self.location)
+        return int(match[1]) if match else self.line
 
     def __str__(self) -> str:
-        """``file:3: qty: reason`` for lines (the style editors jump to), else ``file: orders[1]: ...``."""
-        match = _LINE_LOCATION.fullmatch(self.location)
-        if match:
-            head = f"{self.source}:{match[1]}"
-        elif self.location:
-            head = f"{self.source}: {self.location}"
-        else:
-            head = self.source
-        return ": ".join([head, *([self.field] if self.field else []), self.reason])
+        """``file:3: qty: reason`` (the style editors jump to); JSON adds the order's path:
+        ``file:57: orders[1]: line_items[0].quantity: reason``."""
+        line = self.line_number
+        head = f"{self.source}:{line}" if line else self.source
+        where = [] if _LINE_LOCATION.fullmatch(self.location) or not self.location else [self.location]
+        return ": ".join([head, *where, *([self.field] if self.field else []), self.reason])
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,3 +129,15 @@ class ParseResult:
     def ok(self) -> bool:
         """True when nothing was wrong with the input."""
         return not self.problems
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedOrder:
+    """One order of an input as it was read, for streaming: the order when it can be imported, else None and
+    the problems that refuse it. An item with problems and no order may also be a problem of the file itself
+    (a syntax error, a bad header); ``where`` names the order for counting (``orders[3]``, ``C-1``), empty
+    for the file."""
+
+    order: IntakeOrder | None
+    problems: tuple[IntakeProblem, ...] = ()
+    where: str = ""

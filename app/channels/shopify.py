@@ -9,9 +9,12 @@ Field mapping (why: the carrier and the slip need the recipient, the priority ru
 - customer_name: the buyer (``customer`` first/last name), else the billing, else the shipping address name.
 - email: ``email``, ``contact_email``, ``customer.email``; phone: ``phone``, else the shipping, customer or
   billing phone.
-- shipping_address (required): name (or first + last), company, address1 (required), address2, city
-  (required), ``province_code`` else ``province``, zip, ``country_code`` (required, ISO 3166-1 alpha-2),
-  phone.
+- shipping_address: name (or first + last), company, address1, address2, city, ``province_code`` else
+  ``province``, zip, ``country_code`` (ISO 3166-1 alpha-2), phone. No address at all (``shipping_address:
+  null``, as in real webhook bodies of orders without shipping) or one without address1, city or country
+  imports the order on hold with the reason; an unknown country code refuses it (it cannot be read).
+- status: ``cancelled_at`` set or ``financial_status`` ``refunded`` imports the order ``cancelled``;
+  ``financial_status`` ``pending`` or ``voided`` imports it on hold (not paid).
 - shipping_method: ``shipping_lines[0].code``, else its ``title``; empty when there is no shipping line.
 - ship_by / promised_delivery: ``note_attributes`` named ``ship_by`` / ``ship_by_date`` and
   ``promised_delivery`` / ``promised_delivery_date`` (case, spaces, hyphens and a leading underscore ignored),
@@ -19,9 +22,13 @@ Field mapping (why: the carrier and the slip need the recipient, the priority ru
 - order_value: ``total_price``, else the sum of line prices; currency: ``currency``.
 - tags: the order's ``tags`` and the customer's ``tags`` (comma separated, e.g. "vip"), order tags first.
 - placed_at: ``created_at`` (else ``processed_at``) in UTC.
-- lines (at least one): ``sku`` (empty/null -> None), ``barcode`` -> gtin, ``name`` else ``title``,
-  ``quantity`` (positive integer), ``price`` -> unit_price, ``id`` -> external_line_id. A line without SKU is
-  kept (the intake service puts the order on hold as "unknown SKU"), never treated as malformed.
+- lines (at least one): ``sku`` (empty/null -> None), ``barcode`` -> gtin (ignored unless 8-14 digits),
+  ``name`` else ``title``, ``quantity`` (positive integer), ``price`` -> unit_price, ``id`` ->
+  external_line_id. A line without SKU is kept (the intake service puts the order on hold as "unknown SKU"),
+  never treated as malformed.
+
+Every text must fit its database column (``app.domain.limits``) and hold no control characters; every number
+must be finite and fit its column: anything else refuses the order with the field's JSON path.
 """
 
 from __future__ import annotations
@@ -29,16 +36,21 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from app.channels.jsondata import PROMISED_DELIVERY_KEYS, SHIP_BY_KEYS, find_attribute, mapping, parse_orders
+from app.channels.jsondata import PROMISED_DELIVERY_KEYS, SHIP_BY_KEYS, attribute_field, find_attribute, mapping
 from app.channels.model import IntakeAddress, IntakeLine, IntakeOrder, ParseResult
-from app.channels.values import OrderChecker, join_name, lines_value
+from app.channels.scan import parse_decoded
+from app.channels.values import OrderChecker, join_name, lines_value, show
+from app.domain import limits
+
+NO_ADDRESS = IntakeAddress("", "", "", "", "", "", "", "", "")
+"""What an order without a shipping address stores (it is held until someone adds one)."""
 
 CHANNEL = "shopify"
 
 
 def parse(data: Any, source: str) -> ParseResult:
-    """Parse Shopify order JSON (already decoded, or as text/bytes) from ``source`` (a name for messages)."""
-    return parse_orders(data, source, CHANNEL, _parse_order)
+    """Parse Shopify order JSON (already decoded, or as text) from ``source`` (a name for messages)."""
+    return parse_decoded(data, source, CHANNEL, parse_order)
 
 
 def looks_like_order(obj: Mapping[str, Any]) -> bool:
@@ -46,25 +58,49 @@ def looks_like_order(obj: Mapping[str, Any]) -> bool:
     return "line_items" in obj and ("admin_graphql_api_id" in obj or "order_number" in obj)
 
 
-def _split_tags(checker: OrderChecker, field: str, value: Any) -> list[str]:
-    return [tag.strip() for tag in checker.text(field, value).split(",") if tag.strip()]
+_PAYMENT_HOLDS = {"pending": "payment pending in Shopify", "voided": "payment voided in Shopify"}
 
 
 def _address(checker: OrderChecker, data: Mapping[str, Any]) -> IntakeAddress:
-    def text(key: str, *, required: bool = False) -> str:
-        return checker.text(f"shipping_address.{key}", data.get(key), required=required)
+    def text(key: str, column: str | None = None) -> str:
+        return checker.text(f"shipping_address.{key}", data.get(key), key=column)
 
-    return IntakeAddress(
-        name=text("name") or join_name(text("first_name"), text("last_name")),
-        company=text("company"),
-        line1=text("address1", required=True),
-        line2=text("address2"),
-        city=text("city", required=True),
-        region=text("province_code") or text("province"),
-        postal_code=text("zip"),
-        country=checker.country("shipping_address.country_code", data.get("country_code")),
-        phone=text("phone"),
+    name = text("name", "order.ship_name") or checker.fits(
+        "shipping_address.name", join_name(text("first_name"), text("last_name")), "order.ship_name"
     )
+    return IntakeAddress(
+        name=name,
+        company=text("company", "order.ship_company"),
+        line1=text("address1", "order.ship_line1"),
+        line2=text("address2", "order.ship_line2"),
+        city=text("city", "order.ship_city"),
+        region=text("province_code", "order.ship_region") or text("province", "order.ship_region"),
+        postal_code=text("zip", "order.ship_postal_code"),
+        country=checker.country("shipping_address.country_code", data.get("country_code"), required=False),
+        phone=text("phone", "order.ship_phone"),
+    )
+
+
+def address_hold(address: IntakeAddress | None, keys: tuple[str, str, str]) -> str:
+    """The hold reason for a missing or incomplete address ("" when complete); ``keys`` name the channel's
+    address line, city and country fields."""
+    if address is None:
+        return "no shipping address"
+    values = (address.line1, address.city, address.country)
+    missing = [key for key, value in zip(keys, values, strict=True) if not value]
+    return f"shipping address incomplete: {', '.join(missing)} missing" if missing else ""
+
+
+def _status(checker: OrderChecker, obj: Mapping[str, Any]) -> tuple[str, str]:
+    """(cancel reason, hold reason) from Shopify's own status fields."""
+    cancelled_at = checker.text("cancelled_at", obj.get("cancelled_at"))
+    why = checker.text("cancel_reason", obj.get("cancel_reason"))
+    financial = checker.text("financial_status", obj.get("financial_status")).lower()
+    if cancelled_at:
+        return f"cancelled in Shopify at {cancelled_at[:40]}" + (f" ({why[:60]})" if why else ""), ""
+    if financial == "refunded":
+        return "refunded in Shopify", ""
+    return "", _PAYMENT_HOLDS.get(financial, "")
 
 
 def _line(checker: OrderChecker, index: int, data: Any) -> IntakeLine | None:
@@ -73,77 +109,88 @@ def _line(checker: OrderChecker, index: int, data: Any) -> IntakeLine | None:
         checker.add(prefix, "expected a line item object")
         return None
 
-    def text(key: str) -> str:
-        return checker.text(f"{prefix}.{key}", data.get(key))
+    def text(key: str, column: str | None = None) -> str:
+        return checker.text(f"{prefix}.{key}", data.get(key), key=column)
 
     quantity = checker.quantity(f"{prefix}.quantity", data.get("quantity"))
-    unit_price = checker.money(f"{prefix}.price", data.get("price"))
-    line_id = text("id")
+    unit_price = checker.money(f"{prefix}.price", data.get("price"), key="line.unit_price")
+    line_id = text("id", "line.external_line_id")
+    sku = text("sku", "line.sku")
+    gtin = checker.gtin(f"{prefix}.barcode", data.get("barcode"))
+    name = text("name", "line.name") or checker.fits(
+        f"{prefix}.title", join_name(text("title"), text("variant_title")), "line.name"
+    )
     if quantity is None:
         return None
     return IntakeLine(
-        sku=text("sku") or None,
-        gtin=text("barcode") or None,
-        name=text("name") or join_name(text("title"), text("variant_title")),
+        sku=sku or None,
+        gtin=gtin or None,
+        name=name,
         quantity=quantity,
         unit_price=unit_price,
         external_line_id=line_id or None,
     )
 
 
-def _parse_order(obj: Mapping[str, Any], checker: OrderChecker, source_ref: str) -> IntakeOrder | None:
+def parse_order(obj: Mapping[str, Any], checker: OrderChecker, source_ref: str) -> IntakeOrder | None:
     text = checker.text
     customer = mapping(obj.get("customer"))
     billing = mapping(obj.get("billing_address"))
     shipping = obj.get("shipping_address")
 
-    external_id = text("id", obj.get("id"), required=True)
-    number = text("name", obj.get("name")) or text("order_number", obj.get("order_number"))
-    if not number:
+    external_id = text("id", obj.get("id"), required=True, key="order.external_id")
+    before = len(checker.problems)
+    number = text("name", obj.get("name"), key="order.number") or text(
+        "order_number", obj.get("order_number"), key="order.number"
+    )
+    if not number and len(checker.problems) == before:
         checker.add("name", "missing (and no order_number either)")
 
     address: IntakeAddress | None = None
     if isinstance(shipping, dict):
         address = _address(checker, shipping)
-    else:
-        checker.add("shipping_address", "missing; an order to ship needs a shipping address")
+    elif shipping is not None:
+        checker.add("shipping_address", f"expected an address object or null, got {show(shipping)}")
 
-    customer_name = (
+    customer_name = checker.fits(
+        "customer",
         join_name(
             text("customer.first_name", customer.get("first_name")),
             text("customer.last_name", customer.get("last_name")),
         )
         or text("billing_address.name", billing.get("name"))
-        or (address.name if address else "")
+        or (address.name if address else ""),
+        "order.customer_name",
     )
     email = (
-        text("email", obj.get("email"))
-        or text("contact_email", obj.get("contact_email"))
-        or text("customer.email", customer.get("email"))
+        text("email", obj.get("email"), key="order.email")
+        or text("contact_email", obj.get("contact_email"), key="order.email")
+        or text("customer.email", customer.get("email"), key="order.email")
     )
     phone = (
-        text("phone", obj.get("phone"))
+        text("phone", obj.get("phone"), key="order.phone")
         or (address.phone if address else "")
-        or text("customer.phone", customer.get("phone"))
-        or text("billing_address.phone", billing.get("phone"))
+        or text("customer.phone", customer.get("phone"), key="order.phone")
+        or text("billing_address.phone", billing.get("phone"), key="order.phone")
     )
 
     shipping_lines = obj.get("shipping_lines")
     first_shipping = mapping(shipping_lines[0]) if isinstance(shipping_lines, list) and shipping_lines else {}
-    shipping_method = text("shipping_lines[0].code", first_shipping.get("code")) or text(
-        "shipping_lines[0].title", first_shipping.get("title")
+    shipping_method = text("shipping_lines[0].code", first_shipping.get("code"), key="order.shipping_method") or text(
+        "shipping_lines[0].title", first_shipping.get("title"), key="order.shipping_method"
     )
+    cancel_reason, status_hold = _status(checker, obj)
 
     attributes = obj.get("note_attributes")
     ship_by = None
     if found := find_attribute(attributes, "name", "value", SHIP_BY_KEYS):
-        ship_by = checker.date(f"note_attributes.{found[0]}", found[1])
+        ship_by = checker.date(attribute_field("note_attributes", found[0]), found[1])
     promised = None
     if found := find_attribute(attributes, "name", "value", PROMISED_DELIVERY_KEYS):
-        promised = checker.date(f"note_attributes.{found[0]}", found[1])
+        promised = checker.date(attribute_field("note_attributes", found[0]), found[1])
 
-    tags = _split_tags(checker, "tags", obj.get("tags"))
-    tags += [tag for tag in _split_tags(checker, "customer.tags", customer.get("tags")) if tag not in tags]
+    tags = list(checker.tags("tags", obj.get("tags")))
+    tags += [tag for tag in checker.tags("customer.tags", customer.get("tags")) if tag not in tags]
 
     if obj.get("created_at"):
         placed_at = checker.timestamp("created_at", obj.get("created_at"))
@@ -160,11 +207,17 @@ def _parse_order(obj: Mapping[str, Any], checker: OrderChecker, source_ref: str)
             if line is not None:
                 lines.append(line)
 
-    total = checker.money("total_price", obj.get("total_price"))
-    currency = text("currency", obj.get("currency")).upper()
+    total = checker.money("total_price", obj.get("total_price"), key="order.order_value")
+    currency = checker.currency("currency", obj.get("currency"))
+    value = total if total is not None else lines_value(tuple(lines))
+    if total is None and limits.numeric_problem(value, "order.order_value"):
+        checker.add("line_items", "the lines add up to more than an order value can hold")
 
-    if checker.problems or address is None:
+    if checker.problems:
         return None
+    holds = tuple(
+        reason for reason in (address_hold(address, ("address1", "city", "country_code")), status_hold) if reason
+    )
     return IntakeOrder(
         channel=CHANNEL,
         external_id=external_id,
@@ -172,14 +225,16 @@ def _parse_order(obj: Mapping[str, Any], checker: OrderChecker, source_ref: str)
         customer_name=customer_name,
         email=email,
         phone=phone,
-        shipping_address=address,
+        shipping_address=address or NO_ADDRESS,
         shipping_method=shipping_method,
         ship_by=ship_by,
         promised_delivery=promised,
-        order_value=total if total is not None else lines_value(tuple(lines)),
+        order_value=value,
         currency=currency,
         tags=tuple(tags),
         placed_at=placed_at,
         lines=tuple(lines),
         source_ref=source_ref,
+        hold_reasons=holds,
+        cancel_reason=cancel_reason,
     )

@@ -10,8 +10,9 @@ Field mapping:
 - email: ``billing.email``; phone: ``shipping.phone`` (WooCommerce 5.6+), else ``billing.phone``.
 - shipping_address: the ``shipping`` object; when it holds no address at all (address_1, city and country all
   empty, as for orders keyed in without "ship to a different address") the ``billing`` object is used instead,
-  and problems then name ``billing.*``. address_1, city and country (ISO 3166-1 alpha-2) are required;
-  ``state`` -> region, ``postcode`` -> postal_code.
+  and problems then name ``billing.*``. Without address_1, city or country (ISO 3166-1 alpha-2) the order is
+  imported on hold with the reason; an unknown country code refuses it. ``state`` -> region, ``postcode`` ->
+  postal_code.
 - shipping_method: ``shipping_lines[0].method_id``, else its ``method_title``.
 - ship_by / promised_delivery: ``meta_data`` keys ``ship_by`` / ``ship_by_date`` and ``promised_delivery`` /
   ``promised_delivery_date`` (case, spaces, hyphens and a leading underscore ignored), value ``YYYY-MM-DD``.
@@ -22,7 +23,12 @@ Field mapping:
   ``meta_data`` key gtin/ean/upc/barcode/global_unique_id, ``name``, ``quantity`` (positive integer),
   ``price`` -> unit_price, ``id`` -> external_line_id.
 
-The order ``status`` is not filtered here: which statuses to import is up to whoever fetches the orders.
+- status: ``processing`` (or none) is an order to ship; ``cancelled`` and ``refunded`` import it ``cancelled``;
+  ``pending``, ``on-hold``, ``failed``, ``completed`` (done in the shop already) and any other status import
+  it on hold with the status as the reason.
+
+Every text must fit its database column (``app.domain.limits``) and hold no control characters; every number
+must be finite and fit its column: anything else refuses the order with the field's JSON path.
 """
 
 from __future__ import annotations
@@ -30,18 +36,28 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from app.channels.jsondata import PROMISED_DELIVERY_KEYS, SHIP_BY_KEYS, find_attribute, mapping, parse_orders
+from app.channels.jsondata import PROMISED_DELIVERY_KEYS, SHIP_BY_KEYS, attribute_field, find_attribute, mapping
 from app.channels.model import IntakeAddress, IntakeLine, IntakeOrder, ParseResult
+from app.channels.scan import parse_decoded
+from app.channels.shopify import address_hold
 from app.channels.values import OrderChecker, join_name, lines_value
+from app.domain import limits
 
 CHANNEL = "woocommerce"
 
 _GTIN_KEYS = frozenset({"gtin", "ean", "upc", "barcode", "global_unique_id"})
+_CANCELLED = {"cancelled": "cancelled in WooCommerce", "refunded": "refunded in WooCommerce"}
+_HOLDS = {
+    "pending": "WooCommerce status pending: payment not received",
+    "on-hold": "WooCommerce status on-hold: waiting for payment",
+    "failed": "WooCommerce status failed: payment failed",
+    "completed": "WooCommerce status completed: the shop marked it done; check it was not shipped already",
+}
 
 
 def parse(data: Any, source: str) -> ParseResult:
-    """Parse WooCommerce order JSON (decoded, or as text/bytes) from ``source`` (a name for messages)."""
-    return parse_orders(data, source, CHANNEL, _parse_order)
+    """Parse WooCommerce order JSON (decoded, or as text) from ``source`` (a name for messages)."""
+    return parse_decoded(data, source, CHANNEL, parse_order)
 
 
 def looks_like_order(obj: Mapping[str, Any]) -> bool:
@@ -56,20 +72,30 @@ def _has_address(data: Mapping[str, Any]) -> bool:
 
 
 def _address(checker: OrderChecker, prefix: str, data: Mapping[str, Any], phone: str) -> IntakeAddress:
-    def text(key: str, *, required: bool = False) -> str:
-        return checker.text(f"{prefix}.{key}", data.get(key), required=required)
+    def text(key: str, column: str | None = None) -> str:
+        return checker.text(f"{prefix}.{key}", data.get(key), key=column)
 
     return IntakeAddress(
-        name=join_name(text("first_name"), text("last_name")),
-        company=text("company"),
-        line1=text("address_1", required=True),
-        line2=text("address_2"),
-        city=text("city", required=True),
-        region=text("state"),
-        postal_code=text("postcode"),
-        country=checker.country(f"{prefix}.country", data.get("country")),
+        name=checker.fits(f"{prefix}.last_name", join_name(text("first_name"), text("last_name")), "order.ship_name"),
+        company=text("company", "order.ship_company"),
+        line1=text("address_1", "order.ship_line1"),
+        line2=text("address_2", "order.ship_line2"),
+        city=text("city", "order.ship_city"),
+        region=text("state", "order.ship_region"),
+        postal_code=text("postcode", "order.ship_postal_code"),
+        country=checker.country(f"{prefix}.country", data.get("country"), required=False),
         phone=phone,
     )
+
+
+def _status(checker: OrderChecker, obj: Mapping[str, Any]) -> tuple[str, str]:
+    """(cancel reason, hold reason) from the WooCommerce order status."""
+    status = checker.text("status", obj.get("status")).lower()
+    if not status or status == "processing":
+        return "", ""
+    if status in _CANCELLED:
+        return _CANCELLED[status], ""
+    return "", _HOLDS.get(status, f"WooCommerce status {status[:40]!r} is not one pickpack ships")
 
 
 def _line(checker: OrderChecker, index: int, data: Any) -> IntakeLine | None:
@@ -78,62 +104,69 @@ def _line(checker: OrderChecker, index: int, data: Any) -> IntakeLine | None:
         checker.add(prefix, "expected a line item object")
         return None
 
-    def text(key: str) -> str:
-        return checker.text(f"{prefix}.{key}", data.get(key))
+    def text(key: str, column: str | None = None) -> str:
+        return checker.text(f"{prefix}.{key}", data.get(key), key=column)
 
-    gtin = text("gtin") or text("global_unique_id")
+    gtin = checker.gtin(f"{prefix}.gtin", data.get("gtin")) or checker.gtin(
+        f"{prefix}.global_unique_id", data.get("global_unique_id")
+    )
     if not gtin and (found := find_attribute(data.get("meta_data"), "key", "value", _GTIN_KEYS)):
-        gtin = checker.text(f"{prefix}.meta_data.{found[0]}", found[1])
+        gtin = checker.gtin(attribute_field(f"{prefix}.meta_data", found[0]), found[1])
     quantity = checker.quantity(f"{prefix}.quantity", data.get("quantity"))
-    unit_price = checker.money(f"{prefix}.price", data.get("price"))
-    line_id = text("id")
+    unit_price = checker.money(f"{prefix}.price", data.get("price"), key="line.unit_price")
+    line_id = text("id", "line.external_line_id")
+    sku = text("sku", "line.sku")
+    name = text("name", "line.name")
     if quantity is None:
         return None
     return IntakeLine(
-        sku=text("sku") or None,
+        sku=sku or None,
         gtin=gtin or None,
-        name=text("name"),
+        name=name,
         quantity=quantity,
         unit_price=unit_price,
         external_line_id=line_id or None,
     )
 
 
-def _parse_order(obj: Mapping[str, Any], checker: OrderChecker, source_ref: str) -> IntakeOrder | None:
+def parse_order(obj: Mapping[str, Any], checker: OrderChecker, source_ref: str) -> IntakeOrder | None:
     text = checker.text
     billing = mapping(obj.get("billing"))
     shipping = mapping(obj.get("shipping"))
 
-    external_id = text("id", obj.get("id"), required=True)
-    number = text("number", obj.get("number")) or external_id
+    external_id = text("id", obj.get("id"), required=True, key="order.external_id")
+    number = text("number", obj.get("number"), key="order.number") or external_id
 
-    phone = text("shipping.phone", shipping.get("phone")) or text("billing.phone", billing.get("phone"))
-    if _has_address(shipping) or not _has_address(billing):
-        address = _address(checker, "shipping", shipping, phone)
-    else:
-        address = _address(checker, "billing", billing, phone)
+    phone = text("shipping.phone", shipping.get("phone"), key="order.phone") or text(
+        "billing.phone", billing.get("phone"), key="order.phone"
+    )
+    prefix = "shipping" if _has_address(shipping) or not _has_address(billing) else "billing"
+    address = _address(checker, prefix, shipping if prefix == "shipping" else billing, phone)
 
-    customer_name = (
+    customer_name = checker.fits(
+        "billing.last_name",
         join_name(
             text("billing.first_name", billing.get("first_name")), text("billing.last_name", billing.get("last_name"))
         )
-        or address.name
+        or address.name,
+        "order.customer_name",
     )
-    email = text("billing.email", billing.get("email"))
+    email = text("billing.email", billing.get("email"), key="order.email")
 
     shipping_lines = obj.get("shipping_lines")
     first_shipping = mapping(shipping_lines[0]) if isinstance(shipping_lines, list) and shipping_lines else {}
-    shipping_method = text("shipping_lines[0].method_id", first_shipping.get("method_id")) or text(
-        "shipping_lines[0].method_title", first_shipping.get("method_title")
-    )
+    shipping_method = text(
+        "shipping_lines[0].method_id", first_shipping.get("method_id"), key="order.shipping_method"
+    ) or text("shipping_lines[0].method_title", first_shipping.get("method_title"), key="order.shipping_method")
+    cancel_reason, status_hold = _status(checker, obj)
 
     meta = obj.get("meta_data")
     ship_by = None
     if found := find_attribute(meta, "key", "value", SHIP_BY_KEYS):
-        ship_by = checker.date(f"meta_data.{found[0]}", found[1])
+        ship_by = checker.date(attribute_field("meta_data", found[0]), found[1])
     promised = None
     if found := find_attribute(meta, "key", "value", PROMISED_DELIVERY_KEYS):
-        promised = checker.date(f"meta_data.{found[0]}", found[1])
+        promised = checker.date(attribute_field("meta_data", found[0]), found[1])
 
     if obj.get("date_created_gmt"):
         placed_at = checker.timestamp("date_created_gmt", obj.get("date_created_gmt"))
@@ -150,11 +183,16 @@ def _parse_order(obj: Mapping[str, Any], checker: OrderChecker, source_ref: str)
             if line is not None:
                 lines.append(line)
 
-    total = checker.money("total", obj.get("total"))
-    currency = text("currency", obj.get("currency")).upper()
+    total = checker.money("total", obj.get("total"), key="order.order_value")
+    currency = checker.currency("currency", obj.get("currency"))
+    value = total if total is not None else lines_value(tuple(lines))
+    if total is None and limits.numeric_problem(value, "order.order_value"):
+        checker.add("line_items", "the lines add up to more than an order value can hold")
 
     if checker.problems:
         return None
+    keys = (f"{prefix}.address_1", f"{prefix}.city", f"{prefix}.country")
+    holds = tuple(reason for reason in (address_hold(address, keys), status_hold) if reason)
     return IntakeOrder(
         channel=CHANNEL,
         external_id=external_id,
@@ -166,10 +204,12 @@ def _parse_order(obj: Mapping[str, Any], checker: OrderChecker, source_ref: str)
         shipping_method=shipping_method,
         ship_by=ship_by,
         promised_delivery=promised,
-        order_value=total if total is not None else lines_value(tuple(lines)),
+        order_value=value,
         currency=currency,
         tags=(),
         placed_at=placed_at,
         lines=tuple(lines),
         source_ref=source_ref,
+        hold_reasons=holds,
+        cancel_reason=cancel_reason,
     )

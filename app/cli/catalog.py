@@ -1,4 +1,8 @@
-"""`pickpack import products|stock`, `pickpack stock show`, `pickpack locations list`."""
+"""`pickpack import products|stock|orders`, `pickpack stock show`, `pickpack locations list`.
+
+Imports act as the built-in system user. Exit codes: 0 imported (orders a person must look at are imported on
+hold and listed), 2 refused: every problem is printed as ``file:line: column: reason`` and nothing was written.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +10,10 @@ import argparse
 from pathlib import Path
 
 from app.cli.output import emit_json, report_import, say
-from app.services import catalog, setup, stock, users
+from app.services import catalog, intake, setup, stock, users
+
+SHOW_HOLDS = 20
+"""Orders put on hold listed one by one after an import; the rest are counted."""
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -61,9 +68,62 @@ def _register_stock_moves(stock_actions: argparse._SubParsersAction) -> None:  #
 
 
 def _register_order_import(what: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    from app.cli import orders
+    p = what.add_parser(
+        "orders",
+        help="import orders (Shopify, WooCommerce or CSV; detected)",
+        description="Import orders from a Shopify or WooCommerce REST API JSON export or webhook body, or the "
+        "documented CSV. The whole file is checked first, then stored in short transactions of whole orders; "
+        "running it again completes an interrupted import and never duplicates. Orders a person must complete "
+        "(unknown or empty SKU, missing or incomplete shipping address, unmapped shipping method, payment "
+        "pending) are imported on hold with the reason; orders the shop cancelled or refunded are imported "
+        "cancelled. A value that cannot be read or does not fit refuses the file (exit 2, nothing imported) "
+        "unless --skip-invalid.",
+    )
+    p.add_argument("file", type=Path, metavar="FILE")
+    p.add_argument("--channel", choices=["shopify", "woocommerce", "csv"], help="format (detected when omitted)")
+    p.add_argument("--skip-invalid", action="store_true", help="import the good orders, report the bad ones")
+    p.set_defaults(handler=handle_import_orders)
 
-    orders.register_import(what)
+
+def handle_import_orders(args: argparse.Namespace) -> int:
+    ctx = args.context
+    report = intake.import_orders(
+        ctx.db,
+        ctx.config,
+        args.file,
+        channel=args.channel,
+        skip_invalid=args.skip_invalid,
+        actor=users.system_actor(ctx.db),
+    )
+    return report_order_import(report)
+
+
+def report_order_import(report: intake.IntakeReport) -> int:
+    """Problems as ``file:line: ...``, counted per order; held orders with their reasons; exit 0 or 2."""
+    for problem in report.problems:
+        say(str(problem))
+    if report.problem_count > len(report.problems):
+        say(f"{report.source}: ... and {report.problem_count - len(report.problems)} more problem(s)")
+    counted = f"{report.problem_count} problem(s) in {report.refused_orders} order(s)"
+    if report.file_problem_count:
+        counted += f" and {report.file_problem_count} in the file itself"
+    if not report.applied:
+        hint = "" if report.file_problem_count else " (use --skip-invalid to import the good ones)"
+        say(f"{report.source}: refused: {counted}; nothing imported{hint}")
+        return 2
+    for note in report.left_alone:
+        say(f"{report.source}: {note}: already on the floor, not changed")
+    for number, reason in report.holds[:SHOW_HOLDS]:
+        say(f"{report.source}: {number}: on hold: {reason}")
+    if report.hold_count > SHOW_HOLDS:
+        more = report.hold_count - SHOW_HOLDS
+        say(f"{report.source}: ... and {more} more on hold (pickpack orders list --status on_hold)")
+    skipped = f", {counted} skipped" if report.problem_count else ""
+    say(
+        f"{report.source}: {report.channel or 'orders'}: {report.created} created, {report.updated} updated, "
+        f"{report.unchanged} unchanged, {report.on_hold} on hold, {report.cancelled} cancelled{skipped}"
+    )
+    return 0
 
 
 def handle_import_products(args: argparse.Namespace) -> int:

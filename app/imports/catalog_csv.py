@@ -1,7 +1,14 @@
 """Parse the catalog CSV files (products, stock) into checked rows, reporting every bad row as ``file:line``.
 
 Only what can be judged from the file itself is checked here (types, ranges, GTIN check digits, duplicates,
-dates); whether a SKU or location exists is the import service's business because it needs the database.
+dates, sizes); whether a SKU or location exists is the import service's business because it needs the
+database.
+
+Strict on purpose, because what slips through here either crashes PostgreSQL mid-import or sits wrong in the
+stock: numbers are ASCII digits only (``１２`` and ``1_000`` are refused though Python reads them), decimals
+are plain (no ``1e309``, ``Inf``, ``NaN``), dates are ``YYYY-MM-DD`` only, every value must fit its column
+(``app.domain.limits``) and hold no control characters, and the header must name each known column at most
+once and nothing else.
 """
 
 from __future__ import annotations
@@ -14,6 +21,8 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
+from app.channels.countries import is_country_code
+from app.domain import limits
 from app.domain.errors import InvalidGtin, InvalidLocationCode
 from app.domain.gtin import validate_gtin
 from app.domain.layout import LocationCode, is_reserve_code
@@ -74,46 +83,108 @@ class RowError(ValueError):
     """A single field of a row is wrong; the message is ``column: reason``."""
 
 
-def _read_rows(
-    path: Path, required: tuple[str, ...], optional: tuple[str, ...]
-) -> Iterator[tuple[int, dict[str, str]]]:
-    """Yield (line number, row) for a CSV file; raises RowError for a bad header (reported as line 1)."""
+class FileError(ValueError):
+    """The file cannot be read on (bad header, not UTF-8, not CSV): ``line`` says where; nothing imports."""
+
+    def __init__(self, line: int, reason: str) -> None:
+        super().__init__(reason)
+        self.line = line
+        self.reason = reason
+
+
+def _shown(raw: str) -> str:
+    return repr(raw) if len(raw) <= 60 else repr(raw[:60]) + f"... ({len(raw)} characters)"
+
+
+def _decode(path: Path) -> str:
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        raw = path.read_bytes()
     except FileNotFoundError:
-        raise RowError("file not found") from None
+        raise FileError(0, "file not found") from None
+    except OSError as exc:
+        raise FileError(0, f"cannot read: {exc.strerror or exc}") from None
+    try:
+        return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise RowError(f"not UTF-8 text ({exc.reason} at byte {exc.start})") from None
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    header = reader.fieldnames or []
+        line = 1 + raw.count(b"\n", 0, exc.start)
+        raise FileError(line, f"not UTF-8 text (byte 0x{raw[exc.start]:02X}); save the file as UTF-8") from None
+
+
+def _read_rows(text: str, required: tuple[str, ...], optional: tuple[str, ...]) -> Iterator[tuple[int, dict[str, str]]]:
+    """Yield (line number, row) of CSV text; raises FileError for a bad header or text that is not CSV.
+
+    Column names ignore case and surrounding blanks; a name given twice, an unknown name or a missing required
+    one refuses the file (the second ``sku`` column used to win silently). A row with more fields than the
+    header is a row problem (``__extra__``); a shorter row leaves its last columns empty.
+    """
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    try:
+        header: list[str] | None = None
+        for row in reader:
+            if header is None:
+                header = [cell.strip().lower() for cell in row]
+                _check_header(header, required, optional)
+                continue
+            if not any(cell.strip() for cell in row):
+                continue
+            values = dict.fromkeys(header, "")
+            values.update((name, cell.strip()) for name, cell in zip(header, row, strict=False))
+            if len(row) > len(header):
+                values["__extra__"] = "x"
+            yield reader.line_num, values
+    except csv.Error as exc:
+        reason = str(exc)
+        if "field larger than field limit" in reason:
+            reason = f"a field is longer than {csv.field_size_limit():,} characters"
+        raise FileError(reader.line_num or 1, f"not readable as CSV: {reason}") from None
+    if header is None:
+        raise FileError(1, "empty file: no header row")
+
+
+def _check_header(header: list[str], required: tuple[str, ...], optional: tuple[str, ...]) -> None:
+    for position, name in enumerate(header, start=1):
+        bad = limits.bad_character(name)
+        if bad:
+            raise FileError(1, f"column {position}: header {bad}")
+    twice = sorted({name for name in header if header.count(name) > 1})
+    if twice:
+        raise FileError(1, f"column(s) named twice: {', '.join(twice)}")
     missing = [c for c in required if c not in header]
     if missing:
-        raise RowError(f"line 1: missing column(s) {', '.join(missing)}")
+        raise FileError(1, f"missing column(s) {', '.join(missing)}")
     unknown = [c for c in header if c not in required and c not in optional]
     if unknown:
-        raise RowError(f"line 1: unknown column(s) {', '.join(unknown)}")
-    for row in reader:
-        # reader.line_num is the physical line where the row ended (1-based, header is line 1).
-        if None in row:
-            yield reader.line_num, {"__extra__": "x"}
-            continue
-        yield reader.line_num, {k: (v or "").strip() for k, v in row.items()}
+        known = ", ".join((*required, *optional))
+        raise FileError(1, f"unknown column(s) {', '.join(_shown(c) for c in unknown)} (known: {known})")
 
 
-def _decimal(row: dict[str, str], column: str, *, required: bool = True, minimum: Decimal | None = None) -> Decimal:
+def _text(row: dict[str, str], column: str, key: str) -> str:
+    raw = row.get(column, "")
+    problem = limits.text_problem(raw, key)
+    if problem:
+        raise RowError(f"{column}: {problem}")
+    return raw
+
+
+def _decimal(
+    row: dict[str, str], column: str, *, required: bool = True, minimum: Decimal | None = None, key: str
+) -> Decimal:
     raw = row.get(column, "")
     if raw == "":
         if required:
             raise RowError(f"{column}: missing")
         return Decimal("0")
+    if not limits.ASCII_DECIMAL.fullmatch(raw):
+        raise RowError(f"{column}: not a number: {_shown(raw)}")
     try:
         value = Decimal(raw)
     except InvalidOperation:
-        raise RowError(f"{column}: not a number: {raw!r}") from None
-    if not value.is_finite():
-        raise RowError(f"{column}: not a number: {raw!r}")
+        raise RowError(f"{column}: not a number: {_shown(raw)}") from None
     if minimum is not None and value < minimum:
         raise RowError(f"{column}: must not be negative, got {raw}")
+    too_big = limits.numeric_problem(value, key)
+    if too_big:
+        raise RowError(f"{column}: {too_big}, got {_shown(raw)}")
     return value
 
 
@@ -121,13 +192,18 @@ def _integer(row: dict[str, str], column: str, *, minimum: int) -> int:
     raw = row.get(column, "")
     if raw == "":
         raise RowError(f"{column}: missing")
-    try:
-        value = int(raw)
-    except ValueError:
-        raise RowError(f"{column}: must be a whole number, got {raw!r}") from None
+    digits = raw[1:] if raw[:1] in "+-" else raw
+    if not limits.ASCII_INTEGER.fullmatch(digits):
+        raise RowError(f"{column}: must be a whole number, got {_shown(raw)}")
+    if len(digits) > 20:
+        raise RowError(f"{column}: too large (at most {limits.MAX_INT}), got {_shown(raw)}")
+    value = -int(digits) if raw.startswith("-") else int(digits)
     if value < minimum:
         word = "negative" if minimum == 0 else f"less than {minimum}"
         raise RowError(f"{column}: must not be {word}, got {raw}")
+    too_big = limits.quantity_problem(value)
+    if too_big:
+        raise RowError(f"{column}: {too_big}, got {raw}")
     return value
 
 
@@ -137,13 +213,15 @@ def _flag(row: dict[str, str], column: str) -> bool:
         return False
     if raw in ("1", "true", "yes", "y"):
         return True
-    raise RowError(f"{column}: expected 0/1 or true/false, got {raw!r}")
+    raise RowError(f"{column}: expected 0/1 or true/false, got {_shown(raw)}")
 
 
 def _gtin(row: dict[str, str], column: str) -> str | None:
     raw = row.get(column, "")
     if not raw:
         return None
+    if not limits.ASCII_INTEGER.fullmatch(raw):
+        raise RowError(f"{column}: GTIN {_shown(raw)}: must contain digits 0-9 only")
     try:
         return validate_gtin(raw)
     except InvalidGtin as exc:
@@ -156,10 +234,14 @@ def _product(line: int, row: dict[str, str]) -> ProductRow:
     sku = row["sku"]
     if not sku:
         raise RowError("sku: missing")
-    if len(sku) > 64 or any(c.isspace() for c in sku):
-        raise RowError(f"sku: must be up to 64 characters without spaces, got {sku!r}")
+    bad = limits.bad_character(sku)
+    if bad:
+        raise RowError(f"sku: {bad}")
+    if len(sku) > limits.TEXT["product.sku"] or any(c.isspace() for c in sku):
+        raise RowError(f"sku: must be up to {limits.TEXT['product.sku']} characters without spaces, got {_shown(sku)}")
     if not row["name"]:
         raise RowError("name: missing")
+    name = _text(row, "name", "product.name")
     gtin = _gtin(row, "gtin")
     case_gtin = _gtin(row, "case_gtin")
     case_qty: int | None = None
@@ -172,28 +254,28 @@ def _product(line: int, row: dict[str, str]) -> ProductRow:
     if gtin and case_gtin and gtin.zfill(14) == case_gtin.zfill(14):
         raise RowError("case_gtin: same as the unit gtin")
     country = row["origin_country"].upper()
-    if country and (len(country) != 2 or not country.isalpha()):
-        raise RowError(f"origin_country: expected a two-letter ISO code, got {row['origin_country']!r}")
+    if country and not is_country_code(country):
+        raise RowError(f"origin_country: expected a two-letter ISO code, got {_shown(row['origin_country'])}")
     currency = row["currency"].upper() or "EUR"
-    if len(currency) != 3 or not currency.isalpha():
-        raise RowError(f"currency: expected a three-letter ISO code, got {row['currency']!r}")
+    if len(currency) != 3 or not currency.isascii() or not currency.isalpha():
+        raise RowError(f"currency: expected a three-letter ISO code, got {_shown(row['currency'])}")
     hs_code = row["hs_code"]
-    if hs_code and (not hs_code.isdigit() or not 6 <= len(hs_code) <= 10):
-        raise RowError(f"hs_code: expected 6 to 10 digits, got {hs_code!r}")
+    if hs_code and (not limits.ASCII_INTEGER.fullmatch(hs_code) or not 6 <= len(hs_code) <= 10):
+        raise RowError(f"hs_code: expected 6 to 10 digits, got {_shown(hs_code)}")
     return ProductRow(
         line=line,
         sku=sku,
-        name=row["name"],
+        name=name,
         gtin=gtin,
         case_gtin=case_gtin,
         case_qty=case_qty,
-        weight_kg=_decimal(row, "weight_kg", minimum=Decimal(0)),
-        length_cm=_decimal(row, "length_cm", minimum=Decimal(0)),
-        width_cm=_decimal(row, "width_cm", minimum=Decimal(0)),
-        height_cm=_decimal(row, "height_cm", minimum=Decimal(0)),
+        weight_kg=_decimal(row, "weight_kg", minimum=Decimal(0), key="product.weight_kg"),
+        length_cm=_decimal(row, "length_cm", minimum=Decimal(0), key="product.length_cm"),
+        width_cm=_decimal(row, "width_cm", minimum=Decimal(0), key="product.width_cm"),
+        height_cm=_decimal(row, "height_cm", minimum=Decimal(0), key="product.height_cm"),
         hs_code=hs_code,
         origin_country=country,
-        unit_value=_decimal(row, "unit_value", required=False, minimum=Decimal(0)),
+        unit_value=_decimal(row, "unit_value", required=False, minimum=Decimal(0), key="product.unit_value"),
         currency=currency,
         track_lot=_flag(row, "track_lot"),
         track_expiry=_flag(row, "track_expiry"),
@@ -203,13 +285,20 @@ def _product(line: int, row: dict[str, str]) -> ProductRow:
 
 def parse_products(path: Path) -> tuple[list[ProductRow], list[ImportProblem]]:
     """All good rows and every problem; duplicate SKUs/GTINs within the file are problems on the later line."""
-    source = str(path)
+    try:
+        return parse_products_text(_decode(path), str(path))
+    except FileError as exc:
+        return [], [ImportProblem(str(path), exc.line, exc.reason)]
+
+
+def parse_products_text(text: str, source: str) -> tuple[list[ProductRow], list[ImportProblem]]:
+    """``parse_products`` for CSV text in memory; ``source`` names it in messages."""
     rows: list[ProductRow] = []
     problems: list[ImportProblem] = []
     seen_sku: dict[str, int] = {}
     seen_gtin: dict[str, tuple[int, str]] = {}
     try:
-        for line, raw in _read_rows(path, PRODUCT_COLUMNS, OPTIONAL_PRODUCT_COLUMNS):
+        for line, raw in _read_rows(text, PRODUCT_COLUMNS, OPTIONAL_PRODUCT_COLUMNS):
             try:
                 product = _product(line, raw)
             except RowError as exc:
@@ -236,41 +325,57 @@ def parse_products(path: Path) -> tuple[list[ProductRow], list[ImportProblem]]:
                 if value:
                     seen_gtin[value.zfill(14)] = (line, product.sku)
             rows.append(product)
-    except RowError as exc:
-        return [], [ImportProblem(source, 0, str(exc))]
+    except FileError as exc:
+        return [], [ImportProblem(source, exc.line, exc.reason)]
     return rows, problems
 
 
 def _stock(line: int, row: dict[str, str]) -> StockRow:
     if "__extra__" in row:
         raise RowError("more fields than the header has columns")
-    location = row["location"].upper()
+    location = _text(row, "location", "location.code").upper()
     if not location:
         raise RowError("location: missing")
     if not is_reserve_code(location):
         try:
             location = str(LocationCode.parse(location))
         except InvalidLocationCode as exc:
-            raise RowError(f"location: {exc.reason}, got {row['location']!r}") from None
-    if not row["sku"]:
+            raise RowError(f"location: {exc.reason}, got {_shown(row['location'])}") from None
+    sku = _text(row, "sku", "product.sku")
+    if not sku:
         raise RowError("sku: missing")
     qty = _integer(row, "qty", minimum=0)
+    lot = _text(row, "lot", "stock.lot")
+    raw_expiry = row.get("expiry", "")
     expiry: date | None = None
-    if row.get("expiry"):
+    if raw_expiry:
         try:
-            expiry = date.fromisoformat(row["expiry"])
+            if not limits.ISO_DATE.fullmatch(raw_expiry):
+                raise ValueError(raw_expiry)
+            expiry = date.fromisoformat(raw_expiry)
         except ValueError:
-            raise RowError(f"expiry: not a date (YYYY-MM-DD): {row['expiry']!r}") from None
-    return StockRow(line=line, location=location, sku=row["sku"], qty=qty, lot=row.get("lot", ""), expiry=expiry)
+            raise RowError(f"expiry: not a date (YYYY-MM-DD): {_shown(raw_expiry)}") from None
+        out_of_range = limits.date_problem(expiry)
+        if out_of_range:
+            raise RowError(f"expiry: {out_of_range}, got {raw_expiry}")
+    return StockRow(line=line, location=location, sku=sku, qty=qty, lot=lot, expiry=expiry)
 
 
 def parse_stock(path: Path) -> tuple[list[StockRow], list[ImportProblem]]:
-    source = str(path)
+    """All good stock rows and every problem; a second row for one place, SKU and lot is a problem."""
+    try:
+        return parse_stock_text(_decode(path), str(path))
+    except FileError as exc:
+        return [], [ImportProblem(str(path), exc.line, exc.reason)]
+
+
+def parse_stock_text(text: str, source: str) -> tuple[list[StockRow], list[ImportProblem]]:
+    """``parse_stock`` for CSV text in memory; ``source`` names it in messages."""
     rows: list[StockRow] = []
     problems: list[ImportProblem] = []
     seen: dict[tuple[str, str, str], int] = {}
     try:
-        for line, raw in _read_rows(path, STOCK_COLUMNS, OPTIONAL_STOCK_COLUMNS):
+        for line, raw in _read_rows(text, STOCK_COLUMNS, OPTIONAL_STOCK_COLUMNS):
             try:
                 stock = _stock(line, raw)
             except RowError as exc:
@@ -289,6 +394,6 @@ def parse_stock(path: Path) -> tuple[list[StockRow], list[ImportProblem]]:
                 continue
             seen[key] = line
             rows.append(stock)
-    except RowError as exc:
-        return [], [ImportProblem(source, 0, str(exc))]
+    except FileError as exc:
+        return [], [ImportProblem(source, exc.line, exc.reason)]
     return rows, problems

@@ -2,6 +2,9 @@
 
 Re-importing a file changes nothing: products are upserted by SKU, and a stock row *sets* the counted quantity
 of a product (and lot) at a location rather than adding to it.
+
+Every value is checked in Python against the column it goes to before anything is written
+(``app.imports.catalog_csv``), so both databases refuse exactly the same files and neither fails halfway.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from sqlalchemy import select
 
 from app.db.models import Location, Product, Stock
 from app.db.unit_of_work import Actor, Database
+from app.domain.limits import fit
 from app.imports.catalog_csv import ImportProblem, ProductRow, StockRow, parse_products, parse_stock
 from app.services import inventory
 
@@ -82,7 +86,7 @@ def import_products(db: Database, path: Path, *, skip_invalid: bool = False, act
             uow.record(
                 actor,
                 "products.imported",
-                subject=f"file:{path.name}",
+                subject=fit(f"file:{path.name}", "event.subject"),
                 message=f"{created} products created, {updated} updated from {path.name}",
                 created=created,
                 updated=updated,
@@ -117,7 +121,7 @@ def import_stock(db: Database, path: Path, *, skip_invalid: bool = False, actor:
         created = updated = unchanged = 0
         for row, product, location in good:
             stock = current.get((location.id, product.id, row.lot))
-            ref = f"file:{path.name}:{row.line}"
+            ref = fit(f"file:{path.name}:{row.line}", "move.ref")
             if stock is None:
                 stock = Stock(
                     location_id=location.id,
@@ -140,7 +144,7 @@ def import_stock(db: Database, path: Path, *, skip_invalid: bool = False, actor:
             uow.record(
                 actor,
                 "stock.imported",
-                subject=f"file:{path.name}",
+                subject=fit(f"file:{path.name}", "event.subject"),
                 message=f"{created} stock rows created, {updated} counts changed from {path.name}",
                 created=created,
                 updated=updated,
@@ -166,6 +170,8 @@ def _stock_row_problem(
         return f"lot: {row.sku} is not lot-tracked; leave lot empty (got {row.lot!r})"
     if product.track_expiry and row.expiry is None:
         return f"expiry: {row.sku} is expiry-tracked; an expiry date is required"
+    if not product.track_expiry and row.expiry is not None:
+        return f"expiry: {row.sku} does not track expiry; leave expiry empty (got {row.expiry.isoformat()})"
     stock = current.get((location.id, product.id, row.lot))
     if stock is not None and row.qty < stock.quantity_reserved:
         return f"qty: {row.qty} is below the {stock.quantity_reserved} already reserved for orders at {row.location}"

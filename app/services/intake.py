@@ -1,12 +1,23 @@
-"""Order intake from the sales channels: one file, one transaction, never a duplicate, never a dropped line.
+"""Order intake from the sales channels: validate the whole file, then store it in short transactions of whole
+orders; never a duplicate, never a dropped line, never a half-written order.
 
 An order is keyed by (channel, external id). Importing it again updates it while it has not been released to
 picking (its reservations are given back and it is allocated again); after that the import leaves it alone.
-A line whose SKU (or GTIN) is unknown keeps the order, on hold with the reason, so someone can fix the catalog.
+
+What a person can fix in one order imports that order ``on_hold`` with the reason (``hold_reason``), so the
+rest of the file ships: an unknown or empty SKU, a missing or incomplete shipping address, a shipping method
+that ``[channels.<name>] service_levels`` does not map, the channel's own "not yet" (payment pending, on
+hold). The channel's own "cancelled"/"refunded" imports the order ``cancelled``. Values that cannot be read or
+do not fit refuse the file (``applied=False``, nothing written) unless ``skip_invalid``.
+
+Large files: the file is read twice, one order at a time (``OrderScan``): first to validate everything, then to
+write ``WRITE_CHUNK`` orders per transaction. A crash in between leaves whole orders only, and running the
+same import again completes it (orders already stored compare unchanged).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -14,12 +25,12 @@ from typing import Any
 
 from sqlalchemy import insert, or_, select, tuple_
 
-from app.channels.detect import parse_orders_file
+from app.channels.detect import OrderScan
 from app.channels.model import IntakeOrder, IntakeProblem
 from app.config import Config
 from app.db.models import Order, OrderLine, Product
 from app.db.unit_of_work import Actor, Database, UnitOfWork
-from app.domain.orders import BACKORDERED, NEW, ON_HOLD
+from app.domain.orders import BACKORDERED, CANCELLED, NEW, ON_HOLD
 from app.services.allocation import release_reservations
 from app.services.order_support import default_ship_by, order_subject, priority_for, priority_of, set_status
 
@@ -27,6 +38,26 @@ REIMPORT_UPDATES = frozenset({NEW, "allocated", BACKORDERED, ON_HOLD})
 """Statuses in which a re-imported order is updated; later ones are already on the floor."""
 
 UNKNOWN_SKU = "unknown SKU"
+SERVICE_LEVELS = ("same_day", "express", "standard")
+INTAKE_HOLDS = (
+    UNKNOWN_SKU,
+    "no shipping address",
+    "shipping address incomplete",
+    "shipping method",
+    "payment",
+    "WooCommerce status",
+)
+"""How the hold reasons the intake sets begin: such a hold is lifted by a re-import that no longer needs it,
+while a hold a supervisor set (or the value review) is never touched by an import."""
+
+WRITE_CHUNK = 500
+"""Orders per write transaction: short enough not to block the floor, long enough to be fast."""
+KEEP_AT_MOST = 1000
+"""Problems and holds listed in a report; the rest are counted (a bad 200 MB file has millions)."""
+
+
+def is_intake_hold(reason: str) -> bool:
+    return reason.startswith(INTAKE_HOLDS)
 
 
 @dataclass(frozen=True)
@@ -40,20 +71,62 @@ class IntakeReport:
     left_alone: tuple[str, ...] = ()
     """Orders in the file that were already released to picking: reported, not changed."""
     problems: tuple[IntakeProblem, ...] = field(default_factory=tuple)
+    """The first ``KEEP_AT_MOST`` problems; ``problem_count`` counts them all."""
     applied: bool = True
     order_ids: tuple[int, ...] = ()
+    cancelled: int = 0
+    """Orders stored ``cancelled`` because the channel says so."""
+    refused_orders: int = 0
+    """Orders with at least one problem (left out: the file was refused, or skipped with ``skip_invalid``)."""
+    problem_count: int = 0
+    holds: tuple[tuple[str, str], ...] = ()
+    """(order number, hold reason) of orders this import put or kept on hold (the first ``KEEP_AT_MOST``)."""
+    hold_count: int = 0
+    file_problem_count: int = 0
+    """Problems that belong to no order (the file's shape, its header, a syntax error)."""
 
 
-def _service_level(config: Config, intake: IntakeOrder) -> str:
+@dataclass
+class _Tally:
+    """What the writes have done so far, chunk after chunk."""
+
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    on_hold: int = 0
+    cancelled: int = 0
+    left_alone: list[str] = field(default_factory=list)
+    order_ids: list[int] = field(default_factory=list)
+    holds: list[tuple[str, str]] = field(default_factory=list)
+    hold_count: int = 0
+
+    def held(self, number: str, reason: str) -> None:
+        self.on_hold += 1
+        self.hold_count += 1
+        if len(self.holds) < KEEP_AT_MOST:
+            self.holds.append((number, reason))
+
+
+def _service_level(config: Config, intake: IntakeOrder) -> tuple[str, str]:
+    """(service level, hold reason): a method the channel's mapping does not know is held, not guessed."""
     channel = config.channel(intake.channel)
     method = intake.shipping_method.strip().lower()
     mapping = {k.lower(): v for k, v in channel.service_levels.items()}
-    return mapping.get(method, channel.default_service_level)
+    if not method:
+        return channel.default_service_level, ""
+    if method in mapping:
+        return mapping[method], ""
+    if method in SERVICE_LEVELS:
+        return method, ""
+    reason = (
+        f"shipping method {intake.shipping_method[:60]!r} is not mapped to a service level "
+        f"(add it to [channels.{intake.channel}] service_levels)"
+    )
+    return channel.default_service_level, reason
 
 
-def _order_values(config: Config, intake: IntakeOrder, received: datetime) -> dict[str, object]:
+def _order_values(config: Config, intake: IntakeOrder, received: datetime, level: str) -> dict[str, object]:
     address = intake.shipping_address
-    level = _service_level(config, intake)
     return {
         "number": intake.number,
         "customer_name": intake.customer_name or "",
@@ -80,7 +153,9 @@ def _order_values(config: Config, intake: IntakeOrder, received: datetime) -> di
     }
 
 
-def _line_values(intake: IntakeOrder, products_by_sku: dict[str, Product], products_by_gtin: dict[str, Product]):  # type: ignore[no-untyped-def]
+def _line_values(
+    intake: IntakeOrder, products_by_sku: dict[str, Product], products_by_gtin: dict[str, Product]
+) -> tuple[list[dict[str, Any]], list[str]]:
     lines = []
     unknown = []
     for n, line in enumerate(intake.lines, start=1):
@@ -88,7 +163,7 @@ def _line_values(intake: IntakeOrder, products_by_sku: dict[str, Product], produ
             products_by_gtin.get(line.gtin.zfill(14)) if line.gtin else None
         )
         if product is None:
-            unknown.append(line.sku or line.gtin or line.name or f"line {n}")
+            unknown.append(line.sku or line.gtin or f"line {n} has no SKU ({line.name[:40] or 'no name'})")
         lines.append(
             {
                 "line_no": n,
@@ -102,6 +177,29 @@ def _line_values(intake: IntakeOrder, products_by_sku: dict[str, Product], produ
             }
         )
     return lines, unknown
+
+
+@dataclass(frozen=True)
+class _Wanted:
+    """Where an imported order should stand: cancelled by the channel, held with a reason, or free to go."""
+
+    cancel: str
+    hold: str
+
+    def matches(self, order: Order) -> bool:
+        """True when ``order`` already stands there (so a re-import changes nothing)."""
+        if self.cancel:
+            return order.status == CANCELLED
+        intake_held = order.status == ON_HOLD and is_intake_hold(order.hold_reason)
+        if self.hold:
+            return order.status == ON_HOLD and (order.hold_reason == self.hold or not intake_held)
+        return not intake_held
+
+
+def _wanted(intake: IntakeOrder, unknown: list[str], method_hold: str) -> _Wanted:
+    reasons = [f"{UNKNOWN_SKU}: {', '.join(unknown)}"] if unknown else []
+    reasons += [*intake.hold_reasons, *([method_hold] if method_hold else [])]
+    return _Wanted(intake.cancel_reason, "; ".join(reasons))
 
 
 def _same(order: Order, values: dict[str, object], lines: list[dict[str, object]]) -> bool:
@@ -132,38 +230,60 @@ def import_orders(
     skip_invalid: bool = False,
     actor: Actor,
 ) -> IntakeReport:
-    parsed = parse_orders_file(path, channel, source=str(path))
+    """Validate the whole file, then (when nothing is wrong, or with ``skip_invalid``) store its good orders in
+    transactions of ``WRITE_CHUNK`` whole orders."""
     source = str(path)
-    if parsed.problems and not skip_invalid:
-        return IntakeReport(source, parsed.channel, problems=tuple(parsed.problems), applied=False)
-    with db.unit_of_work() as uow:
-        report = _store(uow, config, parsed.orders, actor, source, parsed.channel)
-        uow.commit()
+    scan = OrderScan(path, source, channel)
+    problems: list[IntakeProblem] = []
+    problem_count = refused = file_problems = 0
+    for item in scan:
+        if not item.problems:
+            continue
+        problem_count += len(item.problems)
+        if item.where:
+            refused += 1
+        else:
+            file_problems += len(item.problems)
+        problems.extend(item.problems[: max(0, KEEP_AT_MOST - len(problems))])
+    counts = {"refused_orders": refused, "problem_count": problem_count, "file_problem_count": file_problems}
+    if problem_count and (not skip_invalid or file_problems):  # a broken file is never half-imported
+        return IntakeReport(source, scan.channel, problems=tuple(problems), applied=False, **counts)
+
+    tally = _Tally()
+    for chunk in _chunks((item.order for item in scan if item.order is not None), WRITE_CHUNK):
+        with db.unit_of_work() as uow:
+            _store(uow, config, chunk, actor, tally)
+            uow.commit()
     return IntakeReport(
         source,
-        parsed.channel,
-        report.created,
-        report.updated,
-        report.unchanged,
-        report.on_hold,
-        report.left_alone,
-        tuple(parsed.problems),
+        scan.channel,
+        tally.created,
+        tally.updated,
+        tally.unchanged,
+        tally.on_hold,
+        tuple(tally.left_alone),
+        tuple(problems),
         True,
-        report.order_ids,
+        tuple(tally.order_ids),
+        cancelled=tally.cancelled,
+        holds=tuple(tally.holds),
+        hold_count=tally.hold_count,
+        **counts,
     )
 
 
-def _store(
-    uow: UnitOfWork, config: Config, orders: tuple[IntakeOrder, ...], actor: Actor, source: str, channel: str | None
-) -> IntakeReport:
-    session = uow.session
-    now = datetime.now(UTC)
-    keys = [(o.channel, o.external_id) for o in orders]
-    existing: dict[tuple[str, str], Order] = {}
-    for start in range(0, len(keys), 500):
-        chunk = keys[start : start + 500]
-        for order in session.scalars(select(Order).where(tuple_(Order.channel, Order.external_id).in_(chunk))):
-            existing[(order.channel, order.external_id)] = order
+def _chunks(orders: Iterable[IntakeOrder], size: int) -> Iterator[list[IntakeOrder]]:
+    chunk: list[IntakeOrder] = []
+    for order in orders:
+        chunk.append(order)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _products(session: Any, orders: list[IntakeOrder]) -> tuple[dict[str, Product], dict[str, Product]]:
     skus = {line.sku for o in orders for line in o.lines if line.sku}
     gtins = {line.gtin for o in orders for line in o.lines if line.gtin}
     products_by_sku: dict[str, Product] = {}
@@ -178,82 +298,114 @@ def _store(
             products_by_sku[product.sku] = product
             if product.gtin:
                 products_by_gtin[product.gtin.zfill(14)] = product
-    created = updated = unchanged = on_hold = 0
-    left_alone: list[str] = []
-    touched: list[Order] = []
+    return products_by_sku, products_by_gtin
+
+
+def _store(uow: UnitOfWork, config: Config, orders: list[IntakeOrder], actor: Actor, tally: _Tally) -> None:
+    """Store one chunk of whole orders (one transaction, committed by the caller)."""
+    session = uow.session
+    now = datetime.now(UTC)
+    keys = [(o.channel, o.external_id) for o in orders]
+    existing: dict[tuple[str, str], Order] = {}
+    for order in session.scalars(select(Order).where(tuple_(Order.channel, Order.external_id).in_(keys))):
+        existing[(order.channel, order.external_id)] = order
+    products_by_sku, products_by_gtin = _products(session, orders)
     fresh: list[tuple[dict[str, Any], list[dict[str, Any]], str]] = []
+    touched: list[Order] = []
     for intake in orders:
-        values = _order_values(config, intake, now)
+        level, method_hold = _service_level(config, intake)
+        values = _order_values(config, intake, now, level)
         lines, unknown = _line_values(intake, products_by_sku, products_by_gtin)
+        wanted = _wanted(intake, unknown, method_hold)
         order = existing.get((intake.channel, intake.external_id))
         if order is not None and order.status not in REIMPORT_UPDATES:
-            left_alone.append(f"{order.number} ({order.status})")
-            unchanged += 1
+            if not (order.status == CANCELLED and wanted.cancel):
+                note = f"; the channel says: {wanted.cancel}" if wanted.cancel else ""
+                tally.left_alone.append(f"{order.number} ({order.status}{note})")
+            tally.unchanged += 1
             continue
-        if order is not None and _same(order, values, lines):
-            unchanged += 1
+        if order is not None and _same(order, values, lines) and wanted.matches(order):
+            tally.unchanged += 1
+            if order.status == ON_HOLD:
+                tally.held(order.number, order.hold_reason)
             continue
         if order is None:
-            hold_reason = f"{UNKNOWN_SKU}: {', '.join(unknown)}" if unknown else ""
+            ship_by = intake.ship_by or default_ship_by(config, level, intake.placed_at or now)
+            status = CANCELLED if wanted.cancel else ON_HOLD if wanted.hold else NEW
             row = {
                 "channel": intake.channel,
                 "external_id": intake.external_id,
                 "received_at": now,
                 "updated_at": now,
-                "status": ON_HOLD if unknown else NEW,
-                "hold_reason": hold_reason,
+                "status": status,
+                "hold_reason": wanted.hold if status == ON_HOLD else "",
                 "value_review_approved": False,
-                "priority": priority_for(
-                    config, values["service_level"], values["ship_by"], intake.tags, intake.order_value, now, now
-                ).total,
+                "priority": priority_for(config, level, ship_by, intake.tags, intake.order_value, now, now).total,
                 **values,
             }
-            fresh.append((row, lines, hold_reason or f"imported from {intake.source_ref}"))
-            created += 1
-            if unknown:
-                on_hold += 1
+            reason = wanted.cancel or wanted.hold or f"imported from {intake.source_ref}"
+            fresh.append((row, lines, reason))
+            tally.created += 1
+            if status == ON_HOLD:
+                tally.held(intake.number, wanted.hold)
+            elif status == CANCELLED:
+                tally.cancelled += 1
             continue
-        else:
-            release_reservations(session, order)
-            for key, value in values.items():
-                setattr(order, key, value)
-            order.lines.clear()
-            session.flush()
-            order.lines.extend(OrderLine(**line) for line in lines)
-            order.priority = priority_of(order, config, now).total
-            uow.record(
-                actor,
-                "order.updated",
-                subject=order_subject(order.id),
-                message=f"updated from {intake.source_ref}",
-                source=intake.source_ref,
-            )
-            if unknown:
-                reason = f"{UNKNOWN_SKU}: {', '.join(unknown)}"
-                if order.status != ON_HOLD:
-                    set_status(uow, order, ON_HOLD, actor, reason)
-                order.hold_reason = reason
-            elif order.status == ON_HOLD and order.hold_reason.startswith(UNKNOWN_SKU):
-                order.hold_reason = ""
-                set_status(uow, order, NEW, actor, "catalog now knows every SKU")
-            elif order.status != ON_HOLD and order.status != NEW:
-                set_status(uow, order, NEW, actor, "order changed by the channel; allocating again")
-            updated += 1
+        _update(uow, config, order, intake, values, lines, wanted, actor, now)
+        tally.updated += 1
         if order.status == ON_HOLD:
-            on_hold += 1
+            tally.held(order.number, order.hold_reason)
+        elif order.status == CANCELLED:
+            tally.cancelled += 1
         touched.append(order)
     session.flush()
-    new_ids = _insert_new_orders(uow, fresh, actor)
-    return IntakeReport(
-        source,
-        channel,
-        created,
-        updated,
-        unchanged,
-        on_hold,
-        tuple(left_alone),
-        order_ids=tuple(o.id for o in touched) + tuple(new_ids),
+    tally.order_ids.extend(o.id for o in touched)
+    tally.order_ids.extend(_insert_new_orders(uow, fresh, actor))
+
+
+def _update(
+    uow: UnitOfWork,
+    config: Config,
+    order: Order,
+    intake: IntakeOrder,
+    values: dict[str, object],
+    lines: list[dict[str, Any]],
+    wanted: _Wanted,
+    actor: Actor,
+    now: datetime,
+) -> None:
+    """Apply a changed order from the channel to one not yet on the floor; status moves go through
+    ``set_status`` so each is an event with its reason."""
+    session = uow.session
+    release_reservations(session, order)
+    for key, value in values.items():
+        setattr(order, key, value)
+    order.lines.clear()
+    session.flush()
+    order.lines.extend(OrderLine(**line) for line in lines)
+    order.priority = priority_of(order, config, now).total
+    uow.record(
+        actor,
+        "order.updated",
+        subject=order_subject(order.id),
+        message=f"updated from {intake.source_ref}",
+        source=intake.source_ref,
     )
+    manual_hold = order.status == ON_HOLD and not is_intake_hold(order.hold_reason)
+    if wanted.cancel:
+        set_status(uow, order, CANCELLED, actor, wanted.cancel)
+        order.hold_reason = ""
+    elif manual_hold:
+        pass  # a supervisor's hold (or the value review) stays until a person lifts it
+    elif wanted.hold:
+        if order.status != ON_HOLD:
+            set_status(uow, order, ON_HOLD, actor, wanted.hold)
+        order.hold_reason = wanted.hold
+    elif order.status == ON_HOLD:
+        order.hold_reason = ""
+        set_status(uow, order, NEW, actor, "the order is complete now; allocating")
+    elif order.status != NEW:
+        set_status(uow, order, NEW, actor, "order changed by the channel; allocating again")
 
 
 def _insert_new_orders(
