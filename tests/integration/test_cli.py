@@ -216,33 +216,3 @@ def test_batches_claim_headless(db_url: str) -> None:
     assert packer.returncode == 2 and "may not pick" in packer.stderr
     no_pin = pickpack("batches", "claim", "--user", "pia", "--json", db_url=db_url)
     assert no_pin.returncode == 2 and "PICKPACK_PIN" in no_pin.stderr
-
-
-def test_serve_answers_a_browser_on_localhost(tmp_path: Path) -> None:
-    import socket
-    import time
-    import urllib.request
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    server = subprocess.Popen(
-        [sys.executable, "-m", "app", "--db", f"sqlite:///{tmp_path}/x.db", "serve", "--port", str(port)],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        page = ""
-        for _ in range(100):
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2) as response:
-                    page = response.read().decode()
-                    break
-            except OSError:
-                time.sleep(0.1)
-        assert "pickpack" in page and "textual" in page.lower()
-    finally:
-        server.terminate()
-        server.wait(10)
