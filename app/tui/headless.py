@@ -7,21 +7,23 @@ the driver, as a real terminal would deliver them, then waits once.
 
 from __future__ import annotations
 
-import unicodedata
-
 from textual import events
+from textual.keys import _character_to_key
 from textual.pilot import Pilot
 
 GS = "\x1d"
 
 
 def key_name(character: str) -> str:
-    """Textual's key name for a typed character ("-" -> "minus", "a" -> "a")."""
+    """Textual's key name for a typed character ("-" -> "minus", "/" -> "slash", "a" -> "a").
+
+    The same function Textual's own input driver uses, so a hostile scan (brackets, "@", "/", control or
+    unnamed characters) arrives as exactly the key events a terminal would send; a name of our own would differ
+    for "/" or "@" and crash on a character Unicode gives no name.
+    """
     if character == GS:
         return "ctrl+right_square_bracket"
-    if character.isalnum():
-        return character
-    return unicodedata.name(character).lower().replace("-", "_").replace(" ", "_")
+    return _character_to_key(character)
 
 
 async def send_keys(pilot: Pilot[object], keys: list[tuple[str, str | None]]) -> None:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from rich.text import Text
 from textual.screen import Screen
 from textual.widgets import Static
 
 from app.db.unit_of_work import Actor
+from app.tui.literal import literal
 
 if TYPE_CHECKING:
     from app.tui.app import PickpackApp
@@ -29,9 +29,11 @@ class StationScreen(Screen[None]):
         return Actor(user.name, self.pp.station, user.id)
 
     def flash(self, text: str, ok: bool = True) -> None:
-        """Show the outcome of the last action: green, or red with the terminal bell."""
+        """Show the outcome of the last action: green, or red with the terminal bell.
+
+        ``text`` is shown literally: service messages quote scanned codes and names, which are outside data."""
         message = self.query_one("#message", Static)
-        message.update(Text(text))
+        message.update(literal(text))
         message.set_classes("ok" if ok else "error")
         if not ok:
             self.app.bell()

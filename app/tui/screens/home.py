@@ -13,6 +13,7 @@ from textual.widgets import Button, Footer, Static
 
 from app.services.errors import ServiceError
 from app.services.users import UserView
+from app.tui.literal import literal
 
 if TYPE_CHECKING:
     from app.tui.app import PickpackApp
@@ -42,13 +43,13 @@ class HomeScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         user = self.pp.user
         assert user is not None
-        yield Static(f"pickpack · {user.name} ({user.role})", classes="title")
+        yield Static(literal(f"pickpack · {user.name} ({user.role})"), classes="title")
         with Vertical(id="menu"):
             for activity, label, _key in MENU:
                 if activity in user.activities:
                     yield Button(Content(label), id=f"go-{activity}")
             yield Button(Content("[Esc] Sign out"), id="sign-out", variant="error")
-        yield Static("", id="home-message", classes="hint")
+        yield Static(literal(""), id="home-message", classes="hint")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -91,13 +92,13 @@ class HomeScreen(Screen[None]):
         try:
             state = claim_batch(self.pp.db, user, terminal=self.pp.station)
         except ServiceError as exc:
-            self.notify(str(exc), severity="error")
+            self.notify(str(exc), severity="error", markup=False)
             return
         if state is None:
-            self.query_one("#home-message", Static).update("No batch is waiting for picking right now.")
+            self.query_one("#home-message", Static).update(literal("No batch is waiting for picking right now."))
             self.app.bell()
             return
-        self.query_one("#home-message", Static).update("")
+        self.query_one("#home-message", Static).update(literal(""))
         self.app.push_screen(PickScreen(state))
 
     def action_sign_out(self) -> None:

@@ -6,7 +6,6 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING
 
-from rich.text import Text
 from sqlalchemy.exc import OperationalError
 from textual import on
 from textual.app import ComposeResult
@@ -17,6 +16,7 @@ from textual.widgets import DataTable, Footer, Input, Label, Static
 from app.db.retry import retry_busy
 from app.services.packing import PackState
 from app.stations.pack import PackEngine
+from app.tui.literal import cell, literal, row
 from app.tui.screens.base import StationScreen
 from app.tui.widgets.scan_capture import ScanCapture
 
@@ -45,10 +45,10 @@ class WeighDialog(ModalScreen[tuple[Decimal, str | None] | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label(Text(f"Weight in kg (expected {self.expected})"), classes="title")
+            yield Label(literal(f"Weight in kg (expected {self.expected})"), classes="title")
             yield Input(value=str(self.weight) if self.weight else "", placeholder="kg", id="weight")
             if self.needs_approval:
-                yield Label(Text("Off tolerance: supervisor badge"), classes="error")
+                yield Label(literal("Off tolerance: supervisor badge"), classes="error")
                 yield Input(placeholder="supervisor badge", password=True, id="badge")
             yield Static("", id="weigh-error")
 
@@ -60,7 +60,7 @@ class WeighDialog(ModalScreen[tuple[Decimal, str | None] | None]):
         try:
             weight = Decimal(self.query_one("#weight", Input).value.replace(",", "."))
         except InvalidOperation:
-            self.query_one("#weigh-error", Static).update(Text("Type the weight, e.g. 1.25"))
+            self.query_one("#weigh-error", Static).update(literal("Type the weight, e.g. 1.25"))
             return
         badge = self.query_one("#badge", Input).value.strip() if self.needs_approval else None
         self.dismiss((weight, badge or None))
@@ -94,22 +94,24 @@ class PackScreen(StationScreen):
         table = self.query_one("#pack-lines", DataTable)
         table.add_columns("SKU", "Name", "Ord", "Pick", "Pack", "Short")
         table.can_focus = False
-        self.query_one("#prompt", Static).update(Text("Scan the TOTE (or the order number on the pick list)"))
+        self.query_one("#prompt", Static).update(literal("Scan the TOTE (or the order number on the pick list)"))
         self.query_one("#scan", ScanCapture).focus()
 
     def render_state(self, state: PackState) -> None:
         self.state = state
-        self.query_one("#pack-title", Static).update(Text(f"Order {state.order_number} · {state.status}"))
+        self.query_one("#pack-title", Static).update(literal(f"Order {state.order_number} · {state.status}"))
         table = self.query_one("#pack-lines", DataTable)
         table.clear()
         for line in state.lines:
             table.add_row(
-                line.sku,
-                line.name[:18],
-                str(line.qty_ordered),
-                str(line.qty_picked),
-                str(line.qty_packed),
-                str(line.short) if line.short else "",
+                *row(
+                    line.sku,
+                    cell(line.name, width=18),
+                    line.qty_ordered,
+                    line.qty_picked,
+                    line.qty_packed,
+                    line.short or "",
+                )
             )
         parts = []
         for c in state.cartons:
@@ -120,8 +122,8 @@ class PackScreen(StationScreen):
             parts.append("Suggested: " + " + ".join(f"BOX-{code}" for code in state.suggestion))
         elif state.expect == "box" and state.open_carton is not None:
             parts.append(f"Suggested: BOX-{state.open_carton.box_code}")
-        self.query_one("#cartons", Static).update(Text("\n".join(parts)))
-        self.query_one("#prompt", Static).update(Text(PROMPTS[state.expect]))
+        self.query_one("#cartons", Static).update(literal("\n".join(parts)))
+        self.query_one("#prompt", Static).update(literal(PROMPTS[state.expect]))
 
     @property
     def engine(self) -> PackEngine:
@@ -216,7 +218,7 @@ class ReasonDialog(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label(Text(self.question), classes="title")
+            yield Label(literal(self.question), classes="title")
             yield Input(placeholder="reason", id="reason")
 
     def on_mount(self) -> None:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import time
 from typing import TYPE_CHECKING
 
-from rich.text import Text
 from sqlalchemy.exc import OperationalError
 from textual import events, on
 from textual.app import ComposeResult
@@ -25,6 +24,7 @@ from app.services.errors import ServiceError
 from app.services.picking import PickState
 from app.stations.answer import Answer
 from app.stations.pick import PickEngine
+from app.tui.literal import literal, row
 from app.tui.screens.base import StationScreen
 from app.tui.widgets.scan_capture import ScanCapture
 
@@ -67,7 +67,7 @@ class KeysOnlyDialog(ModalScreen[object]):
 
     def say(self, text: str, ok: bool) -> None:
         message = self.query_one("#dialog-message", Static)
-        message.update(Text(text))
+        message.update(literal(text))
         message.set_classes("ok" if ok else "error")
         if not ok:
             self.app.bell()
@@ -77,8 +77,7 @@ class KeysOnlyDialog(ModalScreen[object]):
         event.stop()
         code = event.code.strip()
         if (not event.typed and len(code) >= SCAN_MIN_LENGTH) or len(code) > 6:
-            printable = code.replace("\x1d", "<GS>")
-            self.say(f"A scan ({printable}) is not an answer here: nothing recorded. Type the answer or Esc.", False)
+            self.say(f"A scan ({code}) is not an answer here: nothing recorded. Type the answer or Esc.", False)
             return
         self.answer(code)
 
@@ -100,8 +99,10 @@ class ShortPickDialog(KeysOnlyDialog):
         self.counted: int | None = None
 
     def compose_body(self) -> ComposeResult:
-        yield Label(Text(f"Short pick: {self.sku} at {self.location} ({self.remaining} needed)"), classes="title")
-        yield Static(Text("Why? type 1 Location empty · 2 Item damaged · 3 Fewer than the books, then Enter"), id="ask")
+        yield Label(literal(f"Short pick: {self.sku} at {self.location} ({self.remaining} needed)"), classes="title")
+        yield Static(
+            literal("Why? type 1 Location empty · 2 Item damaged · 3 Fewer than the books, then Enter"), id="ask"
+        )
 
     def answer(self, text: str) -> None:
         ask = self.query_one("#ask", Static)
@@ -113,7 +114,7 @@ class ShortPickDialog(KeysOnlyDialog):
                 self.say("Type 1, 2 or 3 and Enter", False)
                 return
             self.reason = reason
-            ask.update(Text(f"{reason}: how many GOOD {self.sku} are at {self.location} now? Type the count, Enter"))
+            ask.update(literal(f"{reason}: how many GOOD {self.sku} are at {self.location} now? Type the count, Enter"))
             self.say("", True)
             return
         if self.counted is None:
@@ -123,7 +124,7 @@ class ShortPickDialog(KeysOnlyDialog):
             self.counted = int(text)
             missing = max(0, self.remaining - self.counted)
             ask.update(
-                Text(
+                literal(
                     f"{self.counted} good {self.sku} at {self.location} ({self.reason}); {missing} missing. "
                     "Enter records it, Esc cancels"
                 )
@@ -146,7 +147,7 @@ class QuantityDialog(KeysOnlyDialog):
         self.pending: int | None = None
 
     def compose_body(self) -> ComposeResult:
-        yield Label(Text(f"Quantity of {self.sku} (1-{self.remaining}), Enter"), classes="title")
+        yield Label(literal(f"Quantity of {self.sku} (1-{self.remaining}), Enter"), classes="title")
 
     def answer(self, text: str) -> None:
         if text == "" and self.pending is not None:
@@ -171,7 +172,7 @@ class EndEarlyDialog(KeysOnlyDialog):
 
     def compose_body(self) -> ComposeResult:
         yield Label(
-            Text(
+            literal(
                 f"End batch {self.batch_id} now? Its {self.stops_left} open stop(s) go back to the queue; "
                 "the totes go to packing. Type y and Enter (Esc cancels)"
             ),
@@ -254,7 +255,7 @@ class PickScreen(StationScreen):
         prompt = self.query_one("#prompt", Static)
         table = self.query_one("#slots", DataTable)
         title.update(
-            Text(
+            literal(
                 f"Batch {state.batch_id} · stop {min(state.stops_done + 1, state.stops_total)}/"
                 f"{state.stops_total} · {state.stops_left} left"
             )
@@ -265,33 +266,32 @@ class PickScreen(StationScreen):
         if setup:
             table.clear()
             for slot in state.slots:
-                table.add_row(str(slot.slot), slot.order_number or "-", slot.tote_code or "?")
-            location.update(Text(f"CART SET-UP · SLOT {state.setup_slot}"))
-            prompt.update(Text(f"Scan a free TOTE for slot {state.setup_slot}"))
+                table.add_row(*row(slot.slot, slot.order_number or "-", slot.tote_code or "?"))
+            location.update(literal(f"CART SET-UP · SLOT {state.setup_slot}"))
+            prompt.update(literal(f"Scan a free TOTE for slot {state.setup_slot}"))
             return
         stop = state.stop
         if stop is None:
-            location.update(Text("BATCH DONE" if state.phase == "done" else "ALL STOPS DONE"))
-            prompt.update(Text(PROMPTS.get(state.phase, "")))
+            location.update(literal("BATCH DONE" if state.phase == "done" else "ALL STOPS DONE"))
+            prompt.update(literal(PROMPTS.get(state.phase, "")))
             return
         verb = "PUT BACK AT" if stop.kind == "putback" else ""
-        location.update(Text(f"{verb} {stop.location}".strip()))
+        location.update(literal(f"{verb} {stop.location}".strip()))
         lot = f" · lot {stop.lot}" if stop.lot else ""
         lot += f" · exp {stop.expiry:%Y-%m-%d}" if stop.expiry else ""
-        product.update(Text(f"{stop.name}\n{stop.sku}{lot}"))
+        product.update(literal(f"{stop.name}\n{stop.sku}{lot}"))
         done = stop.qty_picked + stop.qty_in_hand
         waiting = f"  ({stop.qty_awaiting_lot} waiting for the lot)" if stop.qty_awaiting_lot else ""
-        quantity.update(
-            Text(f"QTY {done} / {stop.qty}" + (f"  ({stop.qty_in_hand} in hand)" if stop.qty_in_hand else "") + waiting)
-        )
+        in_hand = f"  ({stop.qty_in_hand} in hand)" if stop.qty_in_hand else ""
+        quantity.update(literal(f"QTY {done} / {stop.qty}{in_hand}{waiting}"))
         if stop.kind == "putback":
-            tote.update(Text(f"from {stop.tote_code or 'the packing area'} · cancelled order {stop.order_number}"))
+            tote.update(literal(f"from {stop.tote_code or 'the packing area'} · cancelled order {stop.order_number}"))
         else:
-            tote.update(Text(f"→ slot {stop.slot}: {stop.tote_code} ({stop.order_number})"))
+            tote.update(literal(f"→ slot {stop.slot}: {stop.tote_code} ({stop.order_number})"))
         text = PROMPTS[state.phase]
         if state.phase == "tote" or (state.phase == "item" and stop.qty_in_hand):
             text = f"{text if state.phase == 'tote' else 'Scan ITEM, or TOTE to drop'} {stop.tote_code}"
-        prompt.update(Text(text))
+        prompt.update(literal(text))
 
     # --- actions: every input goes through the step engine, the screen only renders its answer ----------
     def _run(self, line: str, *, typed: bool = False) -> Answer | None:
@@ -313,9 +313,9 @@ class PickScreen(StationScreen):
             self.app.pop_screen()
             for message in self.app.screen.query("#home-message"):
                 if isinstance(message, Static):
-                    message.update(Text(answer.message))
+                    message.update(literal(answer.message))
             self.app.bell()
-            self.app.notify(answer.message, severity="error")
+            self.app.notify(answer.message, severity="error", markup=False)
             return
         self.render_state(state)
         self.flash(answer.message, answer.ok)
@@ -404,16 +404,19 @@ class BatchDoneScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         r = self.report
-        yield Static(f"Batch {r.batch_id} finished", classes="title")
-        yield Static(f"{len(r.orders)} orders picked: {', '.join(r.orders)}", id="done-orders")
-        yield Static(f"Totes to packing: {', '.join(r.totes)}", id="done-totes")
+        yield Static(literal(f"Batch {r.batch_id} finished"), classes="title")
+        yield Static(literal(f"{len(r.orders)} orders picked: {', '.join(r.orders)}"), id="done-orders")
+        yield Static(literal(f"Totes to packing: {', '.join(r.totes)}"), id="done-totes")
         yield Static(
-            f"Walked {r.distance_m:.0f} m · S-shape would be {r.s_shape_distance_m:.0f} m ({r.saving_pct:.0f}% less)",
+            literal(
+                f"Walked {r.distance_m:.0f} m · S-shape would be {r.s_shape_distance_m:.0f} m "
+                f"({r.saving_pct:.0f}% less)"
+            ),
             id="done-distance",
             classes="ok",
         )
         if r.short_lines:
-            yield Static("Short: " + "; ".join(r.short_lines), id="done-short", classes="error")
+            yield Static(literal("Short: " + "; ".join(r.short_lines)), id="done-short", classes="error")
         with Horizontal():
             yield Button(Content("[Enter] Home"), id="home", variant="primary")
         yield Footer()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Vertical
@@ -13,6 +12,7 @@ from textual.widgets import Button, Footer, Input, Static
 
 from app.services.errors import ServiceError
 from app.services.users import UserView, sign_in_with_badge, sign_in_with_pin
+from app.tui.literal import literal
 from app.tui.widgets.scan_capture import ScanCapture
 
 if TYPE_CHECKING:
@@ -53,7 +53,7 @@ class SignInScreen(Screen[None]):
 
     def show_error(self, text: str) -> None:
         message = self.query_one("#message", Static)
-        message.update(Text(text))
+        message.update(literal(text))
         message.set_classes("error")
         self.app.bell()
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.screen import Screen
@@ -12,6 +11,7 @@ from textual.widgets import DataTable, Footer, Static
 
 from app.services.errors import ServiceError
 from app.services.stock import LookupResult, lookup
+from app.tui.literal import literal, row
 from app.tui.widgets.scan_capture import ScanCapture
 
 if TYPE_CHECKING:
@@ -56,7 +56,7 @@ class StockLookupScreen(Screen[None]):
 
     def _not_found(self, text: str) -> None:
         title = self.query_one("#result-title", Static)
-        title.update(Text(text))
+        title.update(literal(text))
         title.set_classes("error")
         self.query_one("#results", DataTable).clear()
         self.app.bell()
@@ -67,17 +67,19 @@ class StockLookupScreen(Screen[None]):
         if result.note:
             summary += f" · {result.note}"
         summary += f" · on hand {result.total_qty}, available {result.total_available}"
-        title.update(Text(summary))
+        title.update(literal(summary))
         title.set_classes("ok" if result.lines else "error")
         table = self.query_one("#results", DataTable)
         table.clear()
         for line in result.lines:
             table.add_row(
-                line.location,
-                line.sku,
-                str(line.qty),
-                str(line.reserved),
-                str(line.available),
-                line.lot or "-",
-                line.expiry.isoformat() if line.expiry else "-",
+                *row(
+                    line.location,
+                    line.sku,
+                    line.qty,
+                    line.reserved,
+                    line.available,
+                    line.lot or "-",
+                    line.expiry.isoformat() if line.expiry else "-",
+                )
             )

@@ -10,7 +10,6 @@ from __future__ import annotations
 import time
 from typing import TYPE_CHECKING
 
-from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Vertical
@@ -21,6 +20,7 @@ from textual_plotext import PlotextPlot
 from app.services import orders, supervision, supervisor_actions
 from app.services.errors import InvalidInput, ServiceError
 from app.services.supervision import FloorSnapshot, Kpis
+from app.tui.literal import cell, literal, row
 from app.tui.screens.base import StationScreen
 
 if TYPE_CHECKING:
@@ -43,7 +43,7 @@ class AskDialog(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label(Text(self.question), classes="title")
+            yield Label(literal(self.question), classes="title")
             yield Input(placeholder=self.placeholder, id="answer")
 
     def on_mount(self) -> None:
@@ -64,8 +64,8 @@ class ConfirmDialog(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label(Text(self.question), classes="title")
-            yield Label(Text("[y] yes   [n] no"))
+            yield Label(literal(self.question), classes="title")
+            yield Label(literal("[y] yes   [n] no"))
 
 
 class TimelineDialog(ModalScreen[None]):
@@ -78,15 +78,15 @@ class TimelineDialog(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog wide"):
-            yield Label(Text(self.title_text), classes="title")
+            yield Label(literal(self.title_text), classes="title")
             table: DataTable[str] = DataTable(id="timeline", cursor_type="row")
             yield table
 
     def on_mount(self) -> None:
         table = self.query_one("#timeline", DataTable)
         table.add_columns("At", "Change", "By", "Reason")
-        for row in self.rows:
-            table.add_row(*row)
+        for values in self.rows:
+            table.add_row(*row(*values))
         table.focus()
 
 
@@ -173,23 +173,24 @@ class SuperviseScreen(StationScreen):
         if not self._stop:
             self.app.call_from_thread(self.show_kpis, numbers)
 
-    def _fill(self, table_id: str, rows: list[tuple[str | Text, ...]], keys: list[str]) -> None:
-        plain = tuple(tuple(str(cell) for cell in row) for row in rows)
+    def _fill(self, table_id: str, rows: list[tuple[object, ...]], keys: list[str]) -> None:
+        """Rewrite a table when its rows changed; every value is shown literally (``row``), never as markup."""
+        plain = tuple(tuple(str(value) for value in values) for values in rows)
         if self._rows.get(table_id) == plain:
             return  # unchanged: keep the table (and the supervisor's cursor) as it is
         self._rows[table_id] = plain
         table = self.query_one(f"#{table_id}", DataTable)
         cursor = table.cursor_row
         table.clear()
-        for row, key in zip(rows, keys, strict=True):
-            table.add_row(*row, key=key)
+        for values, key in zip(rows, keys, strict=True):
+            table.add_row(*row(*values), key=key)
         if rows:
             table.move_cursor(row=min(cursor, len(rows) - 1))
 
     def apply(self, snapshot: FloorSnapshot) -> None:
         self.snapshot = snapshot
         counts = "  ".join(f"{status} {n}" for status, n in snapshot.counts.items() if n)
-        self.query_one("#counts", Static).update(Text(counts or "no orders"))
+        self.query_one("#counts", Static).update(literal(counts or "no orders"))
         self._fill(
             "risk",
             [
@@ -199,7 +200,7 @@ class SuperviseScreen(StationScreen):
                     r.service_level,
                     str(r.ship_by),
                     f"{r.minutes_left} min",
-                    Text(r.level, style=RISK_STYLE.get(r.level, "")),
+                    cell(r.level, style=RISK_STYLE.get(r.level, "")),
                 )
                 for r in snapshot.at_risk
             ],
@@ -242,7 +243,7 @@ class SuperviseScreen(StationScreen):
             [f"order:{e.order_id}" if e.order_id else f"x:{i}" for i, e in enumerate(snapshot.exceptions)],
         )
         self.query_one("#live", Static).update(
-            Text(f"live · change {snapshot.change_marker} · read {snapshot.generated_at:%H:%M:%S} UTC")
+            literal(f"live · change {snapshot.change_marker} · read {snapshot.generated_at:%H:%M:%S} UTC")
         )
         self.applied.append((snapshot.change_marker, time.time()))
 
@@ -255,7 +256,7 @@ class SuperviseScreen(StationScreen):
             else f"{k.cycle_time_minutes_p50:.0f} min (p90 {k.cycle_time_minutes_p90:.0f})"
         )
         self.query_one("#kpi-numbers", Static).update(
-            Text(
+            literal(
                 f"shipped {k.orders_shipped} · units picked {k.units_picked} · refused scans: {accuracy} · "
                 f"cycle time p50 {cycle} · on time {on_time}"
             )
@@ -329,7 +330,11 @@ class SuperviseScreen(StationScreen):
         if order_id is None:
             self.flash("Select an order first", False)
             return
-        detail = orders.show_order(self.pp.db, self.pp.config, order_id)
+        try:
+            detail = orders.show_order(self.pp.db, self.pp.config, order_id)
+        except ServiceError as exc:  # e.g. the order was deleted by a purge since the table was read
+            self.flash(str(exc), False)
+            return
         rows = [
             (
                 f"{e.at:%m-%d %H:%M:%S}",
@@ -451,7 +456,8 @@ class SuperviseScreen(StationScreen):
         table.clear()
         for i, hit in enumerate(hits):
             table.add_row(
-                hit.kind, hit.number, hit.status, hit.detail, key=f"order:{hit.order_id}" if hit.order_id else f"x:{i}"
+                *row(hit.kind, hit.number, hit.status, hit.detail),
+                key=f"order:{hit.order_id}" if hit.order_id else f"x:{i}",
             )
         self._rows.pop("results", None)
         if hits:

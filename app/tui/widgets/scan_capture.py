@@ -16,6 +16,8 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.widget import Widget
 
+from app.tui.literal import visible
+
 GS = "\x1d"
 TYPED_THRESHOLD_S = 0.08
 """Mean time between keystrokes above which a code counts as typed by hand (scanners send < 20 ms)."""
@@ -70,7 +72,7 @@ class ScanCapture(Widget, can_focus=True):
         self._stamps: list[float] = []
 
     def render(self) -> Text:
-        shown = self.buffer.replace(GS, "<GS>")
+        shown = visible(self.buffer, keep_newlines=False)  # a pasted escape or direction override is shown, not sent
         text = Text(f"{self.prompt}: ", style="bold")
         text.append(shown, style="bold reverse" if shown else "")
         if self.has_focus:
