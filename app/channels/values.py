@@ -95,6 +95,9 @@ class OrderChecker:
         number: int | None = None
         if isinstance(value, int) and not isinstance(value, bool):
             number = value
+        elif isinstance(value, Decimal) and value.is_finite() and value.as_tuple().exponent == 0 and value > 0:
+            self.add(field, f"too large (at most {limits.MAX_INT}), got {show(value)}")  # a JSON integer of 41+ digits
+            return None
         elif isinstance(value, str):
             digits = value.strip().removeprefix("+")
             if limits.ASCII_INTEGER.fullmatch(digits) and len(digits) <= 20:

@@ -104,9 +104,14 @@ def report_order_import(report: intake.IntakeReport) -> int:
         say(str(problem))
     if report.problem_count > len(report.problems):
         say(f"{report.source}: ... and {report.problem_count - len(report.problems)} more problem(s)")
-    counted = f"{report.problem_count} problem(s) in {report.refused_orders} order(s)"
+    parts = []
+    if report.problem_count > report.file_problem_count:
+        parts.append(
+            f"{report.problem_count - report.file_problem_count} problem(s) in {report.refused_orders} order(s)"
+        )
     if report.file_problem_count:
-        counted += f" and {report.file_problem_count} in the file itself"
+        parts.append(f"{report.file_problem_count} problem(s) with the file itself")
+    counted = " and ".join(parts)
     if not report.applied:
         hint = "" if report.file_problem_count else " (use --skip-invalid to import the good ones)"
         say(f"{report.source}: refused: {counted}; nothing imported{hint}")
