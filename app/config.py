@@ -311,10 +311,14 @@ class Range:
 
     def describe(self) -> str:
         unit = f" {self.unit}" if self.unit else ""
-        low = f"more than {self.low:g}" if self.above else f"{self.low:g}"
         if self.above:
-            return f"a number {low} and at most {self.high:g}{unit}"
-        return f"{low} to {self.high:g}{unit}"
+            return f"a number more than {_number(self.low)} and at most {_number(self.high)}{unit}"
+        return f"{_number(self.low)} to {_number(self.high)}{unit}"
+
+
+def _number(value: float) -> str:
+    """1000000 -> "1,000,000" (not "1e+06"): limits are read by people."""
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,}"
 
 
 PORT = Range(1, 65535)
