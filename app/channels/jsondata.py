@@ -290,14 +290,14 @@ def decoded_order_objects(data: Any, source: str) -> Iterator[FoundOrder]:
     elif isinstance(data, dict) and "orders" in data:
         if not isinstance(data["orders"], list):
             reason = f"expected a list of orders, got {show(data['orders'])}"
-            yield FoundOrder("", 0, 0, problem=IntakeProblem(source, "", "orders", reason))
+            yield FoundOrder("", 0, 0, problem=IntakeProblem(source, "document", "orders", reason))
             return
         items = [(f"orders[{i}]", item) for i, item in enumerate(data["orders"])]
     elif isinstance(data, dict):
         items = [("order", data.get("order", data))]
     else:
         reason = f"expected an order object or a list of orders, got {show(data)}"
-        yield FoundOrder("", 0, 0, problem=IntakeProblem(source, "", "", reason))
+        yield FoundOrder("", 0, 0, problem=IntakeProblem(source, "document", "", reason))
         return
     for index, (location, item) in enumerate(items):
         if isinstance(item, dict):
