@@ -21,3 +21,13 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         if hasattr(module, "add_arguments"):
             module.add_arguments(p)
         p.set_defaults(handler=module.run)
+    _register_import(names)
+
+
+def _register_import(names: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """`pickpack bench import`: peak memory of a large order import (it lives beside the intake benchmark)."""
+    from app.bench import intake
+
+    p = names.add_parser("import", help=intake.IMPORT_DOC.splitlines()[0], description=intake.IMPORT_DOC)
+    intake.add_import_arguments(p)
+    p.set_defaults(handler=intake.run_import)
