@@ -25,7 +25,7 @@ from app.bootstrap import load_layout
 from app.config import Config
 from app.db.engine import make_engine
 from app.db.unit_of_work import Actor, Database
-from app.services import allocation, intake, process, supervision
+from app.services import allocation, intake, process, supervision, users
 from app.services.demo import seed_demo
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -40,9 +40,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def prepare(db: Database, config: Config, work: Path, orders: int) -> None:
-    actor = Actor("bench", "bench")
     layout = load_layout(config)
-    seed_demo(db, layout, DEMO, actor=actor)
+    seed_demo(db, layout, DEMO, actor=Actor.system("bench"))
+    actor = users.system_actor(db, "bench")  # automation: the built-in system user that init created
     with (DEMO / "products.csv").open() as fh:
         skus = [row["sku"] for row in csv.DictReader(fh) if row["track_lot"] == "0"]
     path = work / "open.json"
@@ -57,13 +57,13 @@ def prepare(db: Database, config: Config, work: Path, orders: int) -> None:
 
 async def follow(db: Database, config: Config, url: str, scans: int, pause: float) -> list[float]:
     from app.tui.app import build_app
-    from app.tui.headless import send_scan
     from app.tui.screens.supervise import SuperviseScreen
 
     app = build_app(config, db, station="bench-supervisor")
     results: list[dict[str, float]] = []
     async with app.run_test(size=(120, 45)) as pilot:
-        await send_scan(pilot, "BADGE-SOFIA")
+        # name + PIN: a supervisor's badge alone does not sign in ([security] badge_requires_pin_roles)
+        await pilot.press("f3", *"sofia", "enter", *"3333", "enter")
         await app.workers.wait_for_complete()
         await pilot.pause()
         await pilot.press("v")

@@ -76,9 +76,9 @@ def _catalog(work: Path, products: int, layout_codes: list[str]) -> tuple[Path, 
 
 
 def prepare(db: Database, config: Config, work: Path, args: argparse.Namespace) -> dict[str, str]:
-    actor = Actor("bench", "bench")
     layout = load_layout(config)
-    setup.initialise(db, layout, actor=actor)
+    setup.initialise(db, layout, actor=Actor.system("bench"))
+    actor = users.system_actor(db, "bench")  # automation: the built-in system user that init created
     faces = [str(c) for c in layout.pick_face_codes()]
     product_csv, stock_csv, gtins = _catalog(work, args.products, faces)
     assert catalog.import_products(db, product_csv, actor=actor).applied

@@ -62,8 +62,10 @@ def sign_in(args: argparse.Namespace, action: str, *, terminal: str = TERMINAL) 
     """Authenticate ``args.user`` for ``action`` (a key of ``app.domain.roles.POLICY``).
 
     Raises ``SignInRefused``/``NoPin`` (exit 2): wrong PIN, unknown, disabled or locked user, the system user,
-    or a role the policy does not allow. Only the refusal event is written then.
+    or a role the policy does not allow. Only the refusal event is written then. The lockout follows
+    ``[security]`` of the config; the service the command calls next checks the user again (``app.services.authz``).
     """
     pin = read_pin(args.user)
-    user = users.authenticate(args.context.db, args.user, pin, action=action, terminal=terminal)
+    ctx = args.context
+    user = users.authenticate(ctx.db, args.user, pin, action=action, terminal=terminal, security=ctx.config.security)
     return SignedIn(user, Actor(user.name, terminal, user.id))

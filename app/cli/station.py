@@ -70,7 +70,9 @@ def handle_station(args: argparse.Namespace) -> int:
         return 2
     try:
         user = retry_busy(
-            lambda: users.authenticate(ctx.db, args.user, pin, action=f"station.{args.role}", terminal=terminal)
+            lambda: users.authenticate(
+                ctx.db, args.user, pin, action=f"station.{args.role}", terminal=terminal, security=ctx.config.security
+            )
         )
     except ServiceError as exc:
         emit(out, refusal(str(exc)))

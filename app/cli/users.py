@@ -38,8 +38,10 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = u_sub.add_parser(
         "unlock",
         help="let a user locked by wrong PINs sign in again (admin)",
-        description=f"After {users.MAX_PIN_FAILURES} wrong PINs in a row a user is locked (PIN and badge) until an "
-        "admin unlocks them; this also forgives wrong PINs counted so far.",
+        description="After [security] max_pin_failures wrong PINs in a row (default "
+        f"{users.DEFAULT_SECURITY.max_pin_failures}) a user is locked (PIN, badge and every action) for [security] "
+        f"lockout_minutes (default {users.DEFAULT_SECURITY.lockout_minutes}; 0 = until unlocked); this ends the lock "
+        "at once and forgives wrong PINs counted so far.",
     )
     p.add_argument("name")
     identity.add_user_option(p)

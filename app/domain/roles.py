@@ -4,7 +4,13 @@ One table that the command line (and any other front end) consults after a user 
 rule is changed in one place and a test can read it. Pure Python: no database, no I/O.
 
 Action names are ``<group>.<verb>`` after the command that runs them (``orders.hold``, ``batches.claim``).
-The built-in ``system`` role appears in no rule: the system user cannot sign in and acts only for automation.
+The services check the same table again inside their own transaction (``app.services.authz``), so a front end
+that forgets to ask cannot widen it.
+
+The built-in ``system`` role is named in no rule's ``roles``: the system user cannot sign in and may run only the
+actions a rule marks ``automation`` (imports, processing passes, demo seeding, the simulator's crew). Why a flag
+and not a role in the set: "who may sign in and do this" and "may a machine do this" are different questions,
+and a refusal message lists only the people who may.
 """
 
 from __future__ import annotations
@@ -31,13 +37,24 @@ class Rule:
 
     roles: frozenset[str]
     what: str
+    automation: bool = False
+    """The built-in system user may run it too (it acts for ``import``, ``process``, ``demo``, ``simulate``)."""
 
     @property
     def who(self) -> str:
         """The allowed roles in words, for the refusal message (so the operator knows whom to ask)."""
         order = (PICKER, PACKER, SUPERVISOR, ADMIN)
-        return ", ".join(role for role in order if role in self.roles) + " only"
+        people = [role for role in order if role in self.roles]
+        if not people:
+            return "automation only (the built-in system user)"
+        return ", ".join(people) + " only"
 
+    def allows(self, role: str) -> bool:
+        return self.automation if role == SYSTEM else role in self.roles
+
+
+NOBODY: Final = frozenset[str]()
+"""No person: the action is automation's alone (``automation=True``)."""
 
 POLICY: Final = MappingProxyType(
     {
@@ -47,11 +64,24 @@ POLICY: Final = MappingProxyType(
         "orders.edit": Rule(SUPERVISORS, "edit orders"),
         "orders.priority": Rule(SUPERVISORS, "change priorities"),
         "orders.approve_short": Rule(SUPERVISORS, "approve short shipments"),
+        "orders.process": Rule(SUPERVISORS, "run a processing pass", automation=True),
         "batches.claim": Rule(PICKERS, "pick"),
+        "batches.pick": Rule(PICKERS, "pick"),
         "batches.release": Rule(SUPERVISORS, "release batches"),
         "batches.reassign": Rule(SUPERVISORS, "reassign batches"),
+        "batches.wave": Rule(SUPERVISORS, "release waves", automation=True),
+        "orders.pack": Rule(PACKERS, "pack"),
+        "shipments.book": Rule(PACKERS, "ship orders"),
+        "shipments.print": Rule(PACKERS, "print shipping documents", automation=True),
         "shipments.void": Rule(PACKERS, "void shipments"),
-        "users.add": Rule(ADMINS, "add users"),
+        # automation only: what `import`, `init` and `demo` do as the built-in system user
+        "orders.import": Rule(NOBODY, "import orders", automation=True),
+        "products.import": Rule(NOBODY, "import products", automation=True),
+        "stock.import": Rule(NOBODY, "import stock", automation=True),
+        "setup.init": Rule(NOBODY, "set up the database", automation=True),
+        "demo.seed": Rule(NOBODY, "load demo data", automation=True),
+        # an admin adds people; automation too (demo users, the simulator's crew, the very first admin)
+        "users.add": Rule(ADMINS, "add users", automation=True),
         "users.unlock": Rule(ADMINS, "unlock users"),
         "users.disable": Rule(ADMINS, "disable users"),
         # headless stations (conventions, "Headless stations"): sign-in at start-up decides the role
@@ -78,13 +108,13 @@ def rule(action: str) -> Rule:
 
 
 def may(role: str, action: str) -> bool:
-    """True when a user with ``role`` may run ``action``."""
-    return role in rule(action).roles
+    """True when a user with ``role`` may run ``action`` (the ``system`` role: only automation's actions)."""
+    return rule(action).allows(role)
 
 
 def refusal(name: str, role: str, action: str) -> str | None:
     """Why ``name`` (``role``) may not run ``action``, in words for the operator; None when allowed."""
     found = rule(action)
-    if role in found.roles:
+    if found.allows(role):
         return None
     return f"{name} ({role}) may not {found.what}: {found.who}"

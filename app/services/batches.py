@@ -33,6 +33,7 @@ from app.domain.layout import Layout
 from app.domain.orders import RELEASED
 from app.domain.routing import s_shape_route, shortest_route
 from app.domain.states import OPEN_BATCH
+from app.services.authz import authorize
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,7 @@ def sequence_codes(layout: Layout, codes: list[str]) -> tuple[dict[str, int], fl
 def plan_batches(db: Database, config: Config, layout: Layout, *, actor: Actor) -> WaveReport:
     """Batch every released order that is not on a cart yet, in one transaction."""
     with db.unit_of_work() as uow:
+        authorize(uow, actor, "batches.wave")
         session = uow.session
         # One planner at a time: two concurrent passes must never put an order or a put-back on two carts.
         serialize(session, "plan_batches")

@@ -18,6 +18,7 @@ from app.db.models import Event, Order, OrderLine, PickTask, Product, PutbackTas
 from app.db.unit_of_work import Actor, Database, UnitOfWork
 from app.domain.orders import CANCELLED, CHANGEABLE, FINAL, NEW, ON_HOLD, PICKING_STARTED, STATUSES
 from app.services import allocation
+from app.services.authz import authorize
 from app.services.errors import InvalidInput, Refused
 from app.services.floor_state import void_open_shipments
 from app.services.order_support import (
@@ -187,6 +188,7 @@ def hold(db: Database, config: Config, ref: str, reason: str, *, actor: Actor) -
     if not reason.strip():
         raise InvalidInput("a hold needs a reason")
     with db.unit_of_work() as uow:
+        authorize(uow, actor, "orders.hold")
         order = find_order(uow.session, ref, for_update=True)
         _changeable(order, "hold status")
         if order.status == ON_HOLD:
@@ -202,6 +204,7 @@ def hold(db: Database, config: Config, ref: str, reason: str, *, actor: Actor) -
 
 def unhold(db: Database, config: Config, ref: str, *, actor: Actor, reason: str = "") -> OrderSummary:
     with db.unit_of_work() as uow:
+        authorize(uow, actor, "orders.unhold")
         order = find_order(uow.session, ref, for_update=True)
         if order.status != ON_HOLD:
             raise Refused(f"order {order.number} is {order.status}, not on hold")
@@ -222,6 +225,7 @@ def cancel(db: Database, config: Config, ref: str, reason: str, *, actor: Actor)
     if not reason.strip():
         raise InvalidInput("a cancel needs a reason")
     with db.unit_of_work() as uow:
+        authorize(uow, actor, "orders.cancel")
         order = find_order(uow.session, ref, for_update=True)
         if order.status in FINAL:
             raise Refused(f"order {order.number} is already {order.status}")
@@ -266,6 +270,7 @@ def edit_lines(db: Database, config: Config, ref: str, changes: dict[str, int], 
         if qty < 0:
             raise InvalidInput(f"{sku}: quantity must not be negative, got {qty}")
     with db.unit_of_work() as uow:
+        authorize(uow, actor, "orders.edit")
         order = find_order(uow.session, ref, for_update=True)
         _changeable(order, "lines")
         products = {p.sku: p for p in uow.session.scalars(select(Product).where(Product.sku.in_(changes)))}
@@ -319,6 +324,7 @@ def edit_address(db: Database, config: Config, ref: str, fields: dict[str, str],
         if key in fields and not fields[key].strip():
             raise InvalidInput(f"{key}: must not be empty")
     with db.unit_of_work() as uow:
+        authorize(uow, actor, "orders.edit")
         order = find_order(uow.session, ref, for_update=True)
         _changeable(order, "address")
         changed = []
@@ -336,6 +342,7 @@ def set_service_level(db: Database, config: Config, ref: str, level: str, *, act
     if level not in ("same_day", "express", "standard"):
         raise InvalidInput(f"service level {level!r}: expected same_day, express or standard")
     with db.unit_of_work() as uow:
+        authorize(uow, actor, "orders.edit")
         order = find_order(uow.session, ref, for_update=True)
         _changeable(order, "service level")
         if order.service_level != level:

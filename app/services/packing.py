@@ -32,6 +32,7 @@ from app.domain.cartonization import (
 from app.domain.errors import DomainError
 from app.domain.orders import PACKED, PACKING, PICKED
 from app.domain.scans import classify
+from app.services.authz import authorize
 from app.services.errors import InvalidInput, NotFound, Refused
 from app.services.floor_state import set_carton
 from app.services.order_support import find_order, lock_orders, order_subject, set_status
@@ -267,6 +268,7 @@ def start_packing(db: Database, config: Config, code: str, *, actor: Actor) -> P
     """Open an order at the packing station by scanning its tote or typing/scanning its order number."""
     scan = classify(code)
     with db.unit_of_work() as uow:
+        authorize(uow, actor, "orders.pack")
         session = uow.session
         if scan.kind == "tote":
             tote = session.scalar(select(Tote).where(Tote.code == scan.code))
@@ -325,6 +327,7 @@ def _open_shipment(session: Session, order: Order, station: str) -> Shipment:
 def open_carton(db: Database, config: Config, order_id: int, box_code: str, *, actor: Actor) -> PackResult:
     """Start a carton of the given box type (the suggestion, or a box the packer scanned instead)."""
     with db.unit_of_work() as uow:
+        authorize(uow, actor, "orders.pack")
         session = uow.session
         order = session.get(Order, order_id)
         if order is None:
@@ -377,6 +380,7 @@ def _box_that_fits(contents: list[Item], config: Config):  # type: ignore[no-unt
 def close_items(db: Database, config: Config, order_id: int, *, actor: Actor) -> PackResult:
     """The open carton is full (or the order is split on purpose): its box is confirmed next, then weighed."""
     with db.unit_of_work() as uow:
+        authorize(uow, actor, "orders.pack")
         order = _order(uow, order_id)
         state = _state(uow.session, config, order)
         view = state.open_carton
@@ -394,6 +398,7 @@ def close_items(db: Database, config: Config, order_id: int, *, actor: Actor) ->
 def confirm_box(db: Database, config: Config, order_id: int, code: str | None, *, actor: Actor) -> PackResult:
     """Take the suggested box (``code`` None) or another one for the filled carton; the contents must fit it."""
     with db.unit_of_work() as uow:
+        authorize(uow, actor, "orders.pack")
         session = uow.session
         order = _order(uow, order_id)
         state = _state(session, config, order)
@@ -434,6 +439,7 @@ def handle_scan(db: Database, config: Config, order_id: int, raw: str, *, actor:
             return confirm_box(db, config, order_id, scan.code, actor=actor)
         return open_carton(db, config, order_id, scan.code, actor=actor)
     with db.unit_of_work() as uow:
+        authorize(uow, actor, "orders.pack")
         session = uow.session
         order = session.get(Order, order_id)
         if order is None:
@@ -552,6 +558,7 @@ def close_carton(
     if measured_kg <= 0:
         raise InvalidInput(f"weight {measured_kg} kg: must be more than zero")
     with db.unit_of_work() as uow:
+        authorize(uow, actor, "orders.pack")
         session = uow.session
         order = next(iter(lock_orders(session, {order_id})), None)
         if order is None:

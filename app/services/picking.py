@@ -38,6 +38,7 @@ from app.domain.routing import s_shape_route, shortest_route
 from app.domain.scans import Scan, classify, item_code
 from app.services import inventory
 from app.services.allocation import release_reservations
+from app.services.authz import authorize
 from app.services.errors import InvalidInput, NotFound, Refused
 from app.services.floor_state import claim_if_ready, new_tote, set_batch, set_task, set_tote
 from app.services.order_support import lock_orders, set_status
@@ -47,7 +48,6 @@ from app.services.users import UserView
 
 SHORT_REASONS = ("empty", "damaged", "missing")
 """Why a stop is short: the bin is empty, units are damaged, or fewer are there than the books say."""
-PICKING_ROLES = frozenset({"picker", "supervisor", "admin"})
 
 
 @dataclass(frozen=True)
@@ -269,9 +269,9 @@ def lease_message(session: Session, batch: Batch) -> str:
 
 
 def _leased(uow: UnitOfWork, batch_id: int, actor: Actor) -> Batch:
-    """The batch, locked, if ``actor`` holds its claim; otherwise the scan is refused (``LeaseLost``)."""
-    if actor.user_id is None:
-        raise Refused("a signed-in picker is needed to work on a batch")
+    """The batch, locked, if ``actor`` may pick (``app.services.authz``) and holds its claim; otherwise the scan is
+    refused (``NotAllowed``, ``LeaseLost``) with nothing written."""
+    authorize(uow, actor, "batches.pick")
     session = uow.session
     batch = session.get(Batch, batch_id, with_for_update=session.get_bind().dialect.name == "postgresql")
     if batch is None:
@@ -299,10 +299,9 @@ def claim_batch(db: Database, user: UserView, *, terminal: str) -> PickState | N
     serialized by BEGIN IMMEDIATE). PostgreSQL: FOR UPDATE SKIP LOCKED, so concurrent claimers never wait on
     or collide over the same row.
     """
-    if user.role not in PICKING_ROLES:
-        raise Refused(f"{user.name} ({user.role}) cannot pick: pickers, supervisors and admins only")
     actor = Actor(user.name, terminal, user.id)
     with db.unit_of_work() as uow:
+        authorize(uow, actor, "batches.claim")
         session = uow.session
         mine = session.scalar(
             select(Batch).where(Batch.status == "picking", Batch.picker_id == user.id).order_by(Batch.id).limit(1)
@@ -338,6 +337,7 @@ def release_batch(db: Database, batch_id: int, *, actor: Actor, idle_minutes: in
     starts again at its location scan. The old terminal is refused on its next scan and told who freed it.
     """
     with db.unit_of_work() as uow:
+        authorize(uow, actor, "batches.release")
         batch = uow.session.get(Batch, batch_id, with_for_update=db.dialect == "postgresql")
         if batch is None:
             raise NotFound(f"no batch {batch_id}")
@@ -1147,7 +1147,9 @@ def finish_batch(db: Database, layout: Layout, batch_id: int, *, actor: Actor) -
         session = uow.session
         batch = session.get(Batch, batch_id)
         already = batch is not None and batch.status == "done" and batch.picker_id == actor.user_id
-        if not already:
+        if already:
+            authorize(uow, actor, "batches.pick")  # _leased authorizes the other way in
+        else:
             batch = _leased(uow, batch_id, actor)
         assert batch is not None
         state = _state(session, batch)

@@ -4,7 +4,11 @@ and release allocated orders to picking by priority, following the rules of ``[r
 A pass shares the database with every terminal on the floor, so it never holds the write lock for long:
 re-scoring writes in bounded chunks (``orders.reprioritise``), releasing is capped at ``max_orders_per_pass``
 orders per transaction, and each of those transactions is run again when the database is busy
-(``app.db.retry.retry_busy``) instead of failing the pass."""
+(``app.db.retry.retry_busy``) instead of failing the pass.
+
+A pass acts as the built-in system user (``pickpack process``) or a supervisor (release a wave now): the actor is
+checked before the first step (``orders.process``) and again inside each transaction that writes events.
+"""
 
 from __future__ import annotations
 
@@ -20,6 +24,7 @@ from app.db.unit_of_work import Actor, Database
 from app.domain.layout import Layout
 from app.domain.orders import ALLOCATED, BACKORDERED, NEW, ON_HOLD, RELEASED
 from app.services import allocation
+from app.services.authz import authorize
 from app.services.batches import WaveReport, plan_batches
 from app.services.order_support import set_status
 from app.services.orders import reprioritise
@@ -46,6 +51,7 @@ def release_orders(db: Database, config: Config, *, actor: Actor) -> tuple[int, 
     rules = config.release
     released = held = 0
     with db.unit_of_work() as uow:
+        authorize(uow, actor, "orders.process")
         order_by = [Order.priority.desc(), Order.id]
         if rules.same_day_first:
             order_by.insert(0, case((Order.service_level == "same_day", 0), else_=1))
@@ -76,6 +82,8 @@ def process_once(
     retried when the database is busy (a pass must not die because a picker was writing at that moment).
     """
     now = now or datetime.now(UTC)
+    with db.unit_of_work(readonly=True) as uow:
+        authorize(uow, actor, "orders.process")  # before scoring and allocation, which write without asking
     changed = reprioritise(db, config, statuses=(NEW, BACKORDERED, ALLOCATED, ON_HOLD, RELEASED), now=now)
     report = allocation.allocate(db, actor=actor)
     released, held = retry_busy(lambda: release_orders(db, config, actor=actor))

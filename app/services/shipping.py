@@ -30,6 +30,7 @@ from app.domain.rating import RateCard, ServiceOption, choose_service, load_rate
 from app.domain.tracking import sscc
 from app.printing import PDF, ZPL, PrintJob, try_print
 from app.printing.registry import build_printers, printers_for_station
+from app.services.authz import authorize
 from app.services.errors import InvalidInput, NotFound, Refused
 from app.services.floor_state import set_carton, set_shipment, set_tote
 from app.services.order_support import find_order, order_subject, set_status
@@ -154,6 +155,7 @@ def ship_order(
     """
     now = now or datetime.now(UTC)
     with db.unit_of_work() as uow:
+        authorize(uow, actor, "shipments.book")
         session = uow.session
         order = session.get(Order, order_id, with_for_update=db.dialect == "postgresql")
         if order is None:
@@ -455,6 +457,7 @@ def _print_shipment(
         result = try_print(printer, job)
         outcomes.append(PrintOutcome(document.kind, document.carton, printer.name, result.ok, result.detail))
     with db.unit_of_work() as uow:
+        authorize(uow, actor, "shipments.print")
         shipment = uow.session.get(Shipment, shipment_id)
         assert shipment is not None
         order = uow.session.get(Order, shipment.order_id)
@@ -508,6 +511,7 @@ def reprint(
 ) -> ShipOutcome:
     """Print a shipment's documents again (all, or only ``kinds``): the same documents, nothing booked."""
     with db.unit_of_work(readonly=True) as uow:
+        authorize(uow, actor, "shipments.print")  # before anything is printed: paper cannot be rolled back
         shipment = _shipment(uow.session, shipment_id)
         if shipment.status != "shipped":
             raise Refused(f"shipment {shipment_id} is {shipment.status}: nothing to reprint")
@@ -543,6 +547,7 @@ def void_shipment(db: Database, config: Config, shipment_id: int, *, actor: Acto
     if not reason.strip():
         raise InvalidInput("a void needs a reason")
     with db.unit_of_work() as uow:
+        authorize(uow, actor, "shipments.void")
         session = uow.session
         shipment = _shipment(session, shipment_id)
         order = session.get(Order, shipment.order_id)

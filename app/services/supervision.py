@@ -70,6 +70,8 @@ WEIGHT_MISMATCH = "weight_mismatch"
 BACKORDER = "backorder"
 STUCK_RELEASED = "stuck_released"
 STUCK_PACKED = "stuck_packed"
+USER_LOCKED = "user_locked"
+SIGN_IN_REFUSED = "sign_in_refused"
 EXCEPTION_KINDS = (
     SHORT_PICK,
     HOLD,
@@ -79,7 +81,17 @@ EXCEPTION_KINDS = (
     BACKORDER,
     STUCK_RELEASED,
     STUCK_PACKED,
+    USER_LOCKED,
+    SIGN_IN_REFUSED,
 )
+"""Order exceptions carry the order; the two sign-in kinds (``user_locked``, ``sign_in_refused``) carry no order
+and name the user (or the scanned badge) in ``ref``."""
+
+REFUSAL_WINDOW_MINUTES = 60
+"""Refused sign-ins count towards ``sign_in_refused`` for this long."""
+REPEATED_REFUSALS = 3
+"""This many refused sign-ins of one name or badge in the window make an exception: one typo is not news, three
+wrong PINs in a row (or a badge nobody has, scanned again and again) are someone guessing or a worker stuck."""
 
 PICK_EVENT_KINDS = (
     "pick.tote_set",
@@ -205,7 +217,8 @@ class ExceptionRow:
     kind: str
     order_id: int | None
     ref: str
-    """What to type into search or show: the order number."""
+    """What to type into search or show: the order number; for the sign-in kinds the user's name (or
+    ``badge CODE`` for a badge nobody has)."""
     detail: str
     at: datetime
     """When it happened (the event), or since when the order has been in its state."""
@@ -432,6 +445,7 @@ def _exceptions(session: Session, now: datetime, stuck_minutes: int, limit: int)
         *_weight_mismatches(session, limit),
         *_failed_prints(session, limit),
         *_status_exceptions(session, now, stuck_minutes, limit),
+        *_sign_in_exceptions(session, now, limit),
     ]
     rows.sort(key=lambda r: (r.at, r.kind, r.order_id or 0), reverse=True)
     return tuple(rows[:limit])
@@ -547,6 +561,75 @@ def _status_exceptions(session: Session, now: datetime, stuck_minutes: int, limi
             detail = f"packed {_minutes(now - at)} min ago, not shipped"
         result.append(ExceptionRow(kind, order_id, number, detail, at))
     return result
+
+
+_REASONS = {
+    "wrong_pin": "wrong PIN",
+    "unknown_user": "unknown name",
+    "unknown_badge": "unknown badge",
+    "locked": "while locked",
+    "disabled": "disabled",
+    "role": "role not allowed",
+    "system": "system user",
+}
+
+
+def _who(subject: str) -> str:
+    kind, _, name = subject.partition(":")
+    return name if kind == "user" else f"{kind} {name}"
+
+
+def _sign_in_exceptions(session: Session, now: datetime, limit: int) -> list[ExceptionRow]:
+    """Locked users (a lock that has not ended, by time or by an unlock) and names or badges refused
+    ``REPEATED_REFUSALS`` times or more in the last ``REFUSAL_WINDOW_MINUTES`` (a locked user shows once, as
+    locked). Both queries use the (kind, id) and (kind, at) indexes and read at most ``limit`` locks and the
+    refusals of one hour."""
+    from app.services.lockout import LOCK_MARKS, lock_state
+
+    later = aliased(Event)
+    settled = exists().where(
+        later.subject == Event.subject,
+        later.kind.in_([k for k in LOCK_MARKS if k != "user.locked"]),
+        later.id > Event.id,
+    )
+    locked: dict[str, ExceptionRow] = {}
+    for subject, at in session.execute(
+        select(Event.subject, Event.at)
+        .where(Event.kind == "user.locked", ~settled)
+        .order_by(Event.id.desc())
+        .limit(limit)
+    ):
+        name = _who(subject)
+        if subject in locked:
+            continue
+        state = lock_state(session, name, now=now, count_failures=False)  # the newest lock decides (and its end)
+        if not state.locked:
+            continue
+        until = (
+            f"until {state.until:%H:%M} UTC" if state.until else f"until an admin runs: pickpack users unlock {name}"
+        )
+        detail = f"locked after {state.failures} wrong PINs, {until}"
+        locked[subject] = ExceptionRow(USER_LOCKED, None, name, detail, state.locked_at or at)
+    counts: dict[str, dict[str, int]] = {}
+    last: dict[str, datetime] = {}
+    window = now - timedelta(minutes=REFUSAL_WINDOW_MINUTES)
+    for subject, reason, n, newest in session.execute(
+        select(Event.subject, Event.data["reason"].as_string(), func.count(Event.id), func.max(Event.at))
+        .where(Event.kind == "user.sign_in_refused", Event.at >= window, Event.at <= now)
+        .group_by(Event.subject, Event.data["reason"].as_string())
+    ):
+        counts.setdefault(subject, {})[reason or "?"] = int(n)
+        last[subject] = max(newest, last.get(subject, newest))
+    refused = []
+    for subject, reasons in counts.items():
+        total = sum(reasons.values())
+        if total < REPEATED_REFUSALS or subject in locked:
+            continue
+        parts = ", ".join(f"{_REASONS.get(r, r)} {n}" for r, n in sorted(reasons.items(), key=lambda x: -x[1]))
+        detail = f"{total} refused sign-ins in the last {REFUSAL_WINDOW_MINUTES} min ({parts})"
+        refused.append(ExceptionRow(SIGN_IN_REFUSED, None, _who(subject), detail, last[subject]))
+    refused.sort(key=lambda r: r.at, reverse=True)
+    return [*locked.values(), *refused[:limit]]
 
 
 def _unreserved(session: Session, order_ids: list[int]) -> dict[int, list[str]]:

@@ -1,5 +1,7 @@
-"""What a supervisor may do from the live queue: each action checks the role, runs in one transaction, and is
-logged with who did it. Pickers and packers are refused here even if a screen offered the action by mistake."""
+"""What a supervisor may do from the live queue: each action runs in one transaction that first checks the user
+(``app.services.authz``: known, active, not locked, and the role policy) and is logged with who did it. Pickers and
+packers are refused here even if a screen offered the action by mistake; the check reads the user again, so a
+role changed or a user disabled since sign-in counts at once."""
 
 from __future__ import annotations
 
@@ -14,38 +16,38 @@ from app.domain.layout import Layout
 from app.domain.orders import PICKED, PICKING
 from app.services import orders, picking, process
 from app.services.allocation import split_remainder
+from app.services.authz import authorize
 from app.services.errors import InvalidInput, NotFound, Refused
 from app.services.floor_state import set_batch
 from app.services.order_support import OrderSummary, find_order, order_subject, priority_of, summary
 from app.services.replan import follow_order_priority
 from app.services.users import UserView
 
-SUPERVISORS = frozenset({"supervisor", "admin"})
 MAX_PRIORITY = 100_000.0
 """A pinned priority stays below put-back batches (``replan.PUT_BACK_PRIORITY``) and is always a finite number."""
 
 
-def _require(user: UserView, what: str) -> Actor:
-    if user.role not in SUPERVISORS:
-        raise Refused(f"{user.name} ({user.role}) may not {what}: supervisors only")
-    return Actor(user.name, "supervisor", user.id)
+def _actor(user: UserView, terminal: str) -> Actor:
+    """Who acts: the signed-in user at their terminal (the services authorize it, never this module alone)."""
+    return Actor(user.name, terminal, user.id)
 
 
 def set_priority(
     db: Database, config: Config, user: UserView, ref: str, priority: float | None, *, terminal: str
 ) -> OrderSummary:
     """Pin an order's priority (``None`` goes back to the computed score, at once)."""
-    actor = _require(user, "change priorities")
+    actor = _actor(user, terminal)
     if priority is not None and not (math.isfinite(priority) and abs(priority) <= MAX_PRIORITY):
         raise InvalidInput(f"priority {priority}: expected a number from -{MAX_PRIORITY:g} to {MAX_PRIORITY:g}")
     with db.unit_of_work() as uow:
+        authorize(uow, actor, "orders.priority")
         order = find_order(uow.session, ref, for_update=True)
         before = order.priority
         order.priority_override = priority
         order.priority = priority if priority is not None else priority_of(order, config).total
         follow_order_priority(uow.session, order.id)
         uow.record(
-            Actor(actor.name, terminal, actor.user_id),
+            actor,
             "order.priority_set",
             subject=order_subject(order.id),
             message=f"priority {before:g} -> {priority if priority is not None else 'computed'}",
@@ -56,29 +58,23 @@ def set_priority(
 
 
 def hold(db: Database, config: Config, user: UserView, ref: str, reason: str, *, terminal: str) -> OrderSummary:
-    actor = _require(user, "hold orders")
-    return orders.hold(db, config, ref, reason, actor=Actor(actor.name, terminal, actor.user_id))
+    return orders.hold(db, config, ref, reason, actor=_actor(user, terminal))
 
 
 def release_hold(db: Database, config: Config, user: UserView, ref: str, *, terminal: str) -> OrderSummary:
-    actor = _require(user, "release holds")
-    return orders.unhold(
-        db, config, ref, actor=Actor(actor.name, terminal, actor.user_id), reason="released by supervisor"
-    )
+    return orders.unhold(db, config, ref, actor=_actor(user, terminal), reason="released by supervisor")
 
 
 def cancel(db: Database, config: Config, user: UserView, ref: str, reason: str, *, terminal: str) -> OrderSummary:
-    actor = _require(user, "cancel orders")
-    return orders.cancel(db, config, ref, reason, actor=Actor(actor.name, terminal, actor.user_id))
+    return orders.cancel(db, config, ref, reason, actor=_actor(user, terminal))
 
 
 def release_batch(db: Database, config: Config, user: UserView, batch_id: int, *, terminal: str) -> None:
     """Take a stalled batch from its picker (the idle limit applies unless it is forced from the screen)."""
-    actor = _require(user, "release batches")
     picking.release_batch(
         db,
         batch_id,
-        actor=Actor(actor.name, terminal, actor.user_id),
+        actor=_actor(user, terminal),
         idle_minutes=config.picking.idle_release_minutes,
         force=True,
     )
@@ -87,8 +83,9 @@ def release_batch(db: Database, config: Config, user: UserView, batch_id: int, *
 def reassign_batch(db: Database, user: UserView, batch_id: int, picker_name: str, *, terminal: str) -> None:
     """Give a batch to another picker: they resume it at the same stop with the same counts; the old terminal is
     refused on its next scan and told who has the batch now."""
-    actor = Actor(_require(user, "reassign batches").name, terminal, user.id)
+    actor = _actor(user, terminal)
     with db.unit_of_work() as uow:
+        authorize(uow, actor, "batches.reassign")
         session = uow.session
         batch = session.get(Batch, batch_id, with_for_update=db.dialect == "postgresql")
         if batch is None:
@@ -120,8 +117,10 @@ def release_wave(
     db: Database, config: Config, layout: Layout, user: UserView, *, terminal: str
 ) -> process.ProcessReport:
     """Run a processing pass now: allocate, release and plan batches without waiting for the timer."""
-    actor = _require(user, "release waves")
-    return process.process_once(db, config, actor=Actor(actor.name, terminal, actor.user_id), layout=layout)
+    actor = _actor(user, terminal)
+    with db.unit_of_work(readonly=True) as uow:
+        authorize(uow, actor, "batches.wave")  # before the pass: its first steps (scoring, allocation) write
+    return process.process_once(db, config, actor=actor, layout=layout)
 
 
 SHORT_DECISIONS = ("backorder", "cancel")
@@ -133,8 +132,9 @@ def approve_short(db: Database, user: UserView, ref: str, *, rest: str, terminal
     backorder (a new order that is allocated when stock arrives) or are cancelled from the order."""
     if rest not in SHORT_DECISIONS:
         raise InvalidInput(f"--rest {rest!r}: expected {' or '.join(SHORT_DECISIONS)}")
-    actor = Actor(_require(user, "approve short shipments").name, terminal, user.id)
+    actor = _actor(user, terminal)
     with db.unit_of_work() as uow:
+        authorize(uow, actor, "orders.approve_short")
         order = find_order(uow.session, ref, for_update=True)
         if not order.short_pending:
             raise Refused(f"order {order.number} has no short pick waiting for approval")

@@ -1,9 +1,14 @@
 """Users and sign-in: badges for scanning in, name + PIN for typing in; every attempt goes to the event log.
 
-PIN lockout lives in the event log, not in a column: ``MAX_PIN_FAILURES`` wrong PINs in a row (since the last
-successful sign-in or unlock) write ``user.locked``, and the user stays locked (PIN and badge) until an admin's
-``user.unlocked``. The log is the one place that already records every attempt, so the lock can never disagree
-with the history that explains it.
+PIN lockout lives in the event log, not in a column (``app.services.lockout``): ``[security] max_pin_failures``
+wrong PINs in a row (since the last successful sign-in or unlock) write ``user.locked`` with its end
+(``[security] lockout_minutes`` later, or none when that is 0), and the user stays locked (PIN and badge, and
+every service call: ``app.services.authz``) until then or until an admin's ``user.unlocked``. The log is the one
+place that already records every attempt, so the lock can never disagree with the history that explains it.
+
+A badge alone does not sign in a role of ``[security] badge_requires_pin_roles``: the badge service raises
+``PinNeeded`` (naming the user) and the screen asks for that user's PIN (``sign_in_with_pin``). A found badge
+must not make anyone a supervisor.
 
 The built-in ``system`` user (created by ``init``) acts for automation: its PIN hash and badge can never match,
 and both sign-in paths refuse it by role before looking at either.
@@ -13,16 +18,23 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import datetime
 from typing import NoReturn
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.db.models import ROLES, SYSTEM_ROLE, Event, User
+from app.config import SecurityConfig
+from app.db.models import ROLES, SYSTEM_ROLE, User
 from app.db.unit_of_work import Actor, Database, UnitOfWork
 from app.domain import roles
 from app.domain.pins import hash_pin, verify_pin
-from app.services.errors import InvalidInput, NotFound, Refused
+from app.services.authz import authorize
+from app.services.errors import InvalidInput, NotFound, Refused, SignInRefused
+from app.services.lockout import LockState, lock_until, now_utc
+from app.services.lockout import lock_state as _read_lock
+
+__all__ = ["LockState", "SignInRefused"]  # re-exported: callers import both from here
 
 PIN_RE = re.compile(r"^\d{4,8}$")
 NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
@@ -35,8 +47,9 @@ starting with ``!`` as a key, never as a scan; sign-in refuses the system role a
 UNUSABLE_PIN_HASH = "!"
 """Not a scrypt hash: ``verify_pin`` is False for every PIN."""
 
-MAX_PIN_FAILURES = 5
-"""Wrong PINs in a row that lock a user until an admin unlocks them (a 4-digit PIN must not be guessable)."""
+DEFAULT_SECURITY = SecurityConfig()
+MAX_PIN_FAILURES = DEFAULT_SECURITY.max_pin_failures
+"""The default of ``[security] max_pin_failures``: callers pass the configured ``SecurityConfig``."""
 
 ROLE_ACTIVITIES: dict[str, tuple[str, ...]] = {
     "picker": ("pick", "stock"),
@@ -47,13 +60,17 @@ ROLE_ACTIVITIES: dict[str, tuple[str, ...]] = {
 """What each role may do; screens offer only these and services check them again."""
 
 
-class SignInRefused(Refused):
-    """Who is acting could not be established, or may not do this: nothing was changed but the refusal event.
+class PinNeeded(SignInRefused):
+    """The badge is known, but its user's role must also type a PIN (``[security] badge_requires_pin_roles``).
 
-    Exit code 2 (bad input) on the command line, as the conventions fix for every identity refusal.
+    Nothing is logged (it is a question, not a refusal); the screen asks for the PIN of ``name`` and calls
+    ``sign_in_with_pin(db, exc.name, pin, ...)``, which counts towards the lockout like any typed PIN.
     """
 
-    exit_code = 2
+    def __init__(self, name: str, role: str) -> None:
+        super().__init__(f"PIN needed: {name} ({role}) signs in with badge and PIN")
+        self.name = name
+        self.role = role
 
 
 @dataclass(frozen=True)
@@ -139,6 +156,7 @@ def add_user(
     if not PIN_RE.match(pin):
         raise InvalidInput("PIN: expected 4 to 8 digits")
     with db.unit_of_work() as uow:
+        authorize(uow, actor, "users.add")
         if first_admin:
             if role != roles.ADMIN:
                 raise SignInRefused("this database has no admin yet: add an admin first (no --user needed)")
@@ -194,6 +212,7 @@ def disable_user(db: Database, name: str, *, actor: Actor) -> UserView:
     An admin cannot disable themselves or the last active admin: nobody could add or unlock users afterwards.
     """
     with db.unit_of_work() as uow:
+        authorize(uow, actor, "users.disable")
         user = _managed_user(uow, name)
         if not user.active:
             return _view(user)
@@ -211,46 +230,19 @@ def disable_user(db: Database, name: str, *, actor: Actor) -> UserView:
         return _view(user)
 
 
-@dataclass(frozen=True)
-class LockState:
-    """Whether PIN sign-in is locked and how many wrong PINs count towards the next lock."""
-
-    locked: bool
-    failures: int
+def _lock_state(session: Session, name: str, now: datetime | None = None) -> LockState:
+    return _read_lock(session, name, now=now)
 
 
-_LOCK_MARKS = ("user.added", "user.locked", "user.unlocked", "user.signed_in")
-"""Events that settle the lock: ``user.added`` too, so wrong PINs typed for a name before that user existed
-never count against them."""
-
-
-def _lock_state(session: Session, name: str) -> LockState:
-    """Read the lock from the log: the newest lock, unlock, sign-in or creation decides; wrong PINs after the
-    newest of these count. Both queries use the (subject, id) index."""
-    subject = _subject(name)
-    last = session.execute(
-        select(Event.id, Event.kind)
-        .where(Event.subject == subject, Event.kind.in_(_LOCK_MARKS))
-        .order_by(Event.id.desc())
-        .limit(1)
-    ).first()
-    if last is not None and last.kind == "user.locked":
-        return LockState(True, MAX_PIN_FAILURES)
-    since = last.id if last is not None else 0
-    refused = session.scalars(
-        select(Event.data).where(Event.subject == subject, Event.kind == "user.sign_in_refused", Event.id > since)
-    )
-    return LockState(False, sum(1 for data in refused if (data or {}).get("reason") == "wrong_pin"))
-
-
-def lock_state(db: Database, name: str) -> LockState:
+def lock_state(db: Database, name: str, *, now: datetime | None = None) -> LockState:
     with db.unit_of_work(readonly=True) as uow:
-        return _lock_state(uow.session, name)
+        return _lock_state(uow.session, name, now)
 
 
 def unlock_user(db: Database, name: str, *, actor: Actor) -> bool:
     """Clear a PIN lockout (and the wrong PINs counted so far); False when there was nothing to clear."""
     with db.unit_of_work() as uow:
+        authorize(uow, actor, "users.unlock")
         user = _managed_user(uow, name)
         state = _lock_state(uow.session, user.name)
         if not state.locked and not state.failures:
@@ -279,12 +271,27 @@ def _refuse(
     raise SignInRefused(message)
 
 
-def _locked_message(name: str) -> str:
-    return f"user {name} is locked after {MAX_PIN_FAILURES} wrong PINs: an admin must unlock it"
+def _locked_message(name: str, state: LockState) -> str:
+    if state.until is None:
+        return f"user {name} is locked after wrong PINs: an admin must unlock it"
+    return f"user {name} is locked after wrong PINs until {state.until:%H:%M} UTC (or until an admin unlocks it)"
 
 
-def sign_in_with_badge(db: Database, badge: str, *, terminal: str) -> UserView:
-    """Sign in by scanning a badge; an unknown badge is refused and logged with the scanned code."""
+def sign_in_with_badge(
+    db: Database,
+    badge: str,
+    *,
+    terminal: str,
+    security: SecurityConfig | None = None,
+    now: datetime | None = None,
+) -> UserView:
+    """Sign in by scanning a badge; an unknown badge is refused and logged with the scanned code.
+
+    A user whose role is in ``security.badge_requires_pin_roles`` is not signed in: ``PinNeeded`` names them and
+    nothing is written (the PIN that follows is logged by ``sign_in_with_pin``). A locked user is refused before
+    that question, so the screen does not ask for a PIN it would refuse anyway.
+    """
+    rules = security or DEFAULT_SECURITY
     code = badge.strip()
     with db.unit_of_work() as uow:
         user = uow.session.scalar(select(User).where(User.badge == code))
@@ -293,21 +300,36 @@ def sign_in_with_badge(db: Database, badge: str, *, terminal: str) -> UserView:
             _refuse(uow, nobody, _subject(user.name), "the system user cannot sign in", reason="system", method="badge")
         if user is None or not user.active:
             _refuse(uow, nobody, f"badge:{badge}", f"unknown badge {badge!r}", reason="unknown_badge", method="badge")
-        if _lock_state(uow.session, user.name).locked:
-            _refuse(uow, nobody, _subject(user.name), _locked_message(user.name), reason="locked", method="badge")
+        state = _lock_state(uow.session, user.name, now)
+        if state.locked:
+            message = _locked_message(user.name, state)
+            _refuse(uow, nobody, _subject(user.name), message, reason="locked", method="badge")
+        if user.role in rules.badge_requires_pin_roles:
+            raise PinNeeded(user.name, user.role)
         uow.record(Actor(user.name, terminal, user.id), "user.signed_in", subject=_subject(user.name), method="badge")
         uow.commit()
         return _view(user)
 
 
-def sign_in_with_pin(db: Database, name: str, pin: str, *, terminal: str, action: str | None = None) -> UserView:
+def sign_in_with_pin(
+    db: Database,
+    name: str,
+    pin: str,
+    *,
+    terminal: str,
+    action: str | None = None,
+    security: SecurityConfig | None = None,
+    now: datetime | None = None,
+) -> UserView:
     """Sign in by typing name and PIN; a wrong name or PIN is refused without telling which of the two it was.
 
     Checked in this order, each refusal logged: unknown name, the system user, a lock (before the PIN, so a
-    locked account cannot be guessed at), the PIN (a wrong one counts towards the lock and the last allowed one
-    writes ``user.locked``), a disabled user, then with ``action`` the role policy (after the PIN, so roles are
-    not told to strangers).
+    locked account cannot be guessed at), the PIN (a wrong one counts towards the lock and the one that reaches
+    ``security.max_pin_failures`` writes ``user.locked`` ending ``security.lockout_minutes`` later), a disabled
+    user, then with ``action`` the role policy (after the PIN, so roles are not told to strangers).
     """
+    rules = security or DEFAULT_SECURITY
+    when = now_utc(now)
     name = name.strip()
     subject = _subject(name)
     nobody = Actor("unknown", terminal)
@@ -318,22 +340,31 @@ def sign_in_with_pin(db: Database, name: str, pin: str, *, terminal: str, action
             _refuse(uow, nobody, subject, "wrong user name or PIN", reason="unknown_user", method="pin", **extra)
         if user.role == SYSTEM_ROLE:
             _refuse(uow, nobody, subject, "the system user cannot sign in", reason="system", method="pin", **extra)
-        state = _lock_state(uow.session, name)
+        state = _lock_state(uow.session, name, when)
         if state.locked:
-            _refuse(uow, nobody, subject, _locked_message(name), reason="locked", method="pin", **extra)
+            _refuse(uow, nobody, subject, _locked_message(name, state), reason="locked", method="pin", **extra)
         if not verify_pin(pin, user.pin_hash):
             failures = state.failures + 1
-            message = "wrong user name or PIN"
-            if failures >= MAX_PIN_FAILURES:
-                uow.record(
-                    Actor(SYSTEM_NAME, terminal, system_user_id(uow.session)),
-                    "user.locked",
-                    subject=subject,
-                    message=f"{failures} wrong PINs in a row",
-                    failures=failures,
-                )
-                message += f" ({_locked_message(name)})"
-            _refuse(uow, nobody, subject, message, reason="wrong_pin", method="pin", failures=failures, **extra)
+            if failures < rules.max_pin_failures:
+                message = "wrong user name or PIN"
+                _refuse(uow, nobody, subject, message, reason="wrong_pin", method="pin", failures=failures, **extra)
+            # the refusal first, then the lock: wrong PINs after a lock that ran out count from the lock on
+            until = lock_until(when, rules.lockout_minutes)
+            ends = datetime.fromisoformat(until) if until else None
+            message = f"wrong user name or PIN ({_locked_message(name, LockState(True, failures, ends))})"
+            data = {"method": "pin", "reason": "wrong_pin", "failures": failures, **extra}
+            uow.record(nobody, "user.sign_in_refused", subject=subject, message=message, **data)
+            uow.record(
+                Actor(SYSTEM_NAME, terminal, system_user_id(uow.session)),
+                "user.locked",
+                subject=subject,
+                message=f"{failures} wrong PINs in a row"
+                + (f"; locked until {until}" if until else "; locked until an admin unlocks it"),
+                failures=failures,
+                until=until,
+            )
+            uow.commit()
+            raise SignInRefused(message)
         if not user.active:
             _refuse(uow, nobody, subject, f"user {name} is disabled", reason="disabled", method="pin", **extra)
         me = Actor(user.name, terminal, user.id)
@@ -346,14 +377,16 @@ def sign_in_with_pin(db: Database, name: str, pin: str, *, terminal: str, action
         return _view(user)
 
 
-def authenticate(db: Database, name: str, pin: str, *, action: str, terminal: str) -> UserView:
+def authenticate(
+    db: Database, name: str, pin: str, *, action: str, terminal: str, security: SecurityConfig | None = None
+) -> UserView:
     """Sign ``name`` in with ``pin`` for one ``action`` of the role policy (``app.domain.roles``).
 
     The command line calls this before changing anything: any refusal raises ``SignInRefused`` (exit 2) with only
     the refusal event written.
     """
     roles.rule(action)  # an unknown action is a programming error: fail before touching the log
-    return sign_in_with_pin(db, name, pin, terminal=terminal, action=action)
+    return sign_in_with_pin(db, name, pin, terminal=terminal, action=action, security=security)
 
 
 def sign_out(db: Database, user: UserView, *, terminal: str, reason: str = "") -> None:

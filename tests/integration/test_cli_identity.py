@@ -3,10 +3,12 @@ and the built-in system user. The CLI runs in-process (``app.cli.main``) with st
 
 from __future__ import annotations
 
+import argparse
 import io
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -33,7 +35,6 @@ EXPECTED_POLICY: dict[str, set[str]] = {
     "batches.release": {"supervisor", "admin"},
     "batches.reassign": {"supervisor", "admin"},
     "shipments.void": {"packer", "supervisor", "admin"},
-    "users.add": {"admin"},
     "users.unlock": {"admin"},
     "users.disable": {"admin"},
     "station.pick": {"picker", "supervisor", "admin"},
@@ -41,15 +42,31 @@ EXPECTED_POLICY: dict[str, set[str]] = {
     "station.pack": {"packer", "supervisor", "admin"},
     "station.receive": {"packer", "supervisor", "admin"},
     "station.returns": {"packer", "supervisor", "admin"},
+    # checked by the services themselves (app.services.authz) on every step
+    "batches.pick": {"picker", "supervisor", "admin"},
+    "orders.pack": {"packer", "supervisor", "admin"},
+    "shipments.book": {"packer", "supervisor", "admin"},
+    # automation: the built-in system user may run these (and the people listed)
+    "orders.process": {"supervisor", "admin", "system"},
+    "batches.wave": {"supervisor", "admin", "system"},
+    "shipments.print": {"packer", "supervisor", "admin", "system"},
+    "users.add": {"admin", "system"},
+    "orders.import": {"system"},
+    "products.import": {"system"},
+    "stock.import": {"system"},
+    "setup.init": {"system"},
+    "demo.seed": {"system"},
 }
-"""The policy as the task and the conventions state it, written out again so a change to roles.py shows here."""
+"""The policy as the task and the conventions state it, written out again so a change to roles.py shows here.
+``system`` in a set means the rule is marked ``automation``: the built-in system user may run it."""
 
 
 @pytest.mark.parametrize(("action", "allowed"), EXPECTED_POLICY.items())
 def test_policy_table(action: str, allowed: set[str]) -> None:
     for role in ("picker", "packer", "supervisor", "admin", "system"):
         assert roles.may(role, action) is (role in allowed), (role, action)
-    assert roles.rule(action).roles == allowed
+    assert roles.rule(action).roles == allowed - {"system"}
+    assert roles.rule(action).automation is ("system" in allowed)
 
 
 def test_every_policy_action_is_tested() -> None:
@@ -62,7 +79,15 @@ def test_policy_refusal_names_who_may() -> None:
         roles.refusal("paul", "packer", "batches.claim") == "paul (packer) may not pick: picker, supervisor, admin only"
     )
     assert roles.refusal("sofia", "supervisor", "orders.hold") is None
-    assert not any(roles.may("system", action) for action in roles.POLICY)
+    assert (
+        roles.refusal("system", "system", "batches.pick")
+        == "system (system) may not pick: picker, supervisor, admin only"
+    )
+    assert roles.refusal("adam", "admin", "orders.import") == (
+        "adam (admin) may not import orders: automation only (the built-in system user)"
+    )
+    automation = {action for action in roles.POLICY if roles.may("system", action)}
+    assert automation == {action for action, allowed in EXPECTED_POLICY.items() if "system" in allowed}
     with pytest.raises(roles.UnknownAction):
         roles.may("admin", "orders.delete")
 
@@ -372,3 +397,141 @@ def test_help_of_the_signed_in_commands(capsys: pytest.CaptureFixture[str]) -> N
         assert exited.value.code == 0
         out = capsys.readouterr().out
         assert "--user NAME" in out and "PICKPACK_PIN" in out and "--by" not in out, args
+
+
+SIGNED_IN_COMMANDS = {
+    ("orders", "hold"),
+    ("orders", "unhold"),
+    ("orders", "cancel"),
+    ("orders", "edit"),
+    ("orders", "priority"),
+    ("orders", "approve-short"),
+    ("batches", "claim"),
+    ("batches", "release"),
+    ("batches", "reassign"),
+    ("shipments", "void"),
+    ("users", "add"),
+    ("users", "unlock"),
+    ("users", "disable"),
+    ("station",),
+}
+"""Commands that change orders, batches, users or shipments as a person (conventions, "Identity on the command
+line"); ``users add`` without ``--user`` only for the very first admin."""
+
+
+def _commands(parser: argparse.ArgumentParser, path: tuple[str, ...] = ()) -> dict[tuple[str, ...], str]:
+    """Every command path and its ``--help`` text, walking the sub-commands as argparse builds them."""
+    found = {path: parser.format_help()}
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for name, sub in action.choices.items():
+                found.update(_commands(sub, (*path, name)))
+    return found
+
+
+def test_no_command_takes_by_and_every_changing_command_signs_in() -> None:
+    from app.cli import build_parser
+
+    helps = _commands(build_parser())
+    assert set(helps) >= SIGNED_IN_COMMANDS, SIGNED_IN_COMMANDS - set(helps)
+    assert len(helps) > 30  # the walk found the whole tree, not a stub
+    for path, text in helps.items():
+        assert "--by" not in text, path
+        is_leaf = "COMMAND" not in text and "ACTION" not in text
+        if is_leaf and path in SIGNED_IN_COMMANDS:
+            assert "--user NAME" in text, path
+        elif is_leaf and path:
+            # automation and read-only commands act as the system user: no --user to be tempted by
+            assert "--user" not in text, path
+
+
+def test_lockout_follows_the_config(db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys) -> None:  # type: ignore[no-untyped-def]
+    """[security] max_pin_failures = 2 and lockout_minutes = 0: two wrong PINs lock until an admin unlocks."""
+    text = (ROOT / "config.toml").read_text()
+    assert "max_pin_failures = 5" in text and "lockout_minutes = 15" in text
+    config = tmp_path / "config.toml"
+    config.write_text(
+        text.replace("max_pin_failures = 5", "max_pin_failures = 2").replace(
+            "lockout_minutes = 15", "lockout_minutes = 0"
+        )
+    )
+    monkeypatch.setattr("sys.stdin", io.StringIO(""))
+
+    def run(*args: str, pin: str) -> tuple[int, str]:
+        monkeypatch.setenv("PICKPACK_PIN", pin)
+        capsys.readouterr()
+        code = main(["--config", str(config), "--db", db_url, *args])
+        return code, capsys.readouterr().err
+
+    monkeypatch.delenv("PICKPACK_PIN", raising=False)
+    assert (
+        main(
+            [
+                "--config",
+                str(config),
+                "--db",
+                db_url,
+                "users",
+                "add",
+                "adam",
+                "--role",
+                "admin",
+                "--badge",
+                "BADGE-ADAM",
+                "--pin",
+                "4444",
+            ]
+        )
+        == 0
+    )
+    assert (
+        run(
+            "users",
+            "add",
+            "sofia",
+            "--role",
+            "supervisor",
+            "--badge",
+            "BADGE-SOFIA",
+            "--pin",
+            "3333",
+            "--user",
+            "adam",
+            pin="4444",
+        )[0]
+        == 0
+    )
+    assert run("users", "unlock", "adam", "--user", "sofia", pin="0000")[0] == 2
+    code, err = run("users", "unlock", "adam", "--user", "sofia", pin="0000")
+    assert code == 2 and "sofia is locked after wrong PINs: an admin must unlock it" in err
+    code, err = run("users", "disable", "adam", "--user", "sofia", pin="3333")  # the right PIN, still locked
+    assert code == 2 and "sofia is locked" in err
+    database = Database(make_engine(db_url))
+    try:
+        with database.unit_of_work(readonly=True) as uow:
+            lock = uow.session.scalars(select(Event).where(Event.kind == "user.locked")).one()
+            assert lock.subject == "user:sofia" and lock.data["failures"] == 2 and lock.data["until"] is None
+    finally:
+        database.dispose()
+    code, err = run("users", "unlock", "sofia", "--user", "adam", pin="4444")
+    assert code == 0 and "sofia unlocked" in err
+    code, err = run("users", "disable", "adam", "--user", "sofia", pin="3333")
+    assert code == 2 and "sofia (supervisor) may not disable users: admin only" in err
+
+
+def test_users_disable_and_unlock_are_for_admins_and_say_why(cli: Callable[..., Run], database: Database) -> None:
+    _add_staff(cli)
+    for who, pin in (("sofia", "3333"), ("pia", "1111")):
+        for action in ("disable", "unlock"):
+            refused = cli("users", action, "paul", "--user", who, pin=pin)
+            assert refused.code == 2 and f"may not {action} users: admin only" in refused.err, refused.err
+    with pytest.raises(SystemExit) as exited:  # no --user: argparse refuses before anything is asked
+        cli("users", "disable", "paul")
+    assert exited.value.code == 2
+    assert cli("users", "disable", "nobody", "--user", "adam", pin="4444").code == 2  # unknown user: exit 2
+    done = cli("users", "disable", "paul", "--user", "adam", pin="4444")
+    assert done.code == 0 and "paul disabled" in done.err
+    listed = {u["name"]: u["active"] for u in json.loads(cli("users", "list", "--json").out)}
+    assert listed["paul"] is False and listed["pia"] is True
+    again = cli("batches", "claim", "--user", "paul", "--json", pin="2222")
+    assert again.code == 2 and "paul is disabled" in again.err

@@ -245,7 +245,7 @@ def test_freed_batch_refuses_the_old_terminal_and_scans_need_a_claim(floor) -> N
     picking.release_batch(db, state.batch_id, actor=actor_of(sofia), idle_minutes=20, force=True)
     with pytest.raises(picking.LeaseLost, match="was freed by sofia and is back in the queue"):
         step(db, state, state.stop.location if state.stop else "", pia)
-    with pytest.raises(Refused, match="signed-in picker"):
+    with pytest.raises(Refused, match="system is not a signed-in user and may not pick"):
         picking.handle_scan(db, state.batch_id, "A01-03-L-1", actor=Actor("system", "cli"))
     with pytest.raises(picking.LeaseLost):  # nobody claimed it: nobody may scan on it
         picking.handle_scan(db, state.batch_id, "A01-03-L-1", actor=actor_of(people["adam"]))
@@ -369,7 +369,7 @@ def test_packer_waits_for_the_supervisor_decision_on_a_short(floor, layout: Layo
 
 
 def test_concurrent_planning_passes_plan_each_order_once(
-    sample_catalog: Database, layout: Layout, tmp_path: Path
+    sample_catalog: Database, layout: Layout, tmp_path: Path, system: Actor
 ) -> None:
     from app.services import intake, process
     from tests.picking_support import CSV_HEADER
@@ -380,15 +380,15 @@ def test_concurrent_planning_passes_plan_each_order_once(
         f"C-{n},Cust,c@example.com,,Main 1,,Wien,,1010,AT,standard,2026-12-01,INFUSER-SS,1\n" for n in range(24)
     )
     (tmp_path / "c.csv").write_text(CSV_HEADER + rows)
-    intake.import_orders(db, CFG, tmp_path / "c.csv", actor=Actor("system"))
-    process.process_once(db, CFG, actor=Actor("system"))  # allocated and released, not planned
+    intake.import_orders(db, CFG, tmp_path / "c.csv", actor=system)
+    process.process_once(db, CFG, actor=system)  # allocated and released, not planned
     barrier = threading.Barrier(3)
     errors: list[BaseException] = []
 
     def plan() -> None:
         try:
             barrier.wait()
-            plan_batches(db, CFG, layout, actor=Actor("planner"))
+            plan_batches(db, CFG, layout, actor=system)
         except BaseException as exc:
             errors.append(exc)
 
@@ -409,7 +409,7 @@ def test_concurrent_planning_passes_plan_each_order_once(
 
 
 def test_an_order_bigger_than_the_cart_is_split_into_cart_loads(
-    sample_catalog: Database, layout: Layout, tmp_path: Path
+    sample_catalog: Database, layout: Layout, tmp_path: Path, system: Actor
 ) -> None:
     from app.services import intake, process
     from tests.picking_support import CSV_HEADER
@@ -422,8 +422,8 @@ def test_an_order_bigger_than_the_cart_is_split_into_cart_loads(
         f"BIG-1,Cust,c@example.com,,Main 1,,Wien,,1010,AT,standard,2026-12-01,{sku},{qty}\n" for sku, qty in lines
     )
     (tmp_path / "big.csv").write_text(CSV_HEADER + body)
-    intake.import_orders(db, small_cart, tmp_path / "big.csv", actor=Actor("system"))
-    process.process_once(db, small_cart, actor=Actor("system"), layout=layout)
+    intake.import_orders(db, small_cart, tmp_path / "big.csv", actor=system)
+    process.process_once(db, small_cart, actor=system, layout=layout)
     with db.unit_of_work(readonly=True) as uow:
         batches = list(uow.session.scalars(select(Batch).order_by(Batch.id)))
         slots = {b.id: uow.session.scalar(select(func.count()).where(BatchSlot.batch_id == b.id)) for b in batches}
@@ -480,7 +480,7 @@ def test_a_short_approved_mid_batch_leaves_the_rest_of_the_order_to_be_picked(fl
 
 
 def test_two_pickers_dropping_from_one_shelf_at_once_keep_the_books(
-    sample_catalog: Database, layout: Layout, tmp_path: Path
+    sample_catalog: Database, layout: Layout, tmp_path: Path, system: Actor
 ) -> None:
     from app.services import intake, process
     from tests.picking_support import CSV_HEADER
@@ -492,8 +492,8 @@ def test_two_pickers_dropping_from_one_shelf_at_once_keep_the_books(
         f"X-{n},Cust,c@example.com,,Main 1,,Wien,,1010,AT,standard,2026-12-01,MUG-BLU-350,1\n" for n in range(2)
     )
     (tmp_path / "x.csv").write_text(CSV_HEADER + body)
-    intake.import_orders(db, one_tote, tmp_path / "x.csv", actor=Actor("system"))
-    process.process_once(db, one_tote, actor=Actor("system"), layout=layout)
+    intake.import_orders(db, one_tote, tmp_path / "x.csv", actor=system)
+    process.process_once(db, one_tote, actor=system, layout=layout)
     states = []
     for n, who in enumerate(("pia", "adam")):
         state = set_up(db, picking.claim_batch(db, people[who], terminal=f"hh-{n}"), people[who], first=10 + n)  # type: ignore[arg-type]

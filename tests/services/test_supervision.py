@@ -312,7 +312,9 @@ def test_at_risk_on_the_floor_puts_the_oldest_ship_by_first(floor: Floor) -> Non
     assert {(r.level, r.minutes_left) for r in snap.at_risk[1:]} == {("warning", 120)}  # standard: 17:30 UTC
 
 
-def test_at_risk_orders_by_cutoff_and_colours_by_time_left(db: Database, config: Config, tmp_path: Path) -> None:
+def test_at_risk_orders_by_cutoff_and_colours_by_time_left(
+    db: Database, config: Config, tmp_path: Path, office: Actor
+) -> None:
     catalog.import_products(db, SAMPLES / "products.csv", actor=ACTOR)
     _import_csv(
         db,
@@ -327,7 +329,7 @@ def test_at_risk_orders_by_cutoff_and_colours_by_time_left(db: Database, config:
             ("R-gone", "INFUSER-SS", 1, "same_day", "2026-11-29"),
         ],
     )
-    orders.cancel(db, config, "R-gone", "customer cancelled", actor=ACTOR)
+    orders.cancel(db, config, "R-gone", "customer cancelled", actor=office)
     now = datetime(2026, 12, 1, 15, 30, tzinfo=UTC)
     snap = supervision.floor_snapshot(db, config, now=now)
     rows = [(r.number, r.service_level, r.minutes_left, r.level) for r in snap.at_risk]
