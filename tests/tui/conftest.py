@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -12,6 +14,7 @@ from app.db.unit_of_work import Database
 from app.services.demo import DEMO_USERS
 from app.services.users import add_user
 from app.tui.app import PickpackApp, build_app
+from app.tui.failures import Failure
 from app.tui.headless import send_scan
 from tests.conftest import ACTOR
 
@@ -35,8 +38,28 @@ async def press_scan(pilot: Pilot, code: str, *, suffix: str = "enter") -> None:
 
 
 @pytest.fixture
-def config() -> Config:
-    return load_config(ROOT / "config.toml", env={})
+def config(tmp_path: Path) -> Config:
+    """The repository's config.toml with the data folder (spool, error log) in the test's own folder."""
+    loaded = load_config(ROOT / "config.toml", env={})
+    return replace(loaded, paths=replace(loaded.paths, data_dir=str(tmp_path / "data")))
+
+
+@pytest.fixture(autouse=True)
+def no_unexpected_failures(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The app recovers from unexpected errors instead of failing; a test still fails when one happened, unless
+    its module injects them on purpose (``EXPECTS_FAILURES = True``)."""
+    seen: list[Failure] = []
+    log_failure = PickpackApp._log_failure
+
+    def spy(app: PickpackApp, error: BaseException) -> Failure:
+        failure = log_failure(app, error)
+        seen.append(failure)
+        return failure
+
+    monkeypatch.setattr(PickpackApp, "_log_failure", spy)
+    yield
+    if not getattr(request.module, "EXPECTS_FAILURES", False):
+        assert not seen, f"the terminal recovered from unexpected errors: {[repr(f.error) for f in seen]}"
 
 
 @pytest.fixture

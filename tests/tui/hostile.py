@@ -7,13 +7,14 @@ the importers accept.
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 from rich.segment import Segment
 from sqlalchemy import select, update
 from textual.app import App
 
-from app.db.models import Order, OrderLine, PickTask, Product, Stock, User
+from app.db.models import Batch, Order, OrderLine, PickTask, Product, Stock, User
 from app.db.unit_of_work import Database
 from app.domain.layout import Layout
 from app.services.users import UserView
@@ -90,3 +91,14 @@ def click_actions(app: App[object]) -> list[str]:
             if "@click" in meta:
                 found.append(str(meta["@click"]))
     return found
+
+
+def freeze_clock(db: Database, at: datetime) -> None:
+    """Orders and batches dated ``at``, so ages and idle times measured from a fixed "now" never change between
+    runs (for the supervisor's snapshot; the event log is append-only, so screens dated by events stay out of it)."""
+    with db.unit_of_work() as uow:
+        s = uow.session
+        s.execute(update(Order).values(received_at=at, updated_at=at))
+        s.execute(update(Batch).values(created_at=at))
+        s.execute(update(Batch).where(Batch.claimed_at.is_not(None)).values(claimed_at=at, last_activity_at=at))
+        uow.commit()
