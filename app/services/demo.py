@@ -49,8 +49,9 @@ def seed_demo(
     find batches waiting (and the office finds held, backordered and released orders). All of it commits at
     the end or not at all (see the module docstring)."""
     init = setup.initialise(db, layout, actor=actor)
-    if actor.user_id is None and actor.name == "system":
-        actor = users.system_actor(db, actor.terminal)  # now that init created it: events carry its id
+    if actor.user_id is None:
+        # `demo` acts as the built-in system user (conventions); now that init created it, events carry its id
+        actor = users.system_actor(db, actor.terminal)
     with one_transaction(db) as seed_db:
         return _seed(seed_db, layout, demo_dir, init, actor=actor, config=config)
 
