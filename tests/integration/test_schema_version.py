@@ -69,8 +69,10 @@ def test_a_newer_database_is_refused_by_every_command_and_left_unchanged(
         assert "0099_from_the_future" in captured.err and "refuses to change" in captured.err
         assert "Traceback" not in captured.err and captured.out == ""
     assert events(db_url) == before  # init did not migrate, process did not allocate: nothing was written
-    with make_engine(db_url).connect() as conn:
+    engine = make_engine(db_url)
+    with engine.connect() as conn:
         assert conn.scalar(text("SELECT version_num FROM alembic_version")) == "0099_from_the_future"
+    engine.dispose()
 
 
 def test_an_older_database_says_run_init(
