@@ -7,6 +7,12 @@ from app.domain.errors import InvalidGtin
 GTIN_LENGTHS = (8, 12, 13, 14)
 
 
+def ascii_digits(text: str) -> bool:
+    """True for a non-empty run of the digits 0-9 only. ``str.isdigit`` also accepts superscripts, circled and
+    full-width digits, which ``int`` then refuses or reads as another number: a barcode never contains them."""
+    return text.isascii() and text.isdigit()
+
+
 def gs1_check_digit(body: str) -> int:
     """The GS1 mod-10 check digit for ``body`` (all digits but the last): weights 3,1,3,... from the right."""
     total = sum(int(d) * (3 if i % 2 == 0 else 1) for i, d in enumerate(reversed(body)))
@@ -16,8 +22,8 @@ def gs1_check_digit(body: str) -> int:
 def validate_gtin(text: str) -> str:
     """Return the GTIN unchanged when valid, else raise ``InvalidGtin`` saying what is wrong."""
     gtin = text.strip()
-    if not gtin.isdigit():
-        raise InvalidGtin(text, "must contain digits only")
+    if not ascii_digits(gtin):
+        raise InvalidGtin(text, "must contain digits 0-9 only")
     if len(gtin) not in GTIN_LENGTHS:
         raise InvalidGtin(text, f"must have 8, 12, 13 or 14 digits, not {len(gtin)}")
     expected = gs1_check_digit(gtin[:-1])

@@ -16,7 +16,7 @@ from datetime import date
 import biip
 
 from app.domain.errors import InvalidLocationCode
-from app.domain.gtin import GTIN_LENGTHS, gs1_check_digit, gtin14
+from app.domain.gtin import GTIN_LENGTHS, ascii_digits, gs1_check_digit, gtin14
 from app.domain.layout import RESERVE_RE, LocationCode
 
 GS = "\x1d"
@@ -51,7 +51,7 @@ class Scan:
 
 
 def _is_valid_gtin(digits: str) -> bool:
-    return digits.isdigit() and len(digits) in GTIN_LENGTHS and gs1_check_digit(digits[:-1]) == int(digits[-1])
+    return ascii_digits(digits) and len(digits) in GTIN_LENGTHS and gs1_check_digit(digits[:-1]) == int(digits[-1])
 
 
 def _from_gs1(raw: str, data: str) -> Scan:
@@ -79,7 +79,7 @@ def _from_gs1(raw: str, data: str) -> Scan:
         lot=values.get("10"),
         expiry=dates.get("17"),
         serial=values.get("21"),
-        count=int(count_raw) if count_raw and count_raw.isdigit() else None,
+        count=int(count_raw) if count_raw and ascii_digits(count_raw) else None,
     )
 
 
@@ -108,13 +108,13 @@ def classify(raw: str, *, badge_prefix: str = "BADGE-") -> Scan:
         return Scan(raw, "reserve_location", upper)
     if GS in text:
         return _from_gs1(raw, text)
-    if GS1_START_RE.match(text) and not text.isdigit():
+    if GS1_START_RE.match(text) and not ascii_digits(text):
         # An element string without symbology prefix whose (01)/(02) GTIN is valid, followed by letters (a lot
         # or serial): GS1, not free text. All-digit strings are handled below.
         parsed = _from_gs1(raw, text)
         if parsed.error is None:
             return parsed
-    if text.isdigit():
+    if ascii_digits(text):
         if len(text) in GTIN_LENGTHS:
             if _is_valid_gtin(text):
                 return Scan(raw, "gtin", text, gtin=gtin14(text))

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 
-from app.domain.gtin import gs1_check_digit
+from app.domain.gtin import ascii_digits, gs1_check_digit
 
 UPS_RE = re.compile(r"^1Z[0-9A-Z]{15}[0-9]$")
 ACCOUNT_RE = re.compile(r"^[0-9A-Z]{6}$")
@@ -111,7 +111,7 @@ def sscc(extension_digit: int, company_prefix: str, serial_reference: int) -> st
     if isinstance(extension_digit, bool) or not isinstance(extension_digit, int) or not 0 <= extension_digit <= 9:
         raise ValueError(f"SSCC extension digit must be 0..9, got {extension_digit!r}")
     prefix = company_prefix.strip()
-    if not prefix.isdigit() or not 7 <= len(prefix) <= 10:
+    if not ascii_digits(prefix) or not 7 <= len(prefix) <= 10:
         raise ValueError(f"GS1 company prefix must be 7 to 10 digits, got {company_prefix!r}")
     width = SSCC_LENGTH - 2 - len(prefix)
     if isinstance(serial_reference, bool) or not isinstance(serial_reference, int):
@@ -128,4 +128,4 @@ def sscc(extension_digit: int, company_prefix: str, serial_reference: int) -> st
 def is_valid_sscc(code: str) -> bool:
     """True for 18 digits whose last one is the GS1 check digit of the first 17."""
     code = code.strip()
-    return len(code) == SSCC_LENGTH and code.isdigit() and int(code[-1]) == gs1_check_digit(code[:-1])
+    return len(code) == SSCC_LENGTH and ascii_digits(code) and int(code[-1]) == gs1_check_digit(code[:-1])

@@ -13,8 +13,7 @@ import io
 import json
 from typing import Any
 
-import pytest
-from hypothesis import HealthCheck, assume, example, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from app.channels import csv_orders, shopify, woocommerce
@@ -227,11 +226,6 @@ def test_numbers_json_reads_specially_are_refused() -> None:
 # --- scan classifier ---------------------------------------------------------------------------------------
 
 
-def int_would_fail(text: str) -> bool:
-    """Characters that ``str.isdigit`` calls digits but ``int`` cannot read (superscripts, circled digits)."""
-    return any(char.isdigit() and not char.isdecimal() for char in text)
-
-
 SCAN_TOKENS = st.one_of(HOSTILE_CHARS, st.sampled_from(["\x1d", "]C1", "]E0", "01", "10", "17", "TOTE-", "A01-"]))
 
 
@@ -240,17 +234,12 @@ SCAN_TOKENS = st.one_of(HOSTILE_CHARS, st.sampled_from(["\x1d", "]C1", "]E0", "0
 @example("]C1010952000001000310LOT\x1d17270631")
 @example("TOTE-１２３４")
 def test_scan_classifier_never_raises(raw: str) -> None:
-    assume(not int_would_fail(raw))  # a known bug, pinned by the strict xfail below
     scan = classify(raw)
     assert scan.kind in {"location", "reserve_location", "tote", "box", "badge", "gtin", "gs1", "text"}
     assert scan.gtin is None or (len(scan.gtin) == 14 and scan.gtin.isascii())
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=ValueError,
-    reason="app/domain/scans.py classify(): str.isdigit() accepts '²' but int() does not; fix in app.domain "
-    "(use str.isdecimal() and ASCII digits), then remove this xfail and the assume above",
-)
-def test_scan_classifier_superscript_digits() -> None:
+def test_scan_classifier_superscript_and_full_width_digits_are_text() -> None:
+    """``str.isdigit`` accepts '²' and '１', ``int`` refuses the first and reads the second: neither is a barcode."""
     assert classify("²" * 8).kind == "text"
+    assert classify("０９５２０００００１０００３").kind == "text"

@@ -11,6 +11,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import pytest
+
+from app.cli import main
 from app.db.engine import make_engine
 from app.db.unit_of_work import Database
 from app.domain.layout import Layout
@@ -46,7 +49,7 @@ def simulate(config: Path, url: str, *args: str, timeout: float = 240.0) -> tupl
     return done.returncode, json.loads(done.stdout) if done.stdout.strip() else {}, done.stderr
 
 
-def test_a_short_shift_audits_clean(db_url: str, layout: Layout, tmp_path: Path) -> None:
+def test_a_shift_audits_clean_and_a_second_shift_reuses_the_crew(db_url: str, layout: Layout, tmp_path: Path) -> None:
     db = Database(make_engine(db_url))
     try:
         seed_demo(db, layout, ROOT / "assets" / "demo", actor=ACTOR, config=None)  # catalog, stock, users
@@ -72,25 +75,26 @@ def test_a_short_shift_audits_clean(db_url: str, layout: Layout, tmp_path: Path)
     assert result["contract_violations"] == 0, problems
     assert result["scans"] == result["scans_by_role"]["pick"] + result["scans_by_role"]["pack"]
 
-
-def test_a_second_shift_reuses_the_crew_and_bad_options_exit_2(db_url: str, layout: Layout, tmp_path: Path) -> None:
-    db = Database(make_engine(db_url))
-    try:
-        seed_demo(db, layout, ROOT / "assets" / "demo", actor=ACTOR, config=None)
-    finally:
-        db.dispose()
-    config = write_config(tmp_path)
+    # the second shift finds sim-picker-1, sim-packer-1 and sim-office from the first and signs in as them
     args = ("--pickers", "1", "--packers", "1", "--seconds", "4", "--kill-every", "0", "--orders", "5")
-    for _ in range(2):  # the second run finds sim-picker-1, sim-packer-1 and sim-office and signs in as them
-        code, result, stderr = simulate(config, db_url, *args)
-        assert code == 0, stderr[-3000:]
-        assert result["audit"]["ok"] and result["tracebacks"] == 0
-    bad, _, stderr = simulate(config, db_url, "--pickers", "0", "--packers", "0")
-    assert bad == 2 and "at least one station" in stderr
+    code, result, stderr = simulate(config, db_url, *args)
+    assert code == 0, stderr[-3000:]
+    assert result["audit"]["ok"] and result["tracebacks"] == 0
 
 
-def test_empty_database_is_refused_with_exit_2(db_url: str, tmp_path: Path) -> None:
-    code, _, stderr = simulate(write_config(tmp_path), db_url, "--seconds", "2", "--pickers", "1", "--packers", "0")
+def run_cli(config: Path, url: str, *args: str, capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
+    """The CLI in this process: refusals happen before any station starts, so no child is needed."""
+    code = main(["--config", str(config), "--db", url, "simulate", "--json", *args])
+    return code, capsys.readouterr().err
+
+
+def test_no_station_and_an_empty_database_are_refused_with_exit_2(
+    db_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = write_config(tmp_path)
+    code, stderr = run_cli(config, db_url, "--pickers", "0", "--packers", "0", capsys=capsys)
+    assert code == 2 and "at least one station" in stderr
+    code, stderr = run_cli(config, db_url, "--seconds", "2", "--pickers", "1", "--packers", "0", capsys=capsys)
     assert code == 2 and "load a catalog first" in stderr
 
 
