@@ -8,18 +8,22 @@ built-in system user may run only the actions a rule marks ``automation``.
 
 A refusal writes nothing. The sign-in in front of it (``--user`` + PIN, a badge, a station's start-up) already
 logged who tried what; a refusal here means a caller skipped that step, which is a bug to fix, not an event for
-the floor. The check costs two indexed reads (the user by primary key, the newest lock mark of the user).
+the floor. The check is one statement on the common path (the user by primary key, with the kind of the newest
+lock mark of that name through the (subject, id) index); only a user whose newest mark is a lock costs a second
+read, to see whether the lock has ended. It runs on every scan, so it is kept that small.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from app.db.models import SYSTEM_ROLE, User
+from sqlalchemy import select
+
+from app.db.models import SYSTEM_ROLE, Event, User
 from app.db.unit_of_work import Actor, UnitOfWork
 from app.domain import roles
 from app.services.errors import NotAllowed
-from app.services.lockout import lock_state
+from app.services.lockout import LOCK_MARKS, lock_state, subject
 
 
 def authorize(uow: UnitOfWork, actor: Actor, action: str, *, now: datetime | None = None) -> User:
@@ -32,7 +36,15 @@ def authorize(uow: UnitOfWork, actor: Actor, action: str, *, now: datetime | Non
     who = actor.name or "nobody"
     if actor.user_id is None:
         raise NotAllowed(f"{who} is not a signed-in user and may not {found.what}: sign in first")
-    user = uow.session.get(User, actor.user_id)
+    newest_mark = (
+        select(Event.kind)
+        .where(Event.subject == subject(actor.name), Event.kind.in_(LOCK_MARKS))
+        .order_by(Event.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    row = uow.session.execute(select(User, newest_mark).where(User.id == actor.user_id)).first()
+    user, mark = (row[0], row[1]) if row is not None else (None, None)
     if user is None:
         raise NotAllowed(f"{who} (user id {actor.user_id}) is not a known user and may not {found.what}")
     if user.name != actor.name:
@@ -42,7 +54,7 @@ def authorize(uow: UnitOfWork, actor: Actor, action: str, *, now: datetime | Non
     why = roles.refusal(user.name, user.role, action)
     if why is not None:
         raise NotAllowed(why)
-    if user.role != SYSTEM_ROLE:  # the system user cannot sign in, so it is never locked
+    if mark == "user.locked" and user.role != SYSTEM_ROLE:  # the system user cannot sign in: never locked
         lock = lock_state(uow.session, user.name, now=now, count_failures=False)
         if lock.locked:
             until = f" until {lock.until:%H:%M} UTC" if lock.until else ": an admin must unlock it"

@@ -613,10 +613,11 @@ def _sign_in_exceptions(session: Session, now: datetime, limit: int) -> list[Exc
     counts: dict[str, dict[str, int]] = {}
     last: dict[str, datetime] = {}
     window = now - timedelta(minutes=REFUSAL_WINDOW_MINUTES)
+    why = Event.data["reason"].as_string().label("reason")  # grouped by its label: PostgreSQL needs one expression
     for subject, reason, n, newest in session.execute(
-        select(Event.subject, Event.data["reason"].as_string(), func.count(Event.id), func.max(Event.at))
+        select(Event.subject, why, func.count(Event.id), func.max(Event.at))
         .where(Event.kind == "user.sign_in_refused", Event.at >= window, Event.at <= now)
-        .group_by(Event.subject, Event.data["reason"].as_string())
+        .group_by(Event.subject, why)
     ):
         counts.setdefault(subject, {})[reason or "?"] = int(n)
         last[subject] = max(newest, last.get(subject, newest))
