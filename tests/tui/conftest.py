@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -9,14 +10,16 @@ from pathlib import Path
 import pytest
 from textual.pilot import Pilot
 
+import tests.picking_support
 from app.config import Config, load_config
 from app.db.unit_of_work import Database
 from app.services.demo import DEMO_USERS
-from app.services.users import add_user
+from app.services.users import add_user, system_actor
 from app.tui.app import PickpackApp, build_app
 from app.tui.failures import Failure
 from app.tui.headless import send_scan
-from tests.conftest import ACTOR
+from app.tui.screens.sign_in import SignInScreen
+from app.tui.screens.supervise import SuperviseScreen
 
 ROOT = Path(__file__).resolve().parents[2]
 GS = "\x1d"
@@ -62,13 +65,48 @@ def no_unexpected_failures(request: pytest.FixtureRequest, monkeypatch: pytest.M
         assert not seen, f"the terminal recovered from unexpected errors: {[repr(f.error) for f in seen]}"
 
 
+@pytest.fixture(autouse=True)
+def _helpers_act_as_the_system_user(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``tests.picking_support`` imports, processes and adds users as ``tests.conftest.ACTOR``, a name without a
+    user id that the services refuse (``app.services.authz``): here its helpers act as the system user."""
+    if "db" in request.fixturenames:
+        db: Database = request.getfixturevalue("db")
+        monkeypatch.setattr(tests.picking_support, "ACTOR", system_actor(db, "test-terminal"))
+
+
 @pytest.fixture
 def terminal_db(sample_catalog: Database) -> Database:
+    system = system_actor(sample_catalog, "test-terminal")
     for name, role, badge, pin in DEMO_USERS:
-        add_user(sample_catalog, name, role, badge, pin, actor=ACTOR)
+        add_user(sample_catalog, name, role, badge, pin, actor=system)
     return sample_catalog
+
+
+async def sign_in(pilot: Pilot, badge: str) -> None:
+    """Scan a badge; a supervisor's or admin's badge also needs the PIN (``[security] badge_requires_pin_roles``),
+    typed into the PIN field the screen moves to."""
+    await scan(pilot, badge)
+    if isinstance(pilot.app.screen, SignInScreen) and pilot.app.screen.focused is pilot.app.screen.query_one("#pin"):
+        pin = next(pin for _name, _role, code, pin in DEMO_USERS if code == badge)
+        await pilot.press(*pin, "enter")
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
 
 
 @pytest.fixture
 def app(config: Config, terminal_db: Database) -> PickpackApp:
     return build_app(config, terminal_db, station="hh-test")
+
+
+async def open_queue(pilot: Pilot, *, within_s: float = 20.0) -> SuperviseScreen:
+    """Sign in as the supervisor sofia and open the live queue; returns once it shows the floor (generous: on a
+    busy 2-core machine the first PostgreSQL read can take seconds)."""
+    await sign_in(pilot, "BADGE-SOFIA")
+    await pilot.press("v")
+    deadline = time.monotonic() + within_s
+    while time.monotonic() < deadline:
+        await pilot.pause(0.02)
+        screen = pilot.app.screen
+        if isinstance(screen, SuperviseScreen) and screen.applied:
+            return screen
+    raise AssertionError("the supervisor screen never showed the floor")

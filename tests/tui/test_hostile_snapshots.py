@@ -25,10 +25,9 @@ from app.services import supervision
 from app.tui.app import build_app
 from app.tui.screens.pack import PackScreen
 from app.tui.screens.pick import PickScreen
-from app.tui.screens.supervise import SuperviseScreen
 from tests.picking_support import add_users
 from tests.tui import hostile
-from tests.tui.conftest import scan
+from tests.tui.conftest import open_queue, scan
 from tests.tui.test_hostile_text import tote_of
 
 AT = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -49,17 +48,6 @@ def frozen_floor(terminal_db: Database, layout: Layout, tmp_path: Path, monkeypa
 
     monkeypatch.setattr(supervision, "floor_snapshot", frozen_snapshot)
     return terminal_db
-
-
-async def open_queue(pilot: Pilot[None]) -> SuperviseScreen:
-    await scan(pilot, "BADGE-SOFIA")
-    await pilot.press("v")
-    for _ in range(200):
-        await pilot.pause(0.02)
-        screen = pilot.app.screen
-        if isinstance(screen, SuperviseScreen) and screen.applied:
-            return screen
-    raise AssertionError("the supervisor screen never showed the floor")
 
 
 def test_supervisor_floor(snap_compare: SnapCompare, config: Config, frozen_floor: Database) -> None:

@@ -24,11 +24,11 @@ from app.tui.screens.home import HomeScreen
 from app.tui.screens.pack import PackScreen
 from app.tui.screens.pick import PickScreen
 from app.tui.screens.stock_lookup import StockLookupScreen
-from app.tui.screens.supervise import AskDialog, ConfirmDialog, SuperviseScreen, TimelineDialog
+from app.tui.screens.supervise import AskDialog, ConfirmDialog, TimelineDialog
 from app.tui.widgets.scan_capture import ScanCapture
 from tests.picking_support import add_users
 from tests.tui import hostile
-from tests.tui.conftest import scan
+from tests.tui.conftest import open_queue, scan
 from tests.tui.hostile import (
     BROKEN,
     EVIL,
@@ -157,17 +157,6 @@ def tote_of(db: Database, number: str, totes: list[str]) -> str:
         )
     assert code in totes
     return code
-
-
-async def open_queue(pilot) -> SuperviseScreen:  # type: ignore[no-untyped-def]
-    await scan(pilot, "BADGE-SOFIA")
-    await pilot.press("v")
-    for _ in range(200):
-        await pilot.pause(0.02)
-        screen = pilot.app.screen
-        if isinstance(screen, SuperviseScreen) and screen.applied:
-            return screen
-    raise AssertionError("the supervisor screen never showed the floor")
 
 
 def test_supervisor_screen_every_tab_search_timeline_and_dialogs(config: Config, hostile_floor: Database) -> None:

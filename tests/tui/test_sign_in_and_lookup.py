@@ -117,3 +117,20 @@ def test_gs1_scan_keeps_the_group_separator(app: PickpackApp) -> None:
 
     asyncio.run(run())
     assert seen[-1] == "]C1" + "0109520000010027" + "10L2611A" + GS + "21SN42"
+
+
+def test_a_supervisor_badge_alone_asks_for_the_pin(app: PickpackApp) -> None:
+    async def run() -> None:
+        async with app.run_test(size=SIZE) as pilot:
+            await scan(pilot, "BADGE-SOFIA")
+            assert isinstance(app.screen, SignInScreen) and app.user is None  # a found badge makes no supervisor
+            assert app.screen.query_one("#name", Input).value == "sofia"
+            assert app.screen.focused is app.screen.query_one("#pin", Input)
+            assert "PIN needed: sofia (supervisor)" in message_text(app, "#message")
+            await pilot.press(*"3333", "enter")
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            assert isinstance(app.screen, HomeScreen)
+            assert app.user is not None and app.user.name == "sofia"
+
+    asyncio.run(run())

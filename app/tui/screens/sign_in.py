@@ -1,4 +1,5 @@
-"""Sign-in: scan a badge, or type name and PIN. A badge scanned into the name field works too."""
+"""Sign-in: scan a badge, or type name and PIN. A badge scanned into the name field works too. A supervisor's or
+admin's badge alone does not sign in: the screen fills in their name and asks for their PIN."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from textual.screen import Screen
 from textual.widgets import Button, Footer, Input, Static
 
 from app.services.errors import ServiceError
-from app.services.users import UserView, sign_in_with_badge, sign_in_with_pin
+from app.services.users import PinNeeded, UserView, sign_in_with_badge, sign_in_with_pin
 from app.tui.literal import literal
 from app.tui.widgets.scan_capture import ScanCapture
 
@@ -57,6 +58,17 @@ class SignInScreen(Screen[None]):
         message.set_classes("error")
         self.app.bell()
 
+    def ask_pin(self, name: str, text: str) -> None:
+        """A supervisor's or admin's badge was scanned: the same user must type their PIN (``[security]
+        badge_requires_pin_roles``); the name is filled in, the PIN field takes the next keys."""
+        self.query_one("#name", Input).value = name
+        pin = self.query_one("#pin", Input)
+        pin.value = ""
+        pin.focus()
+        message = self.query_one("#message", Static)
+        message.update(literal(f"{text}: type the PIN, then Enter"))
+        message.set_classes("ok")
+
     @on(ScanCapture.Scanned, "#badge")
     def badge_scanned(self, event: ScanCapture.Scanned) -> None:
         self.sign_in(badge=event.code.strip())
@@ -82,11 +94,15 @@ class SignInScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="sign-in")
     def sign_in(self, *, badge: str = "", name: str = "", pin: str = "") -> None:
+        security = self.pp.config.security
         try:
             if badge:
-                user = sign_in_with_badge(self.pp.db, badge, terminal=self.pp.station)
+                user = sign_in_with_badge(self.pp.db, badge, terminal=self.pp.station, security=security)
             else:
-                user = sign_in_with_pin(self.pp.db, name, pin, terminal=self.pp.station)
+                user = sign_in_with_pin(self.pp.db, name, pin, terminal=self.pp.station, security=security)
+        except PinNeeded as question:
+            self.app.call_from_thread(self.ask_pin, question.name, str(question))
+            return
         except ServiceError as exc:
             self.app.call_from_thread(self._refused, str(exc))
             return

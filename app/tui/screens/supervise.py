@@ -162,7 +162,12 @@ class SuperviseScreen(StationScreen):
                     last_full = time.monotonic()
                     if self._stop:
                         break
-                    self.app.call_from_thread(self.apply, snapshot)
+                    try:
+                        self.app.call_from_thread(self.apply, snapshot)
+                    except RuntimeError:
+                        if self.app.is_running:
+                            raise
+                        break  # the app closed while the floor was being read: nothing to show it on
                 changed = watcher.wait(1.0)
         finally:
             watcher.close()
@@ -170,7 +175,7 @@ class SuperviseScreen(StationScreen):
     @work(thread=True, exclusive=True, group="kpis")
     def load_kpis(self) -> None:
         numbers = supervision.kpis(self.pp.db, self.pp.config)
-        if not self._stop:
+        if not self._stop and self.app.is_running:
             self.app.call_from_thread(self.show_kpis, numbers)
 
     def _fill(self, table_id: str, rows: list[tuple[object, ...]], keys: list[str]) -> None:
@@ -188,6 +193,8 @@ class SuperviseScreen(StationScreen):
             table.move_cursor(row=min(cursor, len(rows) - 1))
 
     def apply(self, snapshot: FloorSnapshot) -> None:
+        if self._stop or not self.is_mounted:
+            return  # the screen was left while the worker read the floor (checked on the UI thread: no race)
         self.snapshot = snapshot
         counts = "  ".join(f"{status} {n}" for status, n in snapshot.counts.items() if n)
         self.query_one("#counts", Static).update(literal(counts or "no orders"))
@@ -248,6 +255,8 @@ class SuperviseScreen(StationScreen):
         self.applied.append((snapshot.change_marker, time.time()))
 
     def show_kpis(self, k: Kpis) -> None:
+        if self._stop or not self.is_mounted:
+            return
         accuracy = "-" if k.pick_accuracy is None else f"{k.refused_scans} refused / {k.item_scans} item scans"
         on_time = "-" if k.on_time_rate is None else f"{k.on_time_rate * 100:.0f}%"
         cycle = (
