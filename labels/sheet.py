@@ -29,6 +29,7 @@ from reportlab.lib.units import inch, mm
 from reportlab.pdfbase.pdfmetrics import getAscent, stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
+from labels._layout import ellipsize
 from labels.barcodes import (
     QUIET_ZONE_MODULES,
     code128_modules,
@@ -38,6 +39,7 @@ from labels.barcodes import (
     measure_code128,
 )
 from labels.fonts import FONT_SANS, FONT_SANS_BOLD, register_fonts
+from labels.text import SafeCanvas
 
 LabelKind = Literal["location", "tote", "badge"]
 LABEL_KINDS: tuple[LabelKind, ...] = ("location", "tote", "badge")
@@ -238,7 +240,7 @@ def render_label_sheet(
     plans = [plan_label(label, layout) for label in labels]
 
     buffer = io.BytesIO()
-    canvas = Canvas(buffer, pagesize=(layout.page_width_pt, layout.page_height_pt), invariant=1)
+    canvas = SafeCanvas(buffer, pagesize=(layout.page_width_pt, layout.page_height_pt), invariant=1)
     canvas.setTitle(title)
     canvas.setAuthor("pickpack")
     canvas.setSubject(_subject(labels))
@@ -281,11 +283,7 @@ def _fit_text(text: str, font: str, max_size: float, min_size: float, width: flo
     while size > min_size and stringWidth(text, font, size) > width:
         size -= 0.5
     size = max(size, min_size)
-    if stringWidth(text, font, size) <= width:
-        return size, text
-    while text and stringWidth(text + "…", font, size) > width:
-        text = text[:-1]
-    return size, text.rstrip() + "…"
+    return size, ellipsize(text, font, size, width)
 
 
 def _draw_cut_lines(canvas: Canvas, layout: SheetLayout) -> None:

@@ -26,7 +26,7 @@ from collections.abc import Sequence
 
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
-from labels._layout import format_date, format_kg
+from labels._layout import format_date, format_kg, longest_fitting
 from labels.barcodes import code128_modules, gs1_128_modules
 from labels.fonts import FONT_SANS_BOLD, register_fonts
 from labels.gs1 import format_hri
@@ -120,11 +120,10 @@ def _fit(text: str, height_mm: float, min_height_mm: float, max_width_mm: float)
     if natural <= max_width_mm:
         return height_mm, text
     size = max(min_height_mm, height_mm * max_width_mm / natural)
-    while text and width(text, size) > max_width_mm:
-        text = text[:-1]
-        if width(text + "...", size) <= max_width_mm:
-            return size, text.rstrip() + "..."
-    return size, text
+    if width(text, size) <= max_width_mm:
+        return size, text
+    keep = longest_fitting(text, max_width_mm, lambda prefix: width(prefix + "...", size))
+    return size, text[:keep].rstrip() + "..."
 
 
 def _module_dots(minimum_mm: float, dpi: int) -> int:
