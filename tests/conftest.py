@@ -17,14 +17,16 @@ from sqlalchemy.engine import make_url
 from app.db.engine import make_engine
 from app.db.unit_of_work import Actor, Database
 from app.domain.layout import Layout
-from app.services import catalog, setup
+from app.services import catalog, setup, users
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "tests" / "fixtures" / "samples"
 LAYOUT_PATH = ROOT / "assets" / "layouts" / "demo.toml"
 PG_ENV = "PICKPACK_TEST_POSTGRES_URL"
 BACKENDS = ["sqlite"] + (["postgres"] if os.environ.get(PG_ENV) else [])
-ACTOR = Actor("tester", "test-terminal")
+ACTOR = Actor("system", "test-terminal", 1)
+"""The built-in system user, as automation acts (imports, processing passes). ``init`` creates it before anything
+else, so it is user 1 in every fresh test database; ``db_url`` checks that, so a change fails loudly here."""
 
 
 def pytest_report_header(config: pytest.Config) -> str:
@@ -97,6 +99,7 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory, layout: Layout) ->
     path = tmp_path_factory.mktemp("template") / "template.db"
     db = Database(make_engine(f"sqlite:///{path}"))
     setup.initialise(db, layout, actor=ACTOR)
+    _check_system_actor(db)
     db.dispose()  # the last connection to close checkpoints the WAL into the main file
     assert not Path(f"{path}-wal").exists() or Path(f"{path}-wal").stat().st_size == 0
     return path
@@ -129,9 +132,15 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Path
         migrate.upgrade(db.engine)
         _truncate_all(db)
         setup.initialise(db, layout, actor=ACTOR)
+        _check_system_actor(db)
     finally:
         db.dispose()
     return url
+
+
+def _check_system_actor(db: Database) -> None:
+    with db.unit_of_work(readonly=True) as uow:
+        assert users.system_user_id(uow.session) == ACTOR.user_id, "tests.conftest.ACTOR must be the system user"
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from app.domain.layout import Layout
 from app.services import intake, process, users
 from app.services.demo import DEMO_USERS
 from app.services.users import UserView
-from tests.conftest import ACTOR, ROOT
+from tests.conftest import ROOT
 
 CSV_HEADER = (
     "order_number,customer_name,email,phone,address1,address2,city,region,postal_code,country,service,ship_by,sku,qty\n"
@@ -37,15 +37,17 @@ def release_orders(db: Database, layout: Layout, tmp: Path, rows: list[tuple[str
     path = tmp / f"orders-{len(list(tmp.glob('orders-*.csv')))}.csv"
     path.write_text(CSV_HEADER + body)
     cfg = config()
-    report = intake.import_orders(db, cfg, path, actor=ACTOR)
+    system = users.system_actor(db)  # automation acts as the built-in system user (the services check it)
+    report = intake.import_orders(db, cfg, path, actor=system)
     assert report.applied, report.problems
-    process.process_once(db, cfg, actor=ACTOR, layout=layout)
+    process.process_once(db, cfg, actor=system, layout=layout)
 
 
 def add_users(db: Database) -> dict[str, UserView]:
     made = {}
+    system = users.system_actor(db)
     for name, role, badge, pin in DEMO_USERS:
-        made[name] = users.add_user(db, name, role, badge, pin, actor=ACTOR)
+        made[name] = users.add_user(db, name, role, badge, pin, actor=system)
     return made
 
 

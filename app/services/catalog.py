@@ -19,6 +19,7 @@ from app.db.unit_of_work import Actor, Database
 from app.domain.limits import fit
 from app.imports.catalog_csv import ImportProblem, ProductRow, StockRow, parse_products, parse_stock
 from app.services import inventory
+from app.services.authz import authorize
 
 PRODUCT_FIELDS = (
     "name", "gtin", "case_gtin", "case_qty", "weight_kg", "length_cm", "width_cm", "height_cm", "hs_code",
@@ -43,9 +44,12 @@ class ImportReport:
 
 
 def import_products(db: Database, path: Path, *, skip_invalid: bool = False, actor: Actor) -> ImportReport:
+    with db.unit_of_work(readonly=True) as uow:  # refuse before the file is read
+        authorize(uow, actor, "products.import")
     rows, problems = parse_products(path)
     source = str(path)
     with db.unit_of_work() as uow:
+        authorize(uow, actor, "products.import")
         existing = {p.sku: p for p in uow.session.scalars(select(Product))}
         owner_of_gtin: dict[str, str] = {}
         for p in existing.values():
@@ -97,9 +101,12 @@ def import_products(db: Database, path: Path, *, skip_invalid: bool = False, act
 
 
 def import_stock(db: Database, path: Path, *, skip_invalid: bool = False, actor: Actor) -> ImportReport:
+    with db.unit_of_work(readonly=True) as uow:  # refuse before the file is read
+        authorize(uow, actor, "stock.import")
     rows, problems = parse_stock(path)
     source = str(path)
     with db.unit_of_work() as uow:
+        authorize(uow, actor, "stock.import")
         skus = {r.sku for r in rows}
         codes = {r.location for r in rows}
         products = {p.sku: p for p in uow.session.scalars(select(Product).where(Product.sku.in_(skus)))}

@@ -32,6 +32,7 @@ from app.db.models import Order, OrderLine, Product
 from app.db.unit_of_work import Actor, Database, UnitOfWork
 from app.domain.orders import BACKORDERED, CANCELLED, NEW, ON_HOLD
 from app.services.allocation import release_reservations
+from app.services.authz import authorize
 from app.services.order_support import default_ship_by, order_subject, priority_for, priority_of, set_status
 
 REIMPORT_UPDATES = frozenset({NEW, "allocated", BACKORDERED, ON_HOLD})
@@ -231,7 +232,10 @@ def import_orders(
     actor: Actor,
 ) -> IntakeReport:
     """Validate the whole file, then (when nothing is wrong, or with ``skip_invalid``) store its good orders in
-    transactions of ``WRITE_CHUNK`` whole orders."""
+    transactions of ``WRITE_CHUNK`` whole orders. Only automation imports (the system user): the check comes
+    before the file is read, and again in every write transaction."""
+    with db.unit_of_work(readonly=True) as uow:
+        authorize(uow, actor, "orders.import")
     source = str(path)
     scan = OrderScan(path, source, channel)
     problems: list[IntakeProblem] = []
@@ -252,6 +256,7 @@ def import_orders(
     tally = _Tally()
     for chunk in _chunks((item.order for item in scan if item.order is not None), WRITE_CHUNK):
         with db.unit_of_work() as uow:
+            authorize(uow, actor, "orders.import")
             _store(uow, config, chunk, actor, tally)
             uow.commit()
     return IntakeReport(

@@ -12,7 +12,6 @@ from app.db.models import Batch, Event
 from app.db.unit_of_work import Database
 from app.domain.layout import Layout
 from app.services import users
-from tests.conftest import ACTOR
 
 CLAIMERS = 8
 
@@ -53,10 +52,11 @@ def test_eight_concurrent_claimers_never_share_a_batch(
         CSV_HEADER
         + "".join(f"{n},C,c@example.com,,Main 1,,Wien,,1010,AT,standard,2026-12-01,{sku},{q}\n" for n, sku, q in rows)
     )
-    intake.import_orders(db, cfg, path, actor=ACTOR)
-    process.process_once(db, cfg, actor=ACTOR, layout=layout)
+    system = users.system_actor(db)
+    intake.import_orders(db, cfg, path, actor=system)
+    process.process_once(db, cfg, actor=system, layout=layout)
     for i in range(CLAIMERS):
-        users.add_user(db, f"picker{i}", "picker", f"BADGE-P{i}", "1234", actor=ACTOR)
+        users.add_user(db, f"picker{i}", "picker", f"BADGE-P{i}", "1234", actor=system)
     with db.unit_of_work(readonly=True) as uow:
         ready = uow.session.scalar(select(func.count()).select_from(Batch).where(Batch.status == "ready"))
     assert ready == 6

@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 
-import tests.picking_support
 from app.config import Config, load_config
 from app.db.unit_of_work import Actor, Database
 from app.services import users
@@ -26,15 +25,6 @@ def office(db: Database, system: Actor) -> Actor:
     """A signed-in supervisor at the office (``olga``): the actor for holds, cancels and edits."""
     user = users.add_user(db, "olga", "supervisor", "BADGE-OLGA", "5555", actor=system)
     return Actor(user.name, "office", user.id)
-
-
-@pytest.fixture(autouse=True)
-def _helpers_act_as_the_system_user(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
-    """``tests.picking_support`` imports and processes as ``tests.conftest.ACTOR``, a name without a user id that
-    the services now refuse (``app.services.authz``); in these tests its helpers act as the system user instead.
-    (The lasting fix is in ``tests/picking_support.py`` itself: use ``users.system_actor(db)`` there.)"""
-    if "db" in request.fixturenames:
-        monkeypatch.setattr(tests.picking_support, "ACTOR", request.getfixturevalue("system"))
 
 
 @pytest.fixture
