@@ -71,7 +71,7 @@ def _helpers_act_as_the_system_user(request: pytest.FixtureRequest, monkeypatch:
     user id that the services refuse (``app.services.authz``): here its helpers act as the system user."""
     if "db" in request.fixturenames:
         db: Database = request.getfixturevalue("db")
-        monkeypatch.setattr(tests.picking_support, "ACTOR", system_actor(db, "test-terminal"))
+        monkeypatch.setattr(tests.picking_support, "ACTOR", system_actor(db, "test-terminal"), raising=False)
 
 
 @pytest.fixture
