@@ -1,35 +1,21 @@
-"""`pickpack import orders`, `pickpack orders list|show|hold|unhold|cancel|edit|priority|approve-short`,
+"""`pickpack orders list|show|hold|unhold|cancel|edit|priority|approve-short`,
 `pickpack process`.
 
 Commands that change an order act as a signed-in user (``--user`` + PIN, see ``app.cli.identity``); imports and
-processing act as the built-in system user.
+processing act as the built-in system user. (`pickpack import orders` lives in ``app.cli.catalog`` with the
+other imports.)
 """
 
 from __future__ import annotations
 
 import argparse
 import time
-from pathlib import Path
 
 from app.cli import identity
 from app.cli.output import emit_json, say
 from app.domain.orders import STATUSES
-from app.services import intake, orders, process, supervisor_actions, users
+from app.services import orders, process, supervisor_actions, users
 from app.services.errors import InvalidInput
-
-
-def register_import(what: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    p = what.add_parser(
-        "orders",
-        help="import orders (Shopify, WooCommerce or CSV; detected)",
-        description="Import orders from a Shopify or WooCommerce REST API JSON export or webhook body, or the "
-        "documented CSV. Re-importing updates orders not yet released to picking and never duplicates. Unknown "
-        "SKUs put the order on hold. A file with any malformed order imports nothing unless --skip-invalid.",
-    )
-    p.add_argument("file", type=Path, metavar="FILE")
-    p.add_argument("--channel", choices=["shopify", "woocommerce", "csv"], help="format (detected when omitted)")
-    p.add_argument("--skip-invalid", action="store_true", help="import the good orders, report the bad ones")
-    p.set_defaults(handler=handle_import)
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -93,33 +79,6 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--watch", action="store_true", help="keep going (interval from config [release])")
     p.add_argument("--json", action="store_true", help="print each pass's counts as JSON")
     p.set_defaults(handler=handle_process)
-
-
-def handle_import(args: argparse.Namespace) -> int:
-    ctx = args.context
-    report = intake.import_orders(
-        ctx.db,
-        ctx.config,
-        args.file,
-        channel=args.channel,
-        skip_invalid=args.skip_invalid,
-        actor=users.system_actor(ctx.db),
-    )
-    for problem in report.problems:
-        say(str(problem))
-    if not report.applied:
-        say(
-            f"{report.source}: {len(report.problems)} malformed order(s); nothing imported "
-            "(use --skip-invalid to import the good ones)"
-        )
-        return 2
-    for note in report.left_alone:
-        say(f"{report.source}: {note}: already on the floor, not changed")
-    say(
-        f"{report.source}: {report.channel or 'orders'}: {report.created} created, {report.updated} updated, "
-        f"{report.unchanged} unchanged, {report.on_hold} on hold"
-    )
-    return 0
 
 
 def handle_list(args: argparse.Namespace) -> int:

@@ -63,11 +63,11 @@ def handle_demo(args: argparse.Namespace) -> int:
             f"{report.processed.released} released to picking, {report.processed.batches} batches planned"
         )
     say(
-        "sign in with a badge (BADGE-PIA picker, BADGE-PAUL packer, BADGE-SOFIA supervisor, BADGE-ADAM admin) "
-        "or name + PIN (pia/1111, paul/2222, sofia/3333, adam/4444)"
+        "sign in with a badge (BADGE-PIA picker, BADGE-PAUL packer; BADGE-SOFIA supervisor and BADGE-ADAM admin "
+        "also ask for the PIN) or name + PIN (pia/1111, paul/2222, sofia/3333, adam/4444)"
     )
     if args.seed_only:
         return 0
     from app.cli.terminal import run_terminal
 
-    return run_terminal(ctx, station=args.station)
+    return run_terminal(ctx, station=args.station, kiosk=False)

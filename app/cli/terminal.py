@@ -36,11 +36,18 @@ def check_station(config: Config, station: str | None) -> str:
     return name
 
 
-def run_terminal(ctx: Context, *, station: str | None = None) -> int:
+def run_terminal(ctx: Context, *, station: str | None = None, kiosk: bool | None = None) -> int:
+    """Open the app; ``kiosk`` overrides ``[terminal] kiosk`` (``pickpack demo`` is a trial on a desk: Ctrl+Q
+    must close it)."""
+    from dataclasses import replace
+
     from app.tui.app import build_app
 
     name = check_station(ctx.config, station)
+    config = ctx.config
+    if kiosk is not None:
+        config = replace(config, terminal=replace(config.terminal, kiosk=kiosk))
     # ctx.db checks the schema (an older or newer database exits 2 before the app starts)
-    app = build_app(ctx.config, ctx.db, station=name)
+    app = build_app(config, ctx.db, station=name)
     app.run()
     return 0

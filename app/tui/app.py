@@ -19,12 +19,16 @@ from app.bootstrap import load_layout
 from app.config import Config
 from app.db.unit_of_work import Database
 from app.domain.layout import Layout
+from app.domain.roles import SUPERVISORS
 from app.services.users import UserView
 from app.tui.failures import Failure, record_failure
 from app.tui.literal import literal, visible
 from app.tui.screens.sign_in import SignInScreen
 
-KIOSK_REFUSAL = "This is a station terminal: it stays open. Sign out with Esc on the home screen."
+KIOSK_REFUSAL = (
+    "This is a station terminal: it stays open. Sign out with Esc on the home screen; a supervisor signed in here "
+    "can close it."
+)
 FAILURE_STORM = (5, 30.0)
 """More than this many unexpected errors within this many seconds: recovering is not working, so the app closes
 (still with the short message, never a traceback) instead of looping."""
@@ -53,8 +57,14 @@ class PickpackApp(App[None]):
 
     @property
     def kiosk(self) -> bool:
-        """A station terminal (``[terminal] kiosk``): nobody at the station can close the app, only sign out."""
-        return self.config.terminal.kiosk
+        """A station terminal (``[terminal] kiosk``): a worker cannot close the app, only sign out.
+
+        A signed-in supervisor or admin may close it (their sign-in always took a PIN: ``[security]
+        badge_requires_pin_roles``), so shutting a terminal down never needs another machine.
+        """
+        if not self.config.terminal.kiosk:
+            return False
+        return self.user is None or self.user.role not in SUPERVISORS
 
     @cached_property
     def layout(self) -> Layout:

@@ -7,9 +7,11 @@ committed. Now the command exits 2 naming the defined stations, before the app (
 from __future__ import annotations
 
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
+from app.bootstrap import Context
 from app.cli import main
 from tests.conftest import ROOT
 
@@ -102,3 +104,36 @@ def test_a_defined_station_starts_the_app_with_that_station(
     assert main(["--config", str(config), "--db", db_url, "terminal", "--station", "pack-2"]) == 0
     assert main(["--config", str(config), "--db", db_url, "terminal"]) == 0
     assert started == ["pack-2", "pack-1"]
+
+
+def test_station_terminals_are_kiosks_and_the_demo_terminal_is_not(
+    db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``[terminal] kiosk`` (default true) holds for `pickpack terminal`; `pickpack demo` is a trial on a desk, so
+    Ctrl+Q must close it whatever the config says."""
+    import app.cli.setup
+    import app.tui.app
+
+    kiosks: list[bool] = []
+
+    class FakeApp:
+        def __init__(self, config, db, *, station: str) -> None:  # type: ignore[no-untyped-def]
+            self.kiosk = config.terminal.kiosk
+
+        def run(self) -> None:
+            kiosks.append(self.kiosk)
+
+    monkeypatch.setattr(app.tui.app, "build_app", FakeApp)
+    config = write_config(tmp_path)
+    assert main(["--config", str(config), "--db", db_url, "terminal"]) == 0
+
+    class Seeded:  # what the demo command reports after seeding (the seeding itself is tested elsewhere)
+        init = SimpleNamespace(locations_total=0)
+        products = stock = SimpleNamespace(created=0, unchanged=0)
+        users_created = 0
+        orders = processed = None
+
+    monkeypatch.setattr(app.cli.setup.demo, "seed_demo", lambda *args, **kwargs: Seeded())
+    monkeypatch.setattr(Context, "check_files", lambda self: None)  # this config names no box catalog
+    assert main(["--config", str(config), "--db", db_url, "demo"]) == 0
+    assert kiosks == [True, False]

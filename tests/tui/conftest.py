@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 from textual.pilot import Pilot
 
-import tests.picking_support
 from app.config import Config, load_config
 from app.db.unit_of_work import Database
 from app.services.demo import DEMO_USERS
@@ -63,15 +62,6 @@ def no_unexpected_failures(request: pytest.FixtureRequest, monkeypatch: pytest.M
     yield
     if not getattr(request.module, "EXPECTS_FAILURES", False):
         assert not seen, f"the terminal recovered from unexpected errors: {[repr(f.error) for f in seen]}"
-
-
-@pytest.fixture(autouse=True)
-def _helpers_act_as_the_system_user(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
-    """``tests.picking_support`` imports, processes and adds users as ``tests.conftest.ACTOR``, a name without a
-    user id that the services refuse (``app.services.authz``): here its helpers act as the system user."""
-    if "db" in request.fixturenames:
-        db: Database = request.getfixturevalue("db")
-        monkeypatch.setattr(tests.picking_support, "ACTOR", system_actor(db, "test-terminal"), raising=False)
 
 
 @pytest.fixture

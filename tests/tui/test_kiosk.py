@@ -13,7 +13,7 @@ from app.db.unit_of_work import Database
 from app.tui.app import KIOSK_REFUSAL, PickpackApp, build_app
 from app.tui.screens.home import HomeScreen
 from app.tui.screens.sign_in import SignInScreen
-from tests.tui.conftest import scan
+from tests.tui.conftest import scan, sign_in
 from tests.tui.hostile import screen_text
 
 SIZE = (80, 24)
@@ -66,6 +66,23 @@ def test_kiosk_terminal_offers_no_quit_and_ctrl_q_does_not_close_it(config: Conf
             assert app.failures == [] and app.return_code is None  # nothing went wrong, nothing asked to exit
 
     asyncio.run(run())
+
+
+def test_a_supervisor_signed_in_on_a_kiosk_terminal_can_close_it(config: Config, terminal_db: Database) -> None:
+    """Shutting a station down needs no second machine: a supervisor (badge and PIN) may quit; a picker may not."""
+    app = build_app(with_kiosk(config, True), terminal_db, station="hh-1")
+
+    async def run() -> None:
+        async with app.run_test(size=SIZE) as pilot:
+            await sign_in(pilot, "BADGE-SOFIA")
+            assert isinstance(app.screen, HomeScreen) and app.user is not None and app.user.name == "sofia"
+            assert "Quit" in palette_titles(app)
+            await pilot.press("ctrl+q")
+            await pilot.pause()
+            assert not app.is_running
+
+    asyncio.run(run())
+    assert app.return_code == 0
 
 
 def test_desk_terminal_quits_with_ctrl_q(config: Config, terminal_db: Database) -> None:
