@@ -1,4 +1,4 @@
-"""`pickpack orders list|show|hold|unhold|cancel|edit|priority|approve-short`,
+"""`pickpack orders list|show|hold|unhold|cancel|edit|priority|approve-short|approve-weight`,
 `pickpack process`.
 
 Commands that change an order act as a signed-in user (``--user`` + PIN, see ``app.cli.identity``); imports and
@@ -62,6 +62,17 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--rest", required=True, choices=["backorder", "cancel"], help="what happens to the missing units")
     identity.add_user_option(p)
     p.set_defaults(handler=handle_approve_short)
+    p = o_sub.add_parser(
+        "approve-weight",
+        help="approve an out-of-tolerance carton weight away from the packer's keyboard (supervisor, admin)",
+        description="Approves KG (plus or minus the weight tolerance) for the order's open carton; the packer's next "
+        "weighing of that weight (!weight KG at a headless station, or the terminal's dialog) closes the carton and "
+        "names you as the approver. Use it when the packer works at a station that cannot ask for your PIN.",
+    )
+    p.add_argument("ref", help="order id, order number (quote '#D1033' in a shell), or channel:external_id")
+    p.add_argument("--kg", required=True, metavar="KG", help="the weight the scale shows, e.g. 2.45")
+    identity.add_user_option(p)
+    p.set_defaults(handler=handle_approve_weight)
     p = o_sub.add_parser(
         "edit",
         help="change lines, address or service level (until picking starts)",
@@ -160,6 +171,24 @@ def handle_approve_short(args: argparse.Namespace) -> int:
     s = supervisor_actions.approve_short(args.context.db, me.user, args.ref, rest=args.rest, terminal=identity.TERMINAL)
     rest = "backordered" if args.rest == "backorder" else "cancelled"
     say(f"order {s.number}: short approved, the rest {rest}; {s.status}")
+    return 0
+
+
+def handle_approve_weight(args: argparse.Namespace) -> int:
+    from app.services import packing
+    from app.stations.pack import MAX_KG, parse_weight
+
+    kg = parse_weight(args.kg)
+    if kg is None:
+        raise InvalidInput(f"--kg {args.kg[:20]!r}: expected kilograms from 0.001 to {MAX_KG}, e.g. --kg 2.45")
+    me = identity.sign_in(args, "cartons.approve_weight")
+    ctx = args.context
+    done = packing.approve_weight(ctx.db, ctx.config, args.ref, kg, actor=me.actor)
+    say(
+        f"order {done.order_number}: carton {done.carton_seq} approved at {done.approved_kg} kg "
+        f"(± {done.allowed_kg:.3f} kg; expected {done.expected_kg} kg) by {done.approver}: "
+        "the packer weighs it again to close it"
+    )
     return 0
 
 

@@ -71,6 +71,8 @@ POLICY: Final = MappingProxyType(
         "batches.reassign": Rule(SUPERVISORS, "reassign batches"),
         "batches.wave": Rule(SUPERVISORS, "release waves", automation=True),
         "orders.pack": Rule(PACKERS, "pack"),
+        # a carton weighed outside the tolerance closes only with this (badge + PIN, or `orders approve-weight`)
+        "cartons.approve_weight": Rule(SUPERVISORS, "approve carton weights"),
         "shipments.book": Rule(PACKERS, "ship orders"),
         "shipments.print": Rule(PACKERS, "print shipping documents", automation=True),
         "shipments.void": Rule(PACKERS, "void shipments"),

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from app.config import Config
 from app.db.base import utcnow
-from app.db.models import Allocation, Carton, CartonItem, Event, Order, OrderLine, Product, Shipment, Stock, Tote, User
+from app.db.models import Allocation, Carton, CartonItem, Event, Order, OrderLine, Product, Shipment, Stock, Tote
 from app.db.unit_of_work import Actor, Database, UnitOfWork
 from app.domain.cartonization import (
     BoxTooSmall,
@@ -32,6 +32,8 @@ from app.domain.cartonization import (
 from app.domain.errors import DomainError
 from app.domain.orders import PACKED, PACKING, PICKED
 from app.domain.scans import classify
+from app.domain.weight_check import check_weight
+from app.services import weight_approval
 from app.services.authz import authorize
 from app.services.errors import InvalidInput, NotFound, Refused
 from app.services.floor_state import set_carton
@@ -127,6 +129,12 @@ class PackResult:
     accepted: bool
     message: str
     state: PackState
+    needs_approval: bool = False
+    """The carton was weighed outside the tolerance and stays open until a supervisor approves the weight."""
+    approver: str = ""
+    """Who approved (accepted) or whose approval was refused (the badge's holder), when a person was involved."""
+    pin_needed: bool = False
+    """Refused only for want of the approver's PIN: a terminal asks for it, a headless station explains the way."""
 
 
 @cache
@@ -533,13 +541,6 @@ def _carton_units(session: Session, carton_id: int) -> list[Item]:
     return units
 
 
-def supervisor_for_badge(session: Session, badge: str) -> User:
-    user = session.scalar(select(User).where(User.badge == badge.strip()))
-    if user is None or not user.active or user.role not in ("supervisor", "admin"):
-        raise Refused(f"badge {badge!r} is not a supervisor's: the weight needs a supervisor's approval")
-    return user
-
-
 def close_carton(
     db: Database,
     config: Config,
@@ -548,15 +549,20 @@ def close_carton(
     *,
     actor: Actor,
     approver_badge: str | None = None,
+    approver_pin: str | None = None,
 ) -> PackResult:
-    """Weigh and close the open carton. Outside the tolerance it stays open unless a supervisor's badge approves.
+    """Weigh and close the open carton. Outside the tolerance it stays open unless a supervisor approves: with
+    ``approver_badge`` (and ``approver_pin`` when their role is in ``[security] badge_requires_pin_roles``), or
+    beforehand from the command line (``approve_weight``) for this weight. See ``app.services.weight_approval``.
 
     Closing again (a double press, a retry) finds no open carton and changes nothing.
     """
-    from app.domain.weight_check import check_weight
-
     if measured_kg <= 0:
         raise InvalidInput(f"weight {measured_kg} kg: must be more than zero")
+    verdict = None
+    if approver_badge is not None:
+        # before the packing transaction: a PIN check commits its own refusal or lock (see weight_approval)
+        verdict = weight_approval.identify(db, config, approver_badge, approver_pin or None, terminal=actor.terminal)
     with db.unit_of_work() as uow:
         authorize(uow, actor, "orders.pack")
         session = uow.session
@@ -578,39 +584,53 @@ def close_carton(
             config.shipping.weight_tolerance_min_kg,
         )
         carton.measured_weight_kg = measured_kg
+        subject = order_subject(order.id)
+        approved_by = ""
         if not check.ok:
-            if approver_badge is None:
-                uow.record(
-                    actor,
-                    "pack.weight_mismatch",
-                    subject=order_subject(order.id),
-                    message=check.message,
-                    carton=carton.seq,
-                    expected=float(carton.expected_weight_kg),
-                    measured=float(measured_kg),
+            approver: weight_approval.Approver | None = None
+            approved_kg: Decimal | None = None
+            if verdict is not None:
+                why = verdict.refusal
+                if verdict.approver is not None:
+                    why = weight_approval.still_allowed(uow, verdict.approver, actor.terminal) or ""
+                    approver = None if why else verdict.approver
+                if approver is None:
+                    return _approval_refused(uow, config, order, carton, actor, measured_kg, verdict, why)
+            else:
+                found = weight_approval.standing_approval(
+                    uow,
+                    config,
+                    subject=subject,
+                    carton_id=carton.id,
+                    expected_kg=carton.expected_weight_kg,
+                    measured_kg=measured_kg,
+                    terminal=actor.terminal,
                 )
-                state = _state(session, config, order)
-                uow.commit()
-                return PackResult(
-                    False,
-                    f"{check.message}: a supervisor must approve (scan their badge)",
-                    state,
-                )
-            supervisor = supervisor_for_badge(session, approver_badge)
-            carton.weight_approved_by = supervisor.name
+                if found is None:
+                    return _weight_mismatch(uow, config, order, carton, actor, measured_kg, check.message)
+                approver, approved_kg = found
+            carton.weight_approved_by = approver.name
+            approved_by = approver.name
             uow.record(
-                Actor(supervisor.name, actor.terminal, supervisor.id),
-                "pack.weight_approved",
-                subject=order_subject(order.id),
-                message=check.message,
+                Actor(approver.name, actor.terminal, approver.user_id),
+                weight_approval.APPROVED,
+                subject=subject,
+                message=f"carton {carton.seq}: {check.message}; approved by {approver.name} ({approver.method})",
                 carton=carton.seq,
+                carton_id=carton.id,
+                expected=float(carton.expected_weight_kg),
+                measured=float(measured_kg),
+                approver=approver.name,
+                method=approver.method,
+                packer=actor.name,
+                **({"approved_kg": str(approved_kg)} if approved_kg is not None else {}),
             )
         set_carton(uow, carton, "packed", actor, f"closed at {measured_kg} kg")
         carton.closed_at = utcnow()
         uow.record(
             actor,
             "pack.carton_closed",
-            subject=order_subject(order.id),
+            subject=subject,
             message=f"carton {carton.seq} closed at {measured_kg} kg",
             carton=carton.seq,
         )
@@ -619,4 +639,121 @@ def close_carton(
             set_status(uow, order, PACKED, actor, "all picked items packed")
         state = _state(session, config, order)
         uow.commit()
-        return PackResult(True, f"Carton {carton.seq} closed ({measured_kg} kg)", state)
+        note = f", weight approved by {approved_by}" if approved_by else ""
+        return PackResult(True, f"Carton {carton.seq} closed ({measured_kg} kg{note})", state, approver=approved_by)
+
+
+def _weight_mismatch(
+    uow: UnitOfWork, config: Config, order: Order, carton: Carton, actor: Actor, measured_kg: Decimal, message: str
+) -> PackResult:
+    """Outside the tolerance and nobody approved: the carton stays open, the weighing is logged (the supervisor's
+    exceptions show it until the carton closes or is weighed again)."""
+    subject = order_subject(order.id)
+    uow.record(
+        actor,
+        "pack.weight_mismatch",
+        subject=subject,
+        message=message,
+        carton=carton.seq,
+        expected=float(carton.expected_weight_kg),
+        measured=float(measured_kg),
+    )
+    given = weight_approval.latest_given(uow, subject=subject, carton_id=carton.id)
+    extra = ""
+    if given is not None and (given.data or {}).get("expected_kg") is not None:
+        extra = f" ({given.actor} approved {given.data.get('approved_kg')} kg, not this weight)"
+    state = _state(uow.session, config, order)
+    uow.commit()
+    return PackResult(
+        False,
+        f"{message}{extra}: a supervisor must approve (badge and PIN at a terminal, or "
+        f"`{weight_approval.command_hint(order.number, measured_kg)}`)",
+        state,
+        needs_approval=True,
+    )
+
+
+def _approval_refused(
+    uow: UnitOfWork,
+    config: Config,
+    order: Order,
+    carton: Carton,
+    actor: Actor,
+    measured_kg: Decimal,
+    verdict: weight_approval.Verdict,
+    why: str,
+) -> PackResult:
+    """The badge (and PIN) offered does not approve: logged as the packer, naming the would-be approver."""
+    uow.record(
+        actor,
+        weight_approval.REFUSED,
+        subject=order_subject(order.id),
+        message=f"carton {carton.seq} at {measured_kg} kg: {why}",
+        carton=carton.seq,
+        measured=float(measured_kg),
+        approver=verdict.name or None,
+        reason=verdict.reason or "not_allowed",
+        **({"badge": verdict.badge} if not verdict.name else {}),
+    )
+    state = _state(uow.session, config, order)
+    uow.commit()
+    return PackResult(False, why, state, needs_approval=True, approver=verdict.name, pin_needed=verdict.pin_needed)
+
+
+@dataclass(frozen=True)
+class WeightApproval:
+    order_number: str
+    carton_seq: int
+    approved_kg: Decimal
+    allowed_kg: float
+    expected_kg: Decimal
+    approver: str
+
+
+def approve_weight(db: Database, config: Config, ref: str, kg: Decimal, *, actor: Actor) -> WeightApproval:
+    """A supervisor approves ``kg`` (± the tolerance) for the open carton of order ``ref`` away from the packer's
+    keyboard (``pickpack orders approve-weight``); the packer's next weighing of that weight closes it.
+
+    Refused, with a ``pack.weight_approval_refused`` event naming the supervisor: no carton waiting to be
+    weighed, or ``kg`` within the tolerance already (nothing to approve).
+    """
+    if kg <= 0:
+        raise InvalidInput(f"--kg {kg}: must be more than zero")
+    with db.unit_of_work() as uow:
+        authorize(uow, actor, weight_approval.ACTION)
+        order = find_order(uow.session, ref, for_update=True)
+        state = _state(uow.session, config, order)
+        view = state.open_carton
+        subject = order_subject(order.id)
+        why = ""
+        if view is None or state.status != PACKING:
+            why = f"order {order.number} has no open carton to approve a weight for (it is {order.status})"
+        elif state.expect != "weight":
+            why = f"carton {view.seq} of {order.number} is not ready to weigh yet (next: {state.expect})"
+        elif weight_approval.within(config, view.expected_weight_kg, kg):
+            why = (
+                f"{kg} kg is within the tolerance of carton {view.seq} (expected {view.expected_weight_kg} kg): "
+                "no approval needed"
+            )
+        if why:
+            uow.record(
+                actor, weight_approval.REFUSED, subject=subject, message=why, approver=actor.name, reason="state"
+            )
+            uow.commit()
+            raise Refused(why)
+        assert view is not None
+        allowed = weight_approval.allowed_kg(config, kg)
+        uow.record(
+            actor,
+            weight_approval.GIVEN,
+            subject=subject,
+            message=f"carton {view.seq}: {kg} kg (± {allowed:.3f}) approved by {actor.name}, "
+            f"expected {view.expected_weight_kg} kg",
+            carton=view.seq,
+            carton_id=view.id,
+            approved_kg=str(kg),
+            expected_kg=str(view.expected_weight_kg),
+            approver=actor.name,
+        )
+        uow.commit()
+        return WeightApproval(order.number, view.seq, kg, allowed, view.expected_weight_kg, actor.name)

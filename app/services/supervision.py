@@ -476,12 +476,14 @@ def _short_picks(session: Session, limit: int) -> list[ExceptionRow]:
 
 
 def _weight_mismatches(session: Session, limit: int) -> list[ExceptionRow]:
-    """A carton weighed outside tolerance and still open: no carton was closed on the order since (closing needs
-    a weight in tolerance or a supervisor's approval) and it was not weighed again (the newest weighing counts)."""
+    """A carton weighed outside tolerance and still open, waiting for a supervisor's approval: no carton was
+    closed on the order since (closing needs a weight in tolerance or an approval), it was not weighed again (the
+    newest weighing counts) and no supervisor approved a weight for it since (``pickpack orders approve-weight``:
+    then it waits for the packer, not for a supervisor)."""
     later = aliased(Event)
     resolved = exists().where(
         later.subject == Event.subject,
-        later.kind.in_(("pack.carton_closed", "pack.weight_mismatch")),
+        later.kind.in_(("pack.carton_closed", "pack.weight_mismatch", "pack.weight_approval_given")),
         later.id > Event.id,
     )
     return [

@@ -11,7 +11,7 @@ from app.config import Config
 from app.db.unit_of_work import Actor, Database
 from app.domain.gtin import gtin14
 from app.domain.scans import classify
-from app.services import packing, shipping
+from app.services import packing, shipping, weight_approval
 from app.services.errors import ServiceError
 from app.services.packing import PackResult, PackState
 from app.services.users import UserView
@@ -105,15 +105,46 @@ class PackEngine:
         self.state = result.state
         return self.answer(result.accepted, result.message)
 
+    def _waiting_weight(self) -> Decimal | None:
+        """The out-of-tolerance weight a supervisor may approve now: the last one weighed here, or after a restart
+        the one recorded on the open carton (only while the carton waits to be weighed)."""
+        state = self.state
+        carton = state.open_carton if state is not None else None
+        if state is None or carton is None or state.expect != "weight":
+            return None
+        return self.pending_weight or carton.measured_weight_kg
+
+    def approve_weight(self, badge: str, pin: str | None) -> Answer:
+        """A supervisor approves the weight just refused, with their badge and (for the roles of
+        ``[security] badge_requires_pin_roles``) their PIN. The terminal's dialog calls this; a headless station
+        reaches it with a badge scan only (it never reads a PIN), see ``_scan``."""
+        state = self.state
+        weight = self._waiting_weight()
+        if state is None or weight is None:
+            return self.answer(False, "No weight waits for approval: weigh the carton first (!weight KG)")
+        try:
+            result = packing.close_carton(
+                self.db, self.config, state.order_id, weight, actor=self.actor, approver_badge=badge, approver_pin=pin
+            )
+        except ServiceError as exc:
+            return self.answer(False, str(exc))
+        self.pending_weight = weight if result.needs_approval else None
+        answer = self._took(result)
+        if result.pin_needed:
+            who = result.approver or "the supervisor"
+            hint = weight_approval.command_hint(state.order_number, weight, result.approver or "NAME")
+            message = (
+                f"{result.message}: a station does not read PINs; {who} approves with `{hint}` (PIN from "
+                f"$PICKPACK_PIN or the prompt) or with badge and PIN at a packing terminal, then send !weight {weight}"
+            )
+            return self.answer(False, message)
+        return answer
+
     def _scan(self, line: str) -> Answer:
         state = self.state
-        if state is not None and self.pending_weight is not None and classify(line).kind == "badge":
-            weight, self.pending_weight = self.pending_weight, None
-            return self._took(
-                packing.close_carton(
-                    self.db, self.config, state.order_id, weight, actor=self.actor, approver_badge=line.strip()
-                )
-            )
+        is_badge = classify(line, badge_prefix=self.config.terminal.badge_prefix).kind == "badge"
+        if is_badge and self._waiting_weight() is not None:
+            return self.approve_weight(line.strip(), None)
         if state is None or state.expect == "order":
             self.shipment = None
             self.state = packing.start_packing(self.db, self.config, line, actor=self.actor)
@@ -158,8 +189,7 @@ class PackEngine:
         if state.expect != "weight":
             return self.answer(False, f"!weight: expected {state.expect} first")
         result = packing.close_carton(self.db, self.config, state.order_id, weight, actor=self.actor)
-        if not result.accepted and "supervisor must approve" in result.message:
-            self.pending_weight = weight
+        self.pending_weight = weight if result.needs_approval else None
         return self._took(result)
 
     def _close(self, _arg: str) -> Answer:

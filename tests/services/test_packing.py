@@ -68,21 +68,34 @@ def test_weight_outside_tolerance_needs_a_supervisor(picked, config: Config) -> 
         state = packing.handle_scan(db, config, state.order_id, GTIN[sku], actor=paul).state
     expected = state.open_carton.expected_weight_kg  # type: ignore[union-attr]
     heavy = packing.close_carton(db, config, state.order_id, expected + Decimal("0.5"), actor=paul)
-    assert not heavy.accepted and "supervisor must approve" in heavy.message
+    assert not heavy.accepted and heavy.needs_approval and "supervisor must approve" in heavy.message
     assert heavy.state.open_carton is not None  # still open
-    with pytest.raises(Refused, match="not a supervisor"):
-        packing.close_carton(
-            db, config, state.order_id, expected + Decimal("0.5"), actor=paul, approver_badge="BADGE-PAUL"
-        )
-    approved = packing.close_carton(
+    packer = packing.close_carton(
+        db, config, state.order_id, expected + Decimal("0.5"), actor=paul, approver_badge="BADGE-PAUL"
+    )
+    assert not packer.accepted and "paul (packer) may not approve carton weights" in packer.message
+    badge_only = packing.close_carton(
         db, config, state.order_id, expected + Decimal("0.5"), actor=paul, approver_badge="BADGE-SOFIA"
     )
-    assert approved.accepted and approved.state.status == "packed"
+    assert not badge_only.accepted and badge_only.pin_needed and "PIN needed: sofia" in badge_only.message
+    assert badge_only.state.open_carton is not None  # a supervisor's badge alone approves nothing
+    approved = packing.close_carton(
+        db,
+        config,
+        state.order_id,
+        expected + Decimal("0.5"),
+        actor=paul,
+        approver_badge="BADGE-SOFIA",
+        approver_pin="3333",
+    )
+    assert approved.accepted and approved.state.status == "packed" and approved.approver == "sofia"
     again = packing.close_carton(db, config, state.order_id, expected, actor=paul)
     assert not again.accepted and "No open carton" in again.message  # a double press changes nothing
     with db.unit_of_work(readonly=True) as uow:
         approvals = uow.session.scalars(select(Event).where(Event.kind == "pack.weight_approved")).all()
         assert [e.actor for e in approvals] == ["sofia"]
+        refusals = uow.session.scalars(select(Event).where(Event.kind == "pack.weight_approval_refused")).all()
+        assert [(e.actor, e.data["approver"]) for e in refusals] == [("paul", "paul"), ("paul", "sofia")]
 
 
 def test_weight_within_tolerance_closes(picked, config: Config) -> None:  # type: ignore[no-untyped-def]

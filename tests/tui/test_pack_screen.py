@@ -5,15 +5,18 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import replace
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from textual.widgets import Static
+from sqlalchemy import select
+from textual.widgets import Input, Static
 
 from app.config import Config
+from app.db.models import Event
 from app.db.unit_of_work import Database
 from app.domain.layout import Layout
-from app.services import orders, shipping
+from app.services import orders, shipping, users
 from app.tui.app import build_app
 from app.tui.screens.home import HomeScreen
 from app.tui.screens.pack import PackScreen, WeighDialog
@@ -93,3 +96,67 @@ def test_pack_a_picked_tote_end_to_end(
     codes = decode_pdf_barcodes(label.read_bytes(), tmp_path / "raster")[0]
     assert listed[0].tracking_numbers[0] in codes
     assert "00" + listed[0].sscc[0] in codes
+
+
+def test_an_off_weight_needs_the_supervisors_badge_then_pin(
+    sample_catalog: Database, layout: Layout, tmp_path: Path, spool_config: Config
+) -> None:
+    """The weighing dialog asks for the badge, then the PIN (masked); a wrong PIN is refused in words and the
+    carton stays open; the right one closes it and names the supervisor."""
+    db = sample_catalog
+    people = add_users(db)
+    release_orders(db, layout, tmp_path, [("W-2", "MUG-BLU-350", 1)])
+    totes = pick_all(db, layout, people["pia"])
+    app = build_app(spool_config, db, station="station-1")
+    app.bell = lambda: None  # type: ignore[method-assign]
+
+    async def run() -> None:
+        async with app.run_test(size=SIZE) as pilot:
+            await scan(pilot, "BADGE-PAUL")
+            await pilot.press("k")
+            await pilot.pause()
+            screen = app.screen
+            assert isinstance(screen, PackScreen)
+            await scan(pilot, totes[0])
+            await scan(pilot, GTIN["MUG-BLU-350"])
+            await pilot.press("f2")
+            await pilot.pause()
+            assert screen.state is not None and screen.state.open_carton is not None
+            heavy = screen.state.open_carton.expected_weight_kg + Decimal("0.5")
+            await pilot.press("f9")
+            await pilot.pause()
+            await pilot.press(*str(heavy), "enter")
+            await pilot.pause()
+            dialog = app.screen
+            assert isinstance(dialog, WeighDialog) and dialog.needs_approval  # off tolerance: approval asked
+            assert "supervisor must approve" in str(dialog.query_one("#weigh-error", Static).render())
+            badge, pin = dialog.query_one("#badge", Input), dialog.query_one("#pin", Input)
+            assert badge.password and pin.password and badge.has_focus
+            await scan(pilot, "BADGE-SOFIA")  # the badge first: the PIN is asked next
+            assert app.screen is dialog and pin.has_focus
+            await pilot.press(*"0000", "enter")
+            await pilot.pause()
+            again = app.screen
+            assert isinstance(again, WeighDialog) and again is not dialog
+            assert "sofia's approval refused: wrong PIN" in str(again.query_one("#weigh-error", Static).render())
+            assert screen.state.open_carton is not None and screen.state.status == "packing"
+            await pilot.press(*"BADGE-SOFIA", "enter")  # a badge alone is not enough either
+            await pilot.press("enter")
+            await pilot.pause()
+            third = app.screen
+            assert isinstance(third, WeighDialog)
+            assert "PIN needed: sofia" in str(third.query_one("#weigh-error", Static).render())
+            await scan(pilot, "BADGE-SOFIA")
+            await pilot.press(*"3333", "enter")
+            await pilot.pause()
+            await pilot.pause()
+            assert isinstance(app.screen, PackScreen)
+            assert screen.state.status == "shipped" and screen.state.cartons[0].status != "open"
+
+    asyncio.run(run())
+    assert users.lock_state(db, "sofia").failures == 0  # the right PIN ends the run of wrong ones
+    with db.unit_of_work(readonly=True) as uow:
+        approved = uow.session.scalars(select(Event).where(Event.kind == "pack.weight_approved")).all()
+        assert [(e.actor, e.data["method"], e.data["packer"]) for e in approved] == [("sofia", "badge+pin", "paul")]
+        refused = uow.session.scalars(select(Event).where(Event.kind == "pack.weight_approval_refused")).all()
+        assert [(e.data["approver"], e.data["reason"]) for e in refused] == [("sofia", "pin"), ("sofia", "pin_needed")]

@@ -3,8 +3,9 @@ the carton, weigh and close (F9). Closing the last carton ships the order and pr
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from typing import TYPE_CHECKING
 
 from sqlalchemy.exc import OperationalError
 from textual import on
@@ -15,13 +16,11 @@ from textual.widgets import DataTable, Footer, Input, Label, Static
 
 from app.db.retry import retry_busy
 from app.services.packing import PackState
+from app.stations.answer import Answer
 from app.stations.pack import PackEngine
 from app.tui.literal import cell, literal, row
 from app.tui.screens.base import StationScreen
 from app.tui.widgets.scan_capture import ScanCapture
-
-if TYPE_CHECKING:
-    pass
 
 PROMPTS = {
     "item": "Scan each ITEM (the first one opens the suggested box; F3 closes a carton early to split)",
@@ -32,38 +31,72 @@ PROMPTS = {
 }
 
 
-class WeighDialog(ModalScreen[tuple[Decimal, str | None] | None]):
-    """Enter the scale reading; when it is off, a supervisor's badge approves it."""
+@dataclass(frozen=True)
+class Weighing:
+    """What the weighing dialog returns: the scale reading and, when approving, the supervisor's badge and PIN."""
+
+    weight: Decimal
+    badge: str | None = None
+    pin: str | None = field(default=None, repr=False)
+
+
+class WeighDialog(ModalScreen[Weighing | None]):
+    """Enter the scale reading; when it is off, a supervisor approves with their badge, then their PIN.
+
+    The PIN field is masked and always offered: the roles of ``[security] badge_requires_pin_roles`` must fill it
+    (the service refuses a badge alone), a role not listed may leave it empty. A refusal (wrong PIN, no PIN, a
+    badge that may not approve) comes back as ``error`` when the dialog opens again.
+    """
 
     BINDINGS = [("escape", "dismiss(None)", "Cancel")]
 
-    def __init__(self, expected: Decimal, needs_approval: bool = False, weight: Decimal | None = None) -> None:
+    def __init__(
+        self, expected: Decimal, needs_approval: bool = False, weight: Decimal | None = None, error: str = ""
+    ) -> None:
         super().__init__()
         self.expected = expected
         self.needs_approval = needs_approval
         self.weight = weight
+        self.error = error
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label(literal(f"Weight in kg (expected {self.expected})"), classes="title")
             yield Input(value=str(self.weight) if self.weight else "", placeholder="kg", id="weight")
             if self.needs_approval:
-                yield Label(literal("Off tolerance: supervisor badge"), classes="error")
-                yield Input(placeholder="supervisor badge", password=True, id="badge")
-            yield Static("", id="weigh-error")
+                yield Label(literal("Off tolerance: a supervisor approves with badge, then PIN"), classes="error")
+                yield Input(placeholder="supervisor badge (scan)", password=True, id="badge")
+                yield Input(placeholder="supervisor PIN", password=True, id="pin")
+            yield Static(literal(self.error), id="weigh-error", classes="error" if self.error else "")
 
     def on_mount(self) -> None:
         self.query_one("#badge" if self.needs_approval else "#weight", Input).focus()
 
     @on(Input.Submitted)
-    def submitted(self) -> None:
+    def submitted(self, event: Input.Submitted) -> None:
+        error = self.query_one("#weigh-error", Static)
         try:
-            weight = Decimal(self.query_one("#weight", Input).value.replace(",", "."))
+            weight = Decimal(self.query_one("#weight", Input).value.strip().replace(",", "."))
         except InvalidOperation:
-            self.query_one("#weigh-error", Static).update(literal("Type the weight, e.g. 1.25"))
+            error.update(literal("Type the weight, e.g. 1.25"))
             return
-        badge = self.query_one("#badge", Input).value.strip() if self.needs_approval else None
-        self.dismiss((weight, badge or None))
+        if not self.needs_approval:
+            self.dismiss(Weighing(weight))
+            return
+        badge = self.query_one("#badge", Input).value.strip()
+        pin_input = self.query_one("#pin", Input)
+        if event.input.id != "pin":  # the badge (or the weight) first: the PIN comes next
+            if not badge:
+                self.query_one("#badge", Input).focus()
+                error.update(literal("Scan the supervisor's badge"))
+                return
+            pin_input.focus()
+            return
+        if not badge:
+            self.query_one("#badge", Input).focus()
+            error.update(literal("Scan the supervisor's badge first"))
+            return
+        self.dismiss(Weighing(weight, badge, pin_input.value.strip() or None))
 
 
 class PackScreen(StationScreen):
@@ -80,6 +113,7 @@ class PackScreen(StationScreen):
         super().__init__()
         self.state: PackState | None = None
         self._engine: PackEngine | None = None
+        self._last_message = ""
 
     def compose(self) -> ComposeResult:
         yield Static("Packing · scan a tote or order", id="pack-title", classes="title")
@@ -136,13 +170,19 @@ class PackScreen(StationScreen):
 
     def _run(self, line: str) -> None:
         """One input to the engine; the screen renders its state and answer."""
+        self._call(lambda: self.engine.handle(line))
+
+    def _call(self, step: Callable[[], Answer]) -> None:
+        """One step of the engine (a line, or an approval with badge and PIN); render its state and answer."""
         try:
-            answer = retry_busy(lambda: self.engine.handle(line))
+            answer = retry_busy(step)
         except OperationalError as exc:
-            self.flash(f"The database is busy or unreachable; nothing was recorded ({exc.orig})", False)
+            self._last_message = f"The database is busy or unreachable; nothing was recorded ({exc.orig})"
+            self.flash(self._last_message, False)
             return
         if self.engine.state is not None:
             self.render_state(self.engine.state)
+        self._last_message = answer.message
         self.flash(answer.message, answer.ok)
 
     @on(ScanCapture.Scanned, "#scan")
@@ -161,7 +201,7 @@ class PackScreen(StationScreen):
         """Close the carton for items early (the order is split over several cartons): confirm its box next."""
         self._run("!close")
 
-    def action_close_carton(self, needs_approval: bool = False, weight: Decimal | None = None) -> None:
+    def action_close_carton(self, needs_approval: bool = False, weight: Decimal | None = None, error: str = "") -> None:
         state = self.state
         if state is not None and state.expect == "ship":
             self._run("!ship")  # everything is packed (e.g. after a void): book and print again
@@ -174,19 +214,23 @@ class PackScreen(StationScreen):
             self.flash(f"Take the box first: F2 for BOX-{carton.box_code}, or scan another BOX label", False)
             return
 
-        def done(answer: tuple[Decimal, str | None] | None) -> None:
+        def done(answer: Weighing | None) -> None:
             if answer is None or self.state is None:
                 return
-            measured, badge = answer
-            self._run(f"!weight {measured}")
-            if badge and self.engine.pending_weight is not None:
-                self._run(badge)
+            pending = self.engine.pending_weight
+            if answer.badge and pending is not None and answer.weight == pending:
+                self._call(lambda: self.engine.approve_weight(answer.badge or "", answer.pin))
+            else:
+                self._run(f"!weight {answer.weight}")
+                if answer.badge and self.engine.pending_weight is not None:
+                    self._call(lambda: self.engine.approve_weight(answer.badge or "", answer.pin))
             if self.engine.pending_weight is not None:
-                self.action_close_carton(needs_approval=True, weight=measured)
+                # the dialog opens again saying why: off tolerance, or why the approval was refused
+                self.action_close_carton(needs_approval=True, weight=answer.weight, error=self._last_message)
             elif self.state is not None and self.state.expect == "ship":
                 self._run("!ship")  # closing the last carton ships the order
 
-        self.app.push_screen(WeighDialog(carton.expected_weight_kg, needs_approval, weight), done)
+        self.app.push_screen(WeighDialog(carton.expected_weight_kg, needs_approval, weight, error), done)
 
     def action_reprint(self) -> None:
         self._run("!reprint")
