@@ -105,7 +105,7 @@ class PackEngine:
         self.state = result.state
         return self.answer(result.accepted, result.message)
 
-    def _waiting_weight(self) -> Decimal | None:
+    def waiting_weight(self) -> Decimal | None:
         """The out-of-tolerance weight a supervisor may approve now: the last one weighed here, or after a restart
         the one recorded on the open carton (only while the carton waits to be weighed)."""
         state = self.state
@@ -119,7 +119,7 @@ class PackEngine:
         ``[security] badge_requires_pin_roles``) their PIN. The terminal's dialog calls this; a headless station
         reaches it with a badge scan only (it never reads a PIN), see ``_scan``."""
         state = self.state
-        weight = self._waiting_weight()
+        weight = self.waiting_weight()
         if state is None or weight is None:
             return self.answer(False, "No weight waits for approval: weigh the carton first (!weight KG)")
         try:
@@ -143,7 +143,7 @@ class PackEngine:
     def _scan(self, line: str) -> Answer:
         state = self.state
         is_badge = classify(line, badge_prefix=self.config.terminal.badge_prefix).kind == "badge"
-        if is_badge and self._waiting_weight() is not None:
+        if is_badge and self.waiting_weight() is not None:
             return self.approve_weight(line.strip(), None)
         if state is None or state.expect == "order":
             self.shipment = None

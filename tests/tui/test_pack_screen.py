@@ -140,8 +140,14 @@ def test_an_off_weight_needs_the_supervisors_badge_then_pin(
             assert isinstance(again, WeighDialog) and again is not dialog
             assert "sofia's approval refused: wrong PIN" in str(again.query_one("#weigh-error", Static).render())
             assert screen.state.open_carton is not None and screen.state.status == "packing"
-            await pilot.press(*"BADGE-SOFIA", "enter")  # a badge alone is not enough either
-            await pilot.press("enter")
+            await pilot.press("escape")  # the dialog closed, the supervisor scans at the screen instead
+            await pilot.pause()
+            assert app.screen is screen and screen.state.open_carton is not None
+            await scan(pilot, "BADGE-SOFIA")
+            taking = app.screen
+            assert isinstance(taking, WeighDialog) and taking.query_one("#pin", Input).has_focus
+            assert taking.query_one("#badge", Input).value == "BADGE-SOFIA"
+            await pilot.press("enter")  # a badge alone is not enough
             await pilot.pause()
             third = app.screen
             assert isinstance(third, WeighDialog)

@@ -15,6 +15,7 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, Footer, Input, Label, Static
 
 from app.db.retry import retry_busy
+from app.domain.scans import classify
 from app.services.packing import PackState
 from app.stations.answer import Answer
 from app.stations.pack import PackEngine
@@ -51,13 +52,19 @@ class WeighDialog(ModalScreen[Weighing | None]):
     BINDINGS = [("escape", "dismiss(None)", "Cancel")]
 
     def __init__(
-        self, expected: Decimal, needs_approval: bool = False, weight: Decimal | None = None, error: str = ""
+        self,
+        expected: Decimal,
+        needs_approval: bool = False,
+        weight: Decimal | None = None,
+        error: str = "",
+        badge: str = "",
     ) -> None:
         super().__init__()
         self.expected = expected
         self.needs_approval = needs_approval
         self.weight = weight
         self.error = error
+        self.badge = badge
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
@@ -65,12 +72,15 @@ class WeighDialog(ModalScreen[Weighing | None]):
             yield Input(value=str(self.weight) if self.weight else "", placeholder="kg", id="weight")
             if self.needs_approval:
                 yield Label(literal("Off tolerance: a supervisor approves with badge, then PIN"), classes="error")
-                yield Input(placeholder="supervisor badge (scan)", password=True, id="badge")
+                yield Input(value=self.badge, placeholder="supervisor badge (scan)", password=True, id="badge")
                 yield Input(placeholder="supervisor PIN", password=True, id="pin")
             yield Static(literal(self.error), id="weigh-error", classes="error" if self.error else "")
 
     def on_mount(self) -> None:
-        self.query_one("#badge" if self.needs_approval else "#weight", Input).focus()
+        if not self.needs_approval:
+            self.query_one("#weight", Input).focus()
+        else:
+            self.query_one("#pin" if self.badge else "#badge", Input).focus()
 
     @on(Input.Submitted)
     def submitted(self, event: Input.Submitted) -> None:
@@ -188,6 +198,14 @@ class PackScreen(StationScreen):
     @on(ScanCapture.Scanned, "#scan")
     def scanned(self, event: ScanCapture.Scanned) -> None:
         state = self.state
+        waiting = self.engine.waiting_weight() if state is not None else None
+        is_badge = classify(event.code, badge_prefix=self.pp.config.terminal.badge_prefix).kind == "badge"
+        if waiting is not None and is_badge:
+            # a supervisor scanned their badge at the screen: the dialog takes it and asks for their PIN
+            self.action_close_carton(
+                needs_approval=True, weight=waiting, error="Type the PIN to approve", badge=event.code.strip()
+            )
+            return
         busy = state is not None and (state.units_to_pack or state.open_carton is not None)
         if busy and state is not None and state.expect != "order" and event.code.upper().startswith("TOTE-"):
             self.flash(f"Order {state.order_number} is not finished: close its carton first", False)
@@ -201,7 +219,9 @@ class PackScreen(StationScreen):
         """Close the carton for items early (the order is split over several cartons): confirm its box next."""
         self._run("!close")
 
-    def action_close_carton(self, needs_approval: bool = False, weight: Decimal | None = None, error: str = "") -> None:
+    def action_close_carton(
+        self, needs_approval: bool = False, weight: Decimal | None = None, error: str = "", badge: str = ""
+    ) -> None:
         state = self.state
         if state is not None and state.expect == "ship":
             self._run("!ship")  # everything is packed (e.g. after a void): book and print again
@@ -217,7 +237,7 @@ class PackScreen(StationScreen):
         def done(answer: Weighing | None) -> None:
             if answer is None or self.state is None:
                 return
-            pending = self.engine.pending_weight
+            pending = self.engine.waiting_weight()
             if answer.badge and pending is not None and answer.weight == pending:
                 self._call(lambda: self.engine.approve_weight(answer.badge or "", answer.pin))
             else:
@@ -230,7 +250,7 @@ class PackScreen(StationScreen):
             elif self.state is not None and self.state.expect == "ship":
                 self._run("!ship")  # closing the last carton ships the order
 
-        self.app.push_screen(WeighDialog(carton.expected_weight_kg, needs_approval, weight, error), done)
+        self.app.push_screen(WeighDialog(carton.expected_weight_kg, needs_approval, weight, error, badge), done)
 
     def action_reprint(self) -> None:
         self._run("!reprint")
