@@ -561,6 +561,8 @@ def close_carton(
         raise InvalidInput(f"weight {measured_kg} kg: must be more than zero")
     verdict = None
     if approver_badge is not None:
+        with db.unit_of_work(readonly=True) as first:
+            authorize(first, actor, "orders.pack")  # only a packing terminal's signed-in user gets a PIN checked
         # before the packing transaction: a PIN check commits its own refusal or lock (see weight_approval)
         verdict = weight_approval.identify(db, config, approver_badge, approver_pin or None, terminal=actor.terminal)
     with db.unit_of_work() as uow:
