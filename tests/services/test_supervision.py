@@ -286,7 +286,7 @@ def test_weight_mismatch_leaves_the_queue_once_approved(floor: Floor) -> None:
     snap = supervision.floor_snapshot(floor.db, floor.config)
     assert [e.ref for e in snap.exceptions if e.kind == "weight_mismatch"] == ["F-4"]
     approved = packing.close_carton(
-        floor.db, floor.config, state.order_id, weight, actor=paul, approver_badge="BADGE-SOFIA"
+        floor.db, floor.config, state.order_id, weight, actor=paul, approver_badge="BADGE-SOFIA", approver_pin="3333"
     )
     assert approved.accepted
     snap = supervision.floor_snapshot(floor.db, floor.config)
