@@ -16,6 +16,7 @@ from app.db.unit_of_work import Database
 from app.domain.layout import Layout
 from app.domain.tracking import is_valid_sscc
 from app.services import orders, packing, shipping
+from tests.conftest import ACTOR
 from tests.picking_support import GTIN, actor_of, add_users, pick_all, release_orders
 
 
@@ -136,7 +137,7 @@ def test_export_gets_customs_documents(
     )
     from app.services import intake, process
 
-    intake.import_orders(db, spool_config, path, actor=actor_of(people["adam"]))
+    intake.import_orders(db, spool_config, path, actor=ACTOR)
     process.process_once(db, spool_config, actor=actor_of(people["adam"]), layout=layout)
     pick_all(db, layout, people["pia"])
     order_id = pack_order(db, spool_config, people["paul"], "U-1", ["KETTLE-STEEL-1L"])
@@ -164,7 +165,7 @@ def test_ordered_service_that_misses_the_promise_is_upgraded_and_logged(
         header + "P-9,Max Muster,m@example.com,,Hauptstr 1,,Berlin,,10115,DE,standard,2026-11-24,"
         "INFUSER-SS,1,2026-11-25\n"
     )
-    intake.import_orders(db, spool_config, path, actor=actor_of(people["adam"]))
+    intake.import_orders(db, spool_config, path, actor=ACTOR)
     process.process_once(db, spool_config, actor=actor_of(people["adam"]), layout=layout)
     pick_all(db, layout, people["pia"])
     order_id = pack_order(db, spool_config, people["paul"], "P-9", ["INFUSER-SS"])
