@@ -58,8 +58,13 @@ class OrderChecker:
         self.problems: list[IntakeProblem] = []
 
     def add(self, field: str, reason: str) -> None:
-        """Record a problem with ``field`` (a column or dotted JSON key; empty for the whole order/row)."""
-        self.problems.append(IntakeProblem(self.source, self.location, field, reason, self.line))
+        """Record a problem with ``field`` (a column or dotted JSON key; empty for the whole order/row).
+
+        The same problem twice is recorded once: a CSV column read for two purposes (``customer_name`` is the
+        customer and the recipient) must not print the same error line twice."""
+        problem = IntakeProblem(self.source, self.location, field, reason, self.line)
+        if problem not in self.problems:
+            self.problems.append(problem)
 
     def text(self, field: str, value: object, *, required: bool = False, key: str | None = None) -> str:
         """A text field, stripped; whole numbers are accepted as text (JSON ids and zips are sometimes numbers).
@@ -82,6 +87,8 @@ class OrderChecker:
         if problem:
             self.add(field, problem)
             return ""
+        if limits.is_blank(result):
+            result = ""  # only zero-width or other invisible characters: shows nothing, so it is missing
         if required and not result:
             self.add(field, "missing")
         return result

@@ -80,18 +80,67 @@ ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 and ``1_000``, which no shop system means as a number."""
 
 
+IDENTIFIERS = frozenset(
+    {"order.external_id", "order.number", "line.sku", "line.gtin", "line.external_line_id", "product.sku"}
+    | {"stock.lot", "location.code"}
+)
+"""Columns that are matched, scanned or typed by a worker: they must hold only visible, canonical characters."""
+
+BIDI_CONTROLS = frozenset(chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A)))
+"""Direction embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069): they make a name or address
+display as something else than it is (``U+202E`` shows ``gpj.exe`` as ``exe.jpg``), on screens and labels."""
+
+
+def char_name(char: str) -> str:
+    """``U+200B ZERO WIDTH SPACE``: how a message names a character a person cannot see."""
+    return f"U+{ord(char):04X} {unicodedata.name(char, 'unnamed character')}"
+
+
 def bad_character(text: str) -> str | None:
     """A description of the first character that must not be stored, or None.
 
     Control characters (NUL, tab, line breaks, escape, C1 controls) break CSV exports, labels and terminals,
-    and PostgreSQL cannot store NUL at all; lone surrogates (from a JSON ``\\ud800`` escape) cannot be encoded.
+    and PostgreSQL cannot store NUL at all; lone surrogates (from a JSON ``\\ud800`` escape) cannot be encoded;
+    bidi overrides and isolates change how the text around them is displayed.
     """
     for index, char in enumerate(text):
         category = unicodedata.category(char)
         if category in ("Cc", "Cs"):
             name = "a control character" if category == "Cc" else "an unpaired surrogate"
             return f"contains {name} (U+{ord(char):04X}) at position {index + 1}"
+        if char in BIDI_CONTROLS:
+            return f"contains a text direction control ({char_name(char)}) at position {index + 1}"
     return None
+
+
+def identifier_problem(text: str) -> str | None:
+    """Why ``text`` cannot be an identifier (SKU, GTIN, order number, external id, lot, location), or None.
+
+    An invisible format character (zero-width space or joiner, BOM, soft hyphen, direction marks) or a
+    full-width/compatibility form (``ＭＵＧ``, ``ﬁ``, ``²``) makes a value look like another one: a scan of the
+    printed SKU would never match it, and two products could look identical. Unicode's NFKC form is the
+    canonical one; a value that NFKC changes is refused, naming the first character that differs.
+    """
+    for index, char in enumerate(text):
+        if unicodedata.category(char) == "Cf":
+            return f"contains an invisible character ({char_name(char)}) at position {index + 1}"
+    if unicodedata.normalize("NFKC", text) != text:
+        for index, char in enumerate(text):
+            plain = unicodedata.normalize("NFKC", char)
+            if plain != char:
+                return (
+                    f"contains a full-width or compatibility character ({char_name(char)}) at position "
+                    f"{index + 1}; type it as {plain!r}"
+                )
+        return "is not in Unicode normal form NFKC (a letter and its accent typed apart)"
+    return None
+
+
+def is_blank(text: str) -> bool:
+    """True when ``text`` shows nothing: only white space and invisible format characters (``U+200B``...).
+
+    Such a value is read as empty, so a required customer name of zero-width spaces is "missing"."""
+    return all(char.isspace() or unicodedata.category(char) == "Cf" for char in text)
 
 
 def text_problem(text: str, key: str) -> str | None:
@@ -99,6 +148,10 @@ def text_problem(text: str, key: str) -> str | None:
     bad = bad_character(text)
     if bad:
         return bad
+    if key in IDENTIFIERS:
+        odd = identifier_problem(text)
+        if odd:
+            return odd
     limit = TEXT[key]
     if len(text) > limit:
         return f"longer than {limit} characters ({len(text)})"
@@ -106,12 +159,23 @@ def text_problem(text: str, key: str) -> str | None:
 
 
 def numeric_problem(value: Decimal, key: str) -> str | None:
-    """Why ``value`` does not fit column ``key`` (see ``NUMERIC``), or None. ``value`` must be finite."""
+    """Why ``value`` does not fit column ``key`` (see ``NUMERIC``), or None. ``value`` must be finite.
+
+    More decimals than the column's scale are refused, not rounded: PostgreSQL rounds ``5.005`` to ``5.01``
+    (and ``0.0000001`` to ``0.00``) while SQLite keeps it, so the two databases would hold different values and
+    every re-import of the file would compare unequal and "update" again. Trailing zeros (``12.500``) are fine:
+    they change nothing when stored.
+    """
     precision, scale = NUMERIC[key]
     bound = Decimal(10) ** (precision - scale)
     # adjusted() is the exponent of the leading digit: cheap even for 1E+309, where quantize would fail.
-    if value.adjusted() >= precision - scale or abs(value.quantize(Decimal(1).scaleb(-scale))) >= bound:
+    if value.adjusted() >= precision - scale:
         return f"too large (at most {precision - scale} digits before the point)"
+    stored = value.quantize(Decimal(1).scaleb(-scale))
+    if abs(stored) >= bound:
+        return f"too large (at most {precision - scale} digits before the point)"
+    if stored != value:
+        return f"at most {scale} decimals"
     return None
 
 

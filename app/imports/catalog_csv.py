@@ -15,11 +15,12 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from typing import TypeVar
 
 from app.channels.countries import is_country_code
 from app.domain import limits
@@ -34,6 +35,7 @@ PRODUCT_COLUMNS = (
 OPTIONAL_PRODUCT_COLUMNS = ("track_serial",)
 STOCK_COLUMNS = ("location", "sku", "qty")
 OPTIONAL_STOCK_COLUMNS = ("lot", "expiry")
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,7 +165,7 @@ def _text(row: dict[str, str], column: str, key: str) -> str:
     problem = limits.text_problem(raw, key)
     if problem:
         raise RowError(f"{column}: {problem}")
-    return raw
+    return "" if limits.is_blank(raw) else raw
 
 
 def _decimal(
@@ -228,40 +230,102 @@ def _gtin(row: dict[str, str], column: str) -> str | None:
         raise RowError(f"{column}: {exc}") from None
 
 
-def _product(line: int, row: dict[str, str]) -> ProductRow:
-    if "__extra__" in row:
-        raise RowError("more fields than the header has columns")
+class RowErrors(ValueError):
+    """Every wrong field of one row, in column order (one import run shows them all)."""
+
+    def __init__(self, reasons: list[str]) -> None:
+        super().__init__("; ".join(reasons))
+        self.reasons = reasons
+
+
+class _Fields:
+    """Reads the fields of one row, collecting every field's problem instead of stopping at the first."""
+
+    def __init__(self) -> None:
+        self.reasons: list[str] = []
+
+    def get(self, read: Callable[[], T], default: T) -> T:
+        try:
+            return read()
+        except RowError as exc:
+            self.reasons.append(str(exc))
+            return default
+
+
+def _sku(row: dict[str, str]) -> str:
     sku = row["sku"]
     if not sku:
         raise RowError("sku: missing")
-    bad = limits.bad_character(sku)
+    bad = limits.bad_character(sku) or limits.identifier_problem(sku)
     if bad:
         raise RowError(f"sku: {bad}")
     if len(sku) > limits.TEXT["product.sku"] or any(c.isspace() for c in sku):
         raise RowError(f"sku: must be up to {limits.TEXT['product.sku']} characters without spaces, got {_shown(sku)}")
-    if not row["name"]:
-        raise RowError("name: missing")
+    return sku
+
+
+def _name(row: dict[str, str]) -> str:
     name = _text(row, "name", "product.name")
-    gtin = _gtin(row, "gtin")
-    case_gtin = _gtin(row, "case_gtin")
-    case_qty: int | None = None
-    if row.get("case_qty"):
-        case_qty = _integer(row, "case_qty", minimum=1)
-    if case_gtin and not case_qty:
-        raise RowError("case_qty: required when case_gtin is given")
-    if case_qty and not case_gtin:
-        raise RowError("case_gtin: required when case_qty is given")
-    if gtin and case_gtin and gtin.zfill(14) == case_gtin.zfill(14):
-        raise RowError("case_gtin: same as the unit gtin")
+    if limits.is_blank(name):
+        raise RowError("name: missing")
+    return name
+
+
+def _country(row: dict[str, str]) -> str:
     country = row["origin_country"].upper()
     if country and not is_country_code(country):
         raise RowError(f"origin_country: expected a two-letter ISO code, got {_shown(row['origin_country'])}")
+    return country
+
+
+def _currency(row: dict[str, str]) -> str:
     currency = row["currency"].upper() or "EUR"
     if len(currency) != 3 or not currency.isascii() or not currency.isalpha():
         raise RowError(f"currency: expected a three-letter ISO code, got {_shown(row['currency'])}")
+    return currency
+
+
+def _hs_code(row: dict[str, str]) -> str:
     hs_code = row["hs_code"]
     if hs_code and (not limits.ASCII_INTEGER.fullmatch(hs_code) or not 6 <= len(hs_code) <= 10):
         raise RowError(f"hs_code: expected 6 to 10 digits, got {_shown(hs_code)}")
+    return hs_code
+
+
+def _product(line: int, row: dict[str, str]) -> ProductRow:
+    """The row as a product, or ``RowErrors`` naming every wrong field (not just the first column's)."""
+    if "__extra__" in row:
+        raise RowErrors(["more fields than the header has columns"])
+    f = _Fields()
+    zero = Decimal(0)
+    sku = f.get(lambda: _sku(row), "")
+    name = f.get(lambda: _name(row), "")
+    gtin = f.get(lambda: _gtin(row, "gtin"), None)
+    case_gtin = f.get(lambda: _gtin(row, "case_gtin"), None)
+    case_qty = f.get(lambda: _integer(row, "case_qty", minimum=1) if row.get("case_qty") else None, None)
+    if not f.reasons:  # the pair rules only make sense once both values could be read
+        if case_gtin and not case_qty:
+            f.reasons.append("case_qty: required when case_gtin is given")
+        if case_qty and not case_gtin:
+            f.reasons.append("case_gtin: required when case_qty is given")
+        if gtin and case_gtin and gtin.zfill(14) == case_gtin.zfill(14):
+            f.reasons.append("case_gtin: same as the unit gtin")
+
+    def size(column: str) -> Decimal:
+        return f.get(lambda: _decimal(row, column, minimum=zero, key=f"product.{column}"), zero)
+
+    weight_kg, length_cm, width_cm, height_cm = (size(c) for c in ("weight_kg", "length_cm", "width_cm", "height_cm"))
+    hs_code = f.get(lambda: _hs_code(row), "")
+    country = f.get(lambda: _country(row), "")
+    unit_value = f.get(
+        lambda: _decimal(row, "unit_value", required=False, minimum=zero, key="product.unit_value"), zero
+    )
+    currency = f.get(lambda: _currency(row), "EUR")
+    track_lot, track_expiry, track_serial = (
+        f.get(lambda c=c: _flag(row, c), False) for c in ("track_lot", "track_expiry", "track_serial")
+    )
+    if f.reasons:
+        raise RowErrors(f.reasons)
     return ProductRow(
         line=line,
         sku=sku,
@@ -269,17 +333,17 @@ def _product(line: int, row: dict[str, str]) -> ProductRow:
         gtin=gtin,
         case_gtin=case_gtin,
         case_qty=case_qty,
-        weight_kg=_decimal(row, "weight_kg", minimum=Decimal(0), key="product.weight_kg"),
-        length_cm=_decimal(row, "length_cm", minimum=Decimal(0), key="product.length_cm"),
-        width_cm=_decimal(row, "width_cm", minimum=Decimal(0), key="product.width_cm"),
-        height_cm=_decimal(row, "height_cm", minimum=Decimal(0), key="product.height_cm"),
+        weight_kg=weight_kg,
+        length_cm=length_cm,
+        width_cm=width_cm,
+        height_cm=height_cm,
         hs_code=hs_code,
         origin_country=country,
-        unit_value=_decimal(row, "unit_value", required=False, minimum=Decimal(0), key="product.unit_value"),
+        unit_value=unit_value,
         currency=currency,
-        track_lot=_flag(row, "track_lot"),
-        track_expiry=_flag(row, "track_expiry"),
-        track_serial=_flag(row, "track_serial"),
+        track_lot=track_lot,
+        track_expiry=track_expiry,
+        track_serial=track_serial,
     )
 
 
@@ -301,8 +365,8 @@ def parse_products_text(text: str, source: str) -> tuple[list[ProductRow], list[
         for line, raw in _read_rows(text, PRODUCT_COLUMNS, OPTIONAL_PRODUCT_COLUMNS):
             try:
                 product = _product(line, raw)
-            except RowError as exc:
-                problems.append(ImportProblem(source, line, str(exc)))
+            except RowErrors as exc:
+                problems.extend(ImportProblem(source, line, reason) for reason in exc.reasons)
                 continue
             if product.sku in seen_sku:
                 problems.append(

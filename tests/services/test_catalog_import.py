@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -128,3 +129,43 @@ def test_lookup_by_gtin_case_gtin_sku_and_location(sample_catalog: Database) -> 
     assert by_location.kind == "location" and [(x.sku, x.lot) for x in by_location.lines] == [
         ("TEA-EARL-100", "L2611A")
     ]
+
+
+def test_more_decimals_than_the_column_holds_are_refused_with_file_line(db: Database, tmp_path: Path) -> None:
+    """PostgreSQL would round them and SQLite keep them: the databases would disagree and re-imports churn."""
+    path = tmp_path / "products.csv"
+    path.write_text(
+        HEADER
+        + "DEC-1,Tiny,,,,0.1,1,1,1,691200,PT,0.0000001,EUR,0,0\n"
+        + "DEC-2,Many,,,,0.12345678,10.55555,1,1,691200,PT,5.005,EUR,0,0\n"
+    )
+    report = catalog.import_products(db, path, actor=ACTOR)
+    assert not report.applied
+    assert [str(p) for p in report.problems] == [
+        f"{path}:2: unit_value: at most 2 decimals, got '0.0000001'",
+        f"{path}:3: weight_kg: at most 3 decimals, got '0.12345678'",
+        f"{path}:3: length_cm: at most 1 decimals, got '10.55555'",
+        f"{path}:3: unit_value: at most 2 decimals, got '5.005'",
+    ]
+    assert count(db, Product) == 0
+
+
+def test_max_scale_values_reimport_as_unchanged(db: Database, tmp_path: Path) -> None:
+    """Every accepted value is stored exactly, so the same file imported again changes nothing on either database;
+    trailing zeros beyond the scale are accepted (they change no value)."""
+    path = tmp_path / "products.csv"
+    path.write_text(
+        HEADER
+        + "MAX-1,Max scale,,,,1234567.123,1234567.1,0.1,999.9,691200,PT,9999999999.99,EUR,0,0\n"
+        + "MAX-2,Small,,,,0.001,0.1,0.1,0.1,691200,PT,0.01,EUR,0,0\n"
+        + "MAX-3,Zeros,,,,12.5000,3.10,1.0,1,691200,PT,5.000,EUR,0,0\n"
+    )
+    first = catalog.import_products(db, path, actor=ACTOR)
+    assert (first.created, first.applied) == (3, True), [str(p) for p in first.problems]
+    events = count(db, Event)
+    second = catalog.import_products(db, path, actor=ACTOR)
+    assert (second.created, second.updated, second.unchanged) == (0, 0, 3)
+    assert count(db, Event) == events
+    with db.unit_of_work(readonly=True) as uow:
+        big = uow.session.scalar(select(Product).where(Product.sku == "MAX-1"))
+        assert big is not None and (big.weight_kg, big.unit_value) == (Decimal("1234567.123"), Decimal("9999999999.99"))

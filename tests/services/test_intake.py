@@ -248,3 +248,31 @@ def test_a_refused_file_writes_nothing_even_after_good_orders(
     assert not report.applied and (report.refused_orders, report.problem_count) == (1, 1)
     assert str(report.problems[0]) == (f"{path}:1: orders[1]: line_items[0].price: not an amount of money, got '1e309'")
     assert order_count(sample_catalog) == 0
+
+
+def test_amounts_with_more_decimals_than_stored_are_refused(
+    sample_catalog: Database, config: Config, tmp_path: Path, system: Actor
+) -> None:
+    """PostgreSQL would round 33.4049 and SQLite keep it: every re-import would "update" (and re-reserve)."""
+    order = shopify_order(1, total_price="33.4049")
+    order["line_items"][0]["price"] = 8.505
+    path = write_json(tmp_path, "shop.json", {"orders": [order]})
+    report = intake.import_orders(sample_catalog, config, path, actor=system)
+    assert not report.applied
+    messages = [str(p) for p in report.problems]
+    assert any("line_items[0].price: at most 2 decimals, got 8.505" in m for m in messages), messages
+    assert any("total_price: at most 2 decimals, got '33.4049'" in m for m in messages), messages
+    assert order_count(sample_catalog) == 0
+
+
+def test_max_scale_amounts_reimport_as_unchanged(
+    sample_catalog: Database, config: Config, tmp_path: Path, system: Actor, orders_csv
+) -> None:  # type: ignore[no-untyped-def]
+    db = sample_catalog
+    order = shopify_order(1, total_price="9999999999.99")
+    order["line_items"][0]["price"] = "0.01"
+    order["line_items"][1]["price"] = "12.50"
+    path = write_json(tmp_path, "shop.json", {"orders": [order]})
+    assert intake.import_orders(db, config, path, actor=system).created == 1
+    again = intake.import_orders(db, config, path, actor=system)
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 1)
