@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
 
 from app.config import Config, ConfigError
 from app.db import migrate
@@ -132,9 +133,18 @@ class Context:
             path = sqlite_file(url)
             if self.schema != "upgrade" and path is not None and not path.exists():
                 raise migrate.SchemaMismatch(f"no database at {path}: run `pickpack init` to create it")
-            database = Database(make_engine(url, busy_timeout_ms=self.config.database.sqlite_busy_timeout_ms))
+            try:
+                database = Database(make_engine(url, busy_timeout_ms=self.config.database.sqlite_busy_timeout_ms))
+            except OSError as exc:  # the SQLite file's folder cannot be created (e.g. data_dir under /proc)
+                raise ConfigError(
+                    f"{self.config.source or 'config.toml'}: paths.data_dir / database.url: cannot create "
+                    f"{exc.filename or path}: {exc.strerror}"
+                ) from None
             try:
                 migrate.check_schema(database.engine, upgrading=self.schema == "upgrade")
+            except DBAPIError as exc:
+                database.dispose()
+                raise _unusable_database(exc, path) from None
             except BaseException:
                 database.dispose()
                 raise
@@ -155,3 +165,15 @@ class Context:
         if self._db is not None:
             self._db.dispose()
             self._db = None
+
+
+def _unusable_database(exc: DBAPIError, path: Path | None) -> Exception:
+    """A database that cannot even be read is a wrong setting (exit 2), not a failed operation: a file that is
+    not SQLite, a PostgreSQL database that does not exist, a role that may not connect. A server that is down
+    stays a failed operation (exit 1): the same command works once it is back."""
+    text = str(exc.orig)
+    if path is not None and ("file is not a database" in text or "file is encrypted" in text):
+        return migrate.SchemaMismatch(f"{path} is not a pickpack database (not a SQLite file): check --db/database.url")
+    if "does not exist" in text or "authentication failed" in text or "permission denied" in text.lower():
+        return migrate.SchemaMismatch(f"cannot use this database: {' '.join(text.split())}: check --db/database.url")
+    return exc

@@ -571,6 +571,8 @@ def load_config(path: str | os.PathLike[str] | None = None, *, env: typing.Mappi
                 data = tomllib.load(fh)
         except tomllib.TOMLDecodeError as exc:
             raise ConfigError(f"{source}: not valid TOML: {exc}") from None
+        except UnicodeDecodeError as exc:
+            raise ConfigError(f"{source}: not UTF-8 text (byte {exc.start}): save it as UTF-8") from None
         except OSError as exc:
             raise ConfigError(f"{source}: cannot read: {exc.strerror}") from None
         base_dir = chosen.resolve().parent

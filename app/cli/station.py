@@ -14,9 +14,10 @@ import sys
 import traceback
 from typing import Any, BinaryIO, TextIO
 
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError
 
 from app.config import ConfigError
+from app.db.migrate import SchemaMismatch
 from app.db.retry import retry_busy
 from app.services import users
 from app.services.errors import ServiceError
@@ -64,6 +65,14 @@ def handle_station(args: argparse.Namespace) -> int:
     except ConfigError as exc:
         emit(out, refusal(str(exc)))
         return 2
+    try:
+        ctx.db  # noqa: B018 - open it and check its schema now, so even this refusal is one JSON line
+    except (SchemaMismatch, ConfigError) as exc:
+        emit(out, refusal(str(exc)))
+        return 2
+    except DBAPIError as exc:  # the server is down: an operation that failed, not bad input
+        emit(out, refusal(f"database error: {' '.join(str(exc.orig).split())}"))
+        return 1
     pin = os.environ.get("PICKPACK_PIN", "")
     if not pin:
         emit(out, refusal(f"no PIN for {args.user}: set PICKPACK_PIN (a station never reads a PIN from its input)"))

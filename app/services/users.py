@@ -162,11 +162,16 @@ def add_user(
                 raise SignInRefused("this database has no admin yet: add an admin first (no --user needed)")
             if uow.session.scalar(select(User.id).where(User.role == roles.ADMIN).limit(1)) is not None:
                 raise SignInRefused("an admin exists: adding users needs --user ADMIN and the admin's PIN")
-        if uow.session.scalar(select(User).where(User.name == name)):
-            raise Refused(f"user {name!r} already exists")
+        # names differ by more than case: "Pia" beside "pia" would be two look-alike people in the event log
+        same = uow.session.scalar(select(User).where(func.lower(User.name) == name.lower()))
+        if same is not None:
+            raise InvalidInput(
+                f"user {name!r} already exists" if same.name == name else f"user {same.name!r} already exists: "
+                f"names must differ by more than upper and lower case"
+            )
         holder = uow.session.scalar(select(User).where(User.badge == badge))
         if holder:
-            raise Refused(f"badge {badge!r} already belongs to {holder.name}")
+            raise InvalidInput(f"badge {badge!r} already belongs to {holder.name}")
         user = User(name=name, role=role, badge=badge, pin_hash=hash_pin(pin), active=True)
         uow.session.add(user)
         uow.session.flush()
@@ -202,7 +207,7 @@ def _managed_user(uow: UnitOfWork, name: str) -> User:
     if user is None:
         raise NotFound(f"no user {name!r}")
     if user.role == SYSTEM_ROLE:
-        raise Refused(f"{name!r} is the built-in system user: it cannot sign in, so there is nothing to change")
+        raise InvalidInput(f"{name!r} is the built-in system user: it cannot sign in, so there is nothing to change")
     return user
 
 
@@ -217,13 +222,13 @@ def disable_user(db: Database, name: str, *, actor: Actor) -> UserView:
         if not user.active:
             return _view(user)
         if actor.user_id == user.id:
-            raise Refused("you cannot disable yourself: ask another admin")
+            raise InvalidInput("you cannot disable yourself: ask another admin")
         if user.role == roles.ADMIN:
             others = uow.session.scalar(
                 select(func.count(User.id)).where(User.role == roles.ADMIN, User.active.is_(True), User.id != user.id)
             )
             if not others:
-                raise Refused(f"{name} is the last active admin")
+                raise InvalidInput(f"{name} is the last active admin")
         user.active = False
         uow.record(actor, "user.disabled", subject=_subject(name), message=f"user {name} disabled")
         uow.commit()

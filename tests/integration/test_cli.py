@@ -153,7 +153,7 @@ def test_users_and_locations(db_url: str) -> None:
         "users", "add", "anna", "--role", "picker", "--badge", "BADGE-ANNA2", "--pin", "2468", *as_adam,
         db_url=db_url, pin="4444",
     )  # fmt: skip
-    assert dup.returncode == 1 and "already exists" in dup.stderr
+    assert dup.returncode == 2 and "already exists" in dup.stderr  # bad input, like every refusal of who/what
     bad_role = pickpack("users", "add", "x", "--role", "boss", "--badge", "B-1", "--pin", "1234", db_url=db_url)
     assert bad_role.returncode == 2 and "invalid choice: 'boss'" in bad_role.stderr
     listed = json.loads(pickpack("users", "list", "--json", db_url=db_url).stdout)

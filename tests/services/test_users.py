@@ -50,9 +50,11 @@ def test_add_and_sign_in(db: Database, system: Actor) -> None:
 
 def test_duplicates_and_bad_values_are_refused(db: Database, system: Actor) -> None:
     users.add_user(db, "pia", "picker", "BADGE-PIA", "1111", actor=system)
-    with pytest.raises(Refused, match="already exists"):
+    with pytest.raises(InvalidInput, match="already exists"):
         users.add_user(db, "pia", "packer", "BADGE-X", "1111", actor=system)
-    with pytest.raises(Refused, match="already belongs to pia"):
+    with pytest.raises(InvalidInput, match="'pia' already exists: names must differ by more than upper and lower"):
+        users.add_user(db, "Pia", "packer", "BADGE-X", "1111", actor=system)
+    with pytest.raises(InvalidInput, match="already belongs to pia"):
         users.add_user(db, "paul", "packer", "BADGE-PIA", "1111", actor=system)
     with pytest.raises(InvalidInput, match="role 'boss'"):
         users.add_user(db, "bob", "boss", "BADGE-BOB", "1111", actor=system)
@@ -82,7 +84,7 @@ def test_init_creates_the_system_user_once_and_it_cannot_sign_in(db: Database, l
     with pytest.raises(SignInRefused, match="the system user cannot sign in"):
         users.sign_in_with_badge(db, users.SYSTEM_BADGE, terminal="hh-1")
     adam = users.add_user(db, "adam", "admin", "BADGE-ADAM", "4444", actor=system, first_admin=True)
-    with pytest.raises(Refused, match="built-in system user"):
+    with pytest.raises(InvalidInput, match="built-in system user"):
         users.disable_user(db, "system", actor=Actor(adam.name, "cli", adam.id))
     refusals = [e for e in _user_events(db, "system") if e[0] == "user.sign_in_refused"]
     assert refusals == [("user.sign_in_refused", "unknown", "system")] * 5
@@ -165,7 +167,7 @@ def test_disabled_users_cannot_sign_in(db: Database, system: Actor) -> None:
         users.sign_in_with_pin(db, "pia", "1111", terminal="cli")
     with pytest.raises(SignInRefused, match="unknown badge"):
         users.sign_in_with_badge(db, "BADGE-PIA", terminal="hh-1")
-    with pytest.raises(Refused, match="yourself"):
+    with pytest.raises(InvalidInput, match="yourself"):
         users.disable_user(db, "adam", actor=me)
     with pytest.raises(NotAllowed, match=r"system \(system\) may not disable users: admin only"):
         users.disable_user(db, "adam", actor=system)  # automation adds users, it never disables them
