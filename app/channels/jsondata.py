@@ -57,8 +57,71 @@ def _int(text: str) -> int | Decimal:
     return int(text) if len(text) <= _LONG_INT_DIGITS else Decimal(text)
 
 
-DECODER = json.JSONDecoder(parse_float=Decimal, parse_int=_int, parse_constant=Decimal)
-"""Exact numbers; ``NaN``/``Infinity``/``-Infinity`` as non-finite Decimals (refused by every number check)."""
+class _DuplicateKey(ValueError):
+    """Raised by the decoder inside an object with a key given twice; ``find_duplicate`` then says where."""
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    obj = dict(pairs)
+    if len(obj) != len(pairs):
+        raise _DuplicateKey()
+    return obj
+
+
+DECODER = json.JSONDecoder(parse_float=Decimal, parse_int=_int, parse_constant=Decimal, object_pairs_hook=_unique_keys)
+"""Exact numbers; ``NaN``/``Infinity``/``-Infinity`` as non-finite Decimals (refused by every number check);
+a key given twice in one object is refused: JSON parsers disagree which one wins (Python takes the last), so
+``{"orders": [A], "orders": [B]}`` or two ``"id"`` keys in one order would import whatever this parser picked."""
+
+_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[{}\[\]:,]|[^\s{}\[\]:,"]+|\s+')
+
+
+def find_duplicate(text: str, start: int, path: str) -> tuple[int, str, str] | None:
+    """(position, JSON path of the object, key) of the first key given twice in the JSON value at ``start``.
+
+    Only run once the decoder has found a duplicate (an error path), so plain Python is fast enough; it reads
+    the text that is already in memory and keeps one small frame per nesting level. ``path`` is the value's
+    own path (``orders[3]``), prefixed to what is found inside it.
+    """
+    frames: list[list[Any]] = []  # [kind "{" or "[", keys seen or None, current key or index, expecting a key]
+    for match in _TOKEN.finditer(text, start):
+        token = match.group()
+        if token in ("{", "["):
+            frames.append([token, set() if token == "{" else None, None if token == "{" else 0, token == "{"])
+        elif token in ("}", "]"):
+            if frames:
+                frames.pop()
+            if not frames:
+                return None
+        elif not frames:
+            continue
+        elif token == ",":
+            frame = frames[-1]
+            if frame[0] == "[":
+                frame[2] += 1
+            else:
+                frame[3] = True
+        elif token == ":":
+            frames[-1][3] = False
+        elif token.startswith('"') and frames[-1][0] == "{" and frames[-1][3]:
+            key = json.loads(token)
+            frame = frames[-1]
+            if key in frame[1]:
+                return match.start(), _path(path, frames[:-1]), key
+            frame[1].add(key)
+            frame[2] = key
+    return None
+
+
+def _path(base: str, frames: list[list[Any]]) -> str:
+    """``orders[0].line_items[1]`` from the frames around the object (keys as dotted names, list indexes)."""
+    path = base
+    for kind, _keys, step, _expect in frames:
+        if kind == "[":
+            path += f"[{step}]"
+        else:
+            path += f".{step}" if path else str(step)
+    return path or "document"
 
 
 def load_json(text: str | bytes, source: str) -> tuple[Any, IntakeProblem | None]:
@@ -70,6 +133,11 @@ def load_json(text: str | bytes, source: str) -> tuple[Any, IntakeProblem | None
     text = text.removeprefix("\ufeff")
     try:
         return DECODER.decode(text), None
+    except _DuplicateKey:
+        found = find_duplicate(text, 0, "")
+        position, path, key = found if found else (0, "document", "?")
+        line = 1 + text.count("\n", 0, position)
+        return None, IntakeProblem(source, path, "", f"duplicate key {key!r}", line)
     except json.JSONDecodeError as error:
         reason = f"not valid JSON: {error.msg} (column {error.colno})"
         return None, IntakeProblem(source, "", "", reason, error.lineno)
@@ -85,6 +153,16 @@ class JsonSyntaxError(Exception):
         self.line = line
         self.column = column
         self.message = message
+
+
+class DuplicateKeyError(Exception):
+    """An object in the file has ``key`` twice: ``path`` names the object, ``line`` the second key."""
+
+    def __init__(self, line: int, path: str, key: str) -> None:
+        super().__init__(f"{path}: duplicate key {key!r}")
+        self.line = line
+        self.path = path
+        self.key = key
 
 
 class JsonOrderReader:
@@ -155,12 +233,16 @@ class JsonOrderReader:
             raise self._error(self._pos, f"expected {expected}")
         self._pos += 1
 
-    def value(self) -> Any:
-        """Decode the next JSON value (an order object, a key, anything) and move past it."""
+    def value(self, path: str = "") -> Any:
+        """Decode the next JSON value (an order object, a key, anything) at JSON path ``path`` and move past it."""
         self.peek()
         while True:
             try:
                 obj, end = DECODER.raw_decode(self._buf, self._pos)
+            except _DuplicateKey:
+                found = find_duplicate(self._buf, self._pos, path)
+                position, where, key = found if found else (self._pos, path or "document", "?")
+                raise DuplicateKeyError(self.line_at(position), where, key) from None
             except json.JSONDecodeError as error:
                 if len(self._buf) - self._pos <= MAX_ORDER_CHARS and self._fill():
                     continue  # most likely cut off at the end of the chunk read so far
@@ -195,6 +277,9 @@ def order_objects(stream: TextIO, source: str) -> Iterator[FoundOrder]:
     except JsonSyntaxError as error:
         reason = f"not valid JSON: {error.message} (column {error.column})"
         yield FoundOrder("", 0, error.line, problem=IntakeProblem(source, "", "", reason, error.line))
+    except DuplicateKeyError as error:  # the file cannot be trusted: which value was meant?
+        reason = f"duplicate key {error.key!r}"
+        yield FoundOrder("", 0, error.line, problem=IntakeProblem(source, error.path, "", reason, error.line))
 
 
 def _order_objects(reader: JsonOrderReader, source: str) -> Iterator[FoundOrder]:
@@ -224,8 +309,8 @@ def _list_items(reader: JsonOrderReader, source: str, name: str) -> Iterator[Fou
     while True:
         reader.peek()
         line = reader.line_at()
-        item = reader.value()
         location = f"{name}[{index}]"
+        item = reader.value(location)
         if isinstance(item, dict):
             yield FoundOrder(location, index, line, item)
         else:
@@ -248,9 +333,13 @@ def _top_object(reader: JsonOrderReader, source: str, start_line: int) -> Iterat
     while reader.peek() != "}":
         if top or streamed:
             reader.take(",", "',' or '}'")
+        reader.peek()
+        key_line = reader.line_at()
         key = reader.value()
         if not isinstance(key, str):
             raise reader._error(reader._pos, "expected a key in double quotes")
+        if key in lines or (key == "orders" and streamed):
+            raise DuplicateKeyError(key_line, "document", key)
         reader.take(":", "':' after a key")
         if key == "orders" and reader.peek() == "[" and not streamed:
             reader.take("[", "'['")
@@ -259,7 +348,7 @@ def _top_object(reader: JsonOrderReader, source: str, start_line: int) -> Iterat
             continue
         reader.peek()
         lines[key] = reader.line_at()
-        top[key] = reader.value()
+        top[key] = reader.value(key)
     reader.take("}", "'}'")
     if streamed:
         return  # the export's other top-level keys (paging links and such) are not orders

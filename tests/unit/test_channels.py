@@ -574,3 +574,70 @@ def test_country_codes() -> None:
     assert list(ISO_3166_ALPHA2) == sorted(set(ISO_3166_ALPHA2))
     assert all(is_country_code(code) for code in ("AT", "GB", "US", "PT", "XK"))
     assert not any(is_country_code(code) for code in ("UK", "EU", "XX", "at"))
+
+
+# --- duplicate keys: which value was meant cannot be told, so the file is refused ----------------------------
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ('{"orders": [],\n "orders": [ORDER]}', "x.json:2: document: duplicate key 'orders'"),
+        ('{"orders": [ORDER],\n "orders": [ORDER2]}', "x.json:2: document: duplicate key 'orders'"),
+        ('{"order": ORDER, "order": ORDER2}', "x.json:1: document: duplicate key 'order'"),
+        ("[ORDER2, DUP_ID]", "x.json:2: [1]: duplicate key 'id'"),
+        ('{"orders": [DUP_SKU]}', "x.json:3: orders[0].line_items[0]: duplicate key 'sku'"),
+    ],
+)
+def test_a_key_given_twice_at_any_level_refuses_the_file(body: str, expected: str) -> None:
+    first, second = shopify_orders()
+    order, order2 = json.dumps(first), json.dumps(second)
+    dup_id = order.replace('{"id": ', '{"id": 1,\n"id": ', 1)
+    dup_sku = order.replace('"line_items": [{', '"line_items": [{\n"sku": "X",\n"s\\u006bu": "Y", ', 1)
+    for name, value in (("DUP_ID", dup_id), ("DUP_SKU", dup_sku), ("ORDER2", order2), ("ORDER", order)):
+        body = body.replace(name, value)
+    result = parse_orders_text(body, "x.json", "shopify")  # orders read before it are dropped by the intake
+    assert [str(p) for p in result.problems] == [expected]
+    detected = parse_orders_text(body, "x.json")  # detection reports the same problem, not "cannot tell"
+    assert [str(p) for p in detected.problems] == [expected]
+
+
+def test_a_key_given_twice_in_a_whole_document_is_named() -> None:
+    from app.channels.jsondata import load_json
+
+    data, problem = load_json('{"a": {"b": 1,\n "b": 2}}', "hook.json")
+    assert data is None and str(problem) == "hook.json:2: a: duplicate key 'b'"
+
+
+# --- identifiers must be visible and canonical; free text must not turn itself around ------------------------
+
+
+@pytest.mark.parametrize(
+    ("sku", "why"),
+    [
+        ("MUG\u200b-BLU-350", "U+200B ZERO WIDTH SPACE"),
+        ("\ufeffMUG-BLU-350", "U+FEFF ZERO WIDTH NO-BREAK SPACE"),
+        ("ＭＵＧ-BLU-350", "U+FF2D FULLWIDTH LATIN CAPITAL LETTER M"),
+    ],
+)
+def test_invisible_or_full_width_characters_in_a_sku_are_refused_by_name(sku: str, why: str) -> None:
+    result = parse_orders_text(f"{CSV_HEADER}\nZ-1,Ann,a@b.c,,Main 1,,Wien,,1010,AT,standard,,{sku},1\n", "o.csv")
+    assert result.orders == ()
+    assert [p.field for p in result.problems] == ["sku"] and why in result.problems[0].reason
+
+
+def test_names_allow_emoji_accents_cjk_and_rtl_letters_but_not_direction_overrides() -> None:
+    good = "Zoë 茶 שלום 👨\u200d👩\u200d👧"
+    row = f"Z-2,{good},a@b.c,,Main 1,,Wien,,1010,AT,standard,,MUG-BLU-350,1"
+    result = parse_orders_text(f"{CSV_HEADER}\n{row}\n", "o.csv")
+    assert result.problems == () and result.orders[0].customer_name == good
+    row = "Z-3,Ann \u202egpj.exe,a@b.c,,Main 1,,Wien,,1010,AT,standard,,M,1"
+    evil = parse_orders_text(f"{CSV_HEADER}\n{row}\n", "o.csv")
+    assert [str(p) for p in evil.problems] == [  # once, though the column is read as customer and recipient
+        "o.csv:2: customer_name: contains a text direction control (U+202E RIGHT-TO-LEFT OVERRIDE) at position 5"
+    ]
+
+
+def test_a_value_of_only_invisible_characters_is_empty() -> None:
+    result = parse_orders_text(f"{CSV_HEADER}\nZ-4,Ann,a@b.c,,\u200b \u200b,,Wien,,1010,AT,standard,,M,1\n", "o.csv")
+    assert [str(p) for p in result.problems] == ["o.csv:2: address1: missing"]
