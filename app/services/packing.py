@@ -460,9 +460,9 @@ def handle_scan(db: Database, config: Config, order_id: int, raw: str, *, actor:
             return _refuse(uow, config, order, actor, scan.printable, f"the box for carton {carton_view.seq} first")
         if carton_view is None and not state.suggestion:
             return _refuse(uow, config, order, actor, scan.printable, "a box first: no box in the catalog fits")
-        if scan.error or not scan.gtin:
+        product, units = product_for_scan(session, scan)  # also the SKU label of an item without a GTIN
+        if product is None and (scan.error or not scan.gtin):
             return _refuse(uow, config, order, actor, scan.printable, "an item of this order")
-        product, units = product_for_scan(session, scan)
         line = None
         if product is not None:
             line = session.scalar(

@@ -87,9 +87,15 @@ class StopView:
         return self.qty - self.qty_picked - self.qty_in_hand - self.qty_awaiting_lot
 
     @property
+    def sku_label(self) -> bool:
+        """The item has no manufacturer barcode: it is proved by scanning its printed SKU label."""
+        return not self.gtin
+
+    @property
     def scan_code(self) -> str:
-        """The code a right scan of this stop's item sends (GS1 with the lot when the lot must be proven)."""
-        return item_code(self.gtin, self.lot)
+        """The code a right scan of this stop's item sends (GS1 with the lot when the lot must be proven; the SKU
+        label of an item without a GTIN)."""
+        return self.sku if self.sku_label else item_code(self.gtin, self.lot)
 
 
 @dataclass(frozen=True)
@@ -522,7 +528,10 @@ def handle_scan(
             if scan.kind != "location" or scan.code != task.location_code:
                 return _refuse(uow, batch, actor, scan, f"location {task.location_code}", typed)
             task.location_confirmed = True
-            return _accept(uow, batch, actor, "pick.location", f"At {task.location_code}", scan, typed, task=task.id)
+            message = f"At {task.location_code}"
+            if state.stop.sku_label and task.kind == "pick":
+                message += f": {state.stop.sku} has no barcode, scan its SKU label"
+            return _accept(uow, batch, actor, "pick.location", message, scan, typed, task=task.id)
         if state.phase == "lot":
             return _scan_lot(uow, batch, state, task, scan, actor, typed)
         if scan.kind == "tote" and task.kind == "pick":
@@ -588,11 +597,13 @@ def _scan_item(
     stop = state.stop
     assert stop is not None
     expected = f"item {stop.sku} ({stop.name})" + (f" lot {task.lot}" if task.lot else "")
+    if stop.sku_label:
+        expected += " - no barcode: scan its SKU label"
     if state.phase == "tote":
         return _refuse(uow, batch, actor, scan, f"tote {stop.tote_code} for the {task.qty_in_hand} in hand", typed)
-    if scan.error:
+    product, units = product_for_scan(session, scan)  # also the SKU label of an item without a GTIN
+    if product is None and scan.error:
         return _refuse(uow, batch, actor, scan, f"{expected} ({scan.error})", typed)
-    product, units = product_for_scan(session, scan)
     if product is None or product.id != task.product_id:
         return _refuse(uow, batch, actor, scan, expected, typed)
     if units < 1:
@@ -665,7 +676,8 @@ def add_typed_quantity(db: Database, batch_id: int, task_id: int, qty: int, *, a
         task = uow.session.get(PickTask, task_id)
         assert task is not None
         if not task.item_confirmed or (task.lot and not task.lot_confirmed):
-            what = f"ITEM {state.stop.sku}" + (f" with its lot {task.lot}" if task.lot else "")
+            what = ("SKU label " if state.stop.sku_label else "ITEM ") + state.stop.sku
+            what += f" with its lot {task.lot}" if task.lot else ""
             return _refuse(uow, batch, actor, typed_scan, f"a scan of the {what} before typing a quantity", True)
         remaining = task.qty - task.qty_picked - task.qty_in_hand - task.qty_awaiting_lot
         if qty < 1 or qty > remaining:

@@ -51,6 +51,12 @@ def order_json(state: PackState) -> dict[str, Any]:
     return {"number": state.order_number, "status": state.status, "lines": lines}
 
 
+def sku_label_hint(state: PackState) -> str:
+    """What to tell the packer when items to pack have no barcode (their ``gtin`` is null): scan the SKU label."""
+    skus = sorted({line.sku for line in state.lines if line.to_pack and not line.gtin})
+    return f"; no barcode, scan the SKU label of {', '.join(skus)}" if skus else ""
+
+
 class PackEngine:
     """One packer's station: ``start()`` after sign-in, then ``handle(line)`` for every scan or key."""
 
@@ -148,7 +154,8 @@ class PackEngine:
         if state is None or state.expect == "order":
             self.shipment = None
             self.state = packing.start_packing(self.db, self.config, line, actor=self.actor)
-            return self.answer(True, f"Order {self.state.order_number}: {self.state.units_to_pack} unit(s) to pack")
+            message = f"Order {self.state.order_number}: {self.state.units_to_pack} unit(s) to pack"
+            return self.answer(True, message + sku_label_hint(self.state))
         if state.expect == "ship" or (state.units_to_pack == 0 and state.open_carton is None):
             return self.answer(False, f"Wrong input: expected !ship for order {state.order_number}, scanned {line}")
         return self._took(packing.handle_scan(self.db, self.config, state.order_id, line, actor=self.actor))

@@ -79,6 +79,8 @@ class PickEngine:
         if state.phase == "setup":
             extra["setup"] = {"slot": state.setup_slot, "slots": len(state.slots)}
         stop = None if state.phase in ("setup", "finish", "done") else stop_json(state)
+        if expect == "item" and state.stop is not None and state.stop.sku_label and "SKU label" not in message:
+            message += f" · {state.stop.sku} has no barcode: scan its SKU label"
         return Answer(ok, message, expect, state.batch_id, stop, extra)
 
     def start(self) -> Answer:

@@ -240,3 +240,39 @@ def test_a_freed_batch_sends_the_terminal_home_saying_who_freed_it(config: Confi
     assert rings == [1]
     with floor.unit_of_work(readonly=True) as uow:
         assert uow.session.scalars(select(Event).where(Event.kind == "pick.location")).all() == []
+
+
+def test_an_item_without_a_barcode_is_picked_by_its_sku_label(
+    config: Config, terminal_db: Database, layout: Layout, tmp_path: Path
+) -> None:
+    from tests.services.test_no_barcode import SKU, add_no_barcode_product
+
+    add_no_barcode_product(terminal_db, tmp_path)
+    release_orders(terminal_db, layout, tmp_path, [("T-9", SKU, 2), ("T-9", "MUG-BLU-350", 1)])
+    app = build_app(config, terminal_db, station="hh-1")
+
+    async def run() -> None:
+        async with app.run_test(size=(60, 20)) as pilot:
+            screen = await sign_in_and_start(pilot)
+            await set_up(pilot, screen)
+            while screen.state.stop is not None:
+                stop = screen.state.stop
+                await scan(pilot, stop.location)
+                if stop.sku == SKU:
+                    assert f"No barcode: scan the SKU label {SKU}" in text(app, "#prompt")
+                    await scan(pilot, SKU)
+                    assert screen.state.stop is not None and screen.state.stop.qty_in_hand == 1
+                    await scan(pilot, SKU)
+                else:
+                    await scan(pilot, "MUG-BLU-350")  # the SKU of an item with a barcode proves nothing
+                    assert "expected item MUG-BLU-350" in text(app, "#message")
+                    assert screen.state.stop is not None and screen.state.stop.qty_in_hand == 0
+                    await scan(pilot, stop.scan_code)
+                await scan(pilot, stop.tote_code or "")
+            await pilot.pause()
+            assert isinstance(app.screen, BatchDoneScreen)
+
+    asyncio.run(run())
+    from app.services.orders import list_orders
+
+    assert {o.number: o.status for o in list_orders(terminal_db)}["T-9"] == "picked"

@@ -18,7 +18,7 @@ from app.db.retry import retry_busy
 from app.domain.scans import classify
 from app.services.packing import PackState
 from app.stations.answer import Answer
-from app.stations.pack import PackEngine
+from app.stations.pack import PackEngine, sku_label_hint
 from app.tui.literal import cell, literal, row
 from app.tui.screens.base import StationScreen
 from app.tui.widgets.scan_capture import ScanCapture
@@ -167,7 +167,10 @@ class PackScreen(StationScreen):
         elif state.expect == "box" and state.open_carton is not None:
             parts.append(f"Suggested: BOX-{state.open_carton.box_code}")
         self.query_one("#cartons", Static).update(literal("\n".join(parts)))
-        self.query_one("#prompt", Static).update(literal(PROMPTS[state.expect]))
+        prompt = PROMPTS[state.expect]
+        if state.expect == "item":
+            prompt += sku_label_hint(state)  # items without a barcode are proved by their printed SKU label
+        self.query_one("#prompt", Static).update(literal(prompt))
 
     @property
     def engine(self) -> PackEngine:

@@ -289,8 +289,11 @@ class PickScreen(StationScreen):
         else:
             tote.update(literal(f"→ slot {stop.slot}: {stop.tote_code} ({stop.order_number})"))
         text = PROMPTS[state.phase]
+        if state.phase == "item" and stop.sku_label:
+            text = f"No barcode: scan the SKU label {stop.sku}"
         if state.phase == "tote" or (state.phase == "item" and stop.qty_in_hand):
-            text = f"{text if state.phase == 'tote' else 'Scan ITEM, or TOTE to drop'} {stop.tote_code}"
+            item = f"SKU label {stop.sku}" if stop.sku_label else "ITEM"
+            text = f"{text if state.phase == 'tote' else f'Scan {item}, or TOTE to drop'} {stop.tote_code}"
         prompt.update(literal(text))
 
     # --- actions: every input goes through the step engine, the screen only renders its answer ----------
