@@ -27,6 +27,8 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -210,13 +212,18 @@ def parse(text: str, source: str) -> ParseResult:
     return ParseResult(tuple(orders), tuple(problems), CHANNEL)
 
 
-def parse_items(text: str, source: str) -> list[ParsedOrder]:
-    """Every order of the CSV ``text`` with its own problems (for counting per order), then rows that belong
-    to no order (no order number) and problems of the file itself."""
-    text = text.removeprefix("\ufeff")
-    first_line = next((line for line in text.splitlines() if line.strip()), "")
+def parse_items(text: str | Iterable[str], source: str) -> list[ParsedOrder]:
+    """Every order of the CSV ``text`` (or its lines, read one at a time) with its own problems (for counting
+    per order), then rows that belong to no order (no order number) and problems of the file itself."""
+    lines = io.StringIO(text.removeprefix("\ufeff"), newline="") if isinstance(text, str) else iter(text)
+    head: list[str] = []  # the lines up to the header, which tells the delimiter
+    for physical in lines:
+        head.append(physical)
+        if physical.strip():
+            break
+    first_line = head[-1] if head else ""
     # strict: a stray or unclosed quote is an error, not fields (or the rest of the file) glued together.
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(first_line), strict=True)
+    reader = csv.reader(itertools.chain(head, lines), delimiter=_delimiter(first_line), strict=True)
     loose: list[ParsedOrder] = []
     columns: list[str] | None = None
     groups: dict[str, _Group] = {}

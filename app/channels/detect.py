@@ -28,6 +28,7 @@ from app.channels import csv_orders, shopify, woocommerce
 from app.channels.jsondata import FoundOrder, decode_text, order_objects
 from app.channels.model import CHANNELS, IntakeProblem, ParsedOrder, ParseResult
 from app.channels.scan import collect, parse_json_items
+from app.imports.input_file import MAX_CSV_BYTES, MAX_ORDER_EXPORT_BYTES, InputError, file_problem, read_lines
 
 _USE_CHANNEL = "use --channel shopify, woocommerce or csv"
 _SNIFF_BYTES = 64 * 1024
@@ -118,12 +119,20 @@ class OrderScan:
             self.channel = None
             yield self._problem(f"unknown channel {self.requested!r} (expected one of: {', '.join(CHANNELS)})")
             return
+        if self.path is not None:
+            refused = file_problem(self.path, MAX_ORDER_EXPORT_BYTES, "order export")
+            if refused:
+                self.channel = None
+                yield self._problem(refused)
+                return
         try:
             yield from self._items()
         except OSError as error:
             yield self._problem(f"cannot read {self.path}: {error.strerror or error}")
         except NotUtf8Error as error:
             yield ParsedOrder(None, (error.problem,))
+        except InputError as error:
+            yield self._problem(error.reason, error.line)
 
     def _items(self) -> Iterator[ParsedOrder]:
         head = self._sniff()
@@ -142,6 +151,11 @@ class OrderScan:
                 yield self._problem(reason, line)
                 return
             self.channel = "csv"
+            if self.path is not None:
+                refused = file_problem(self.path, MAX_CSV_BYTES, "CSV order file")
+                if refused:
+                    yield self._problem(refused)
+                    return
             yield from csv_orders.parse_items(self._read_all(), self.source)
             return
         with self._open() as stream:
@@ -164,15 +178,12 @@ class OrderScan:
             self.channel = channel
             yield from parse_json_items(_chain(first, found), self.source, _PARSERS[channel])
 
-    def _read_all(self) -> str:
+    def _read_all(self) -> str | Iterator[str]:
+        """The CSV text, or its lines read one at a time (at most 1 MB each, 512 MB in all: ``input_file``)."""
         if self._text is not None:
             return self._text
         assert self.path is not None
-        raw = self.path.read_bytes()
-        try:
-            return raw.decode("utf-8-sig")
-        except UnicodeDecodeError as error:
-            raise NotUtf8Error(_bad_bytes(self.source, error, 1)) from None
+        return read_lines(self.path, MAX_CSV_BYTES)
 
 
 def _chain(first: FoundOrder, rest: Iterator[FoundOrder]) -> Iterator[FoundOrder]:

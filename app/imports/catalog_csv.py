@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -27,6 +27,7 @@ from app.domain import limits
 from app.domain.errors import InvalidGtin, InvalidLocationCode
 from app.domain.gtin import validate_gtin
 from app.domain.layout import LocationCode, is_reserve_code
+from app.imports.input_file import MAX_CSV_BYTES, InputError, file_problem, read_lines
 
 PRODUCT_COLUMNS = (
     "sku", "name", "gtin", "case_gtin", "case_qty", "weight_kg", "length_cm", "width_cm", "height_cm",
@@ -98,28 +99,32 @@ def _shown(raw: str) -> str:
     return repr(raw) if len(raw) <= 60 else repr(raw[:60]) + f"... ({len(raw)} characters)"
 
 
-def _decode(path: Path) -> str:
+def _lines(path: Path) -> Iterator[str]:
+    """The file's lines, read one at a time with the caps of ``input_file`` (no device, FIFO or 5 GB file)."""
+    too_big = file_problem(path, MAX_CSV_BYTES, "product or stock CSV file")
+    if too_big:
+        raise FileError(0, too_big)
     try:
-        raw = path.read_bytes()
+        yield from read_lines(path, MAX_CSV_BYTES)
+    except InputError as exc:
+        raise FileError(exc.line, exc.reason) from None
     except FileNotFoundError:
         raise FileError(0, "file not found") from None
     except OSError as exc:
         raise FileError(0, f"cannot read: {exc.strerror or exc}") from None
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = 1 + raw.count(b"\n", 0, exc.start)
-        raise FileError(line, f"not UTF-8 text (byte 0x{raw[exc.start]:02X}); save the file as UTF-8") from None
 
 
-def _read_rows(text: str, required: tuple[str, ...], optional: tuple[str, ...]) -> Iterator[tuple[int, dict[str, str]]]:
+def _read_rows(
+    text: str | Iterable[str], required: tuple[str, ...], optional: tuple[str, ...]
+) -> Iterator[tuple[int, dict[str, str]]]:
     """Yield (line number, row) of CSV text; raises FileError for a bad header or text that is not CSV.
 
     Column names ignore case and surrounding blanks; a name given twice, an unknown name or a missing required
     one refuses the file (the second ``sku`` column used to win silently). A row with more fields than the
     header is a row problem (``__extra__``); a shorter row leaves its last columns empty.
     """
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    lines = io.StringIO(text.removeprefix("\ufeff"), newline="") if isinstance(text, str) else text
+    reader = csv.reader(lines, strict=True)
     try:
         header: list[str] | None = None
         for row in reader:
@@ -350,13 +355,13 @@ def _product(line: int, row: dict[str, str]) -> ProductRow:
 def parse_products(path: Path) -> tuple[list[ProductRow], list[ImportProblem]]:
     """All good rows and every problem; duplicate SKUs/GTINs within the file are problems on the later line."""
     try:
-        return parse_products_text(_decode(path), str(path))
+        return parse_products_text(_lines(path), str(path))
     except FileError as exc:
         return [], [ImportProblem(str(path), exc.line, exc.reason)]
 
 
-def parse_products_text(text: str, source: str) -> tuple[list[ProductRow], list[ImportProblem]]:
-    """``parse_products`` for CSV text in memory; ``source`` names it in messages."""
+def parse_products_text(text: str | Iterable[str], source: str) -> tuple[list[ProductRow], list[ImportProblem]]:
+    """``parse_products`` for CSV text in memory or its lines; ``source`` names it in messages."""
     rows: list[ProductRow] = []
     problems: list[ImportProblem] = []
     seen_sku: dict[str, int] = {}
@@ -428,13 +433,13 @@ def _stock(line: int, row: dict[str, str]) -> StockRow:
 def parse_stock(path: Path) -> tuple[list[StockRow], list[ImportProblem]]:
     """All good stock rows and every problem; a second row for one place, SKU and lot is a problem."""
     try:
-        return parse_stock_text(_decode(path), str(path))
+        return parse_stock_text(_lines(path), str(path))
     except FileError as exc:
         return [], [ImportProblem(str(path), exc.line, exc.reason)]
 
 
-def parse_stock_text(text: str, source: str) -> tuple[list[StockRow], list[ImportProblem]]:
-    """``parse_stock`` for CSV text in memory; ``source`` names it in messages."""
+def parse_stock_text(text: str | Iterable[str], source: str) -> tuple[list[StockRow], list[ImportProblem]]:
+    """``parse_stock`` for CSV text in memory or its lines; ``source`` names it in messages."""
     rows: list[StockRow] = []
     problems: list[ImportProblem] = []
     seen: dict[tuple[str, str, str], int] = {}
