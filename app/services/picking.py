@@ -33,7 +33,7 @@ from app.db.models import (
 from app.db.unit_of_work import Actor, Database, UnitOfWork
 from app.domain.allocation import StockCandidate, allocate_line
 from app.domain.layout import Layout
-from app.domain.orders import ALLOCATED, NEW, PICKED, PICKING, RELEASED
+from app.domain.orders import ALLOCATED, NEW, PICKED, PICKING, RELEASED, IllegalTransition, check_transition
 from app.domain.routing import s_shape_route, shortest_route
 from app.domain.scans import Scan, classify, item_code
 from app.services import inventory
@@ -41,7 +41,7 @@ from app.services.allocation import release_reservations
 from app.services.authz import authorize
 from app.services.errors import InvalidInput, NotFound, Refused
 from app.services.floor_state import claim_if_ready, new_tote, set_batch, set_task, set_tote
-from app.services.order_support import lock_orders, set_status
+from app.services.order_support import lock_orders, order_subject, set_status
 from app.services.products import product_for_scan
 from app.services.replan import close_put_back, order_leaves_floor
 from app.services.users import UserView
@@ -298,6 +298,61 @@ def start_orders(uow: UnitOfWork, batch: Batch, actor: Actor, reason: str) -> No
             set_status(uow, order, PICKING, actor, reason)
 
 
+def unstart_orders(uow: UnitOfWork, order_ids: set[int], actor: Actor, reason: str) -> list[str]:
+    """Orders of a batch that went back to the queue (finished early, left, freed by a supervisor) of which nothing
+    has been picked go back to ``released``, so a supervisor can hold or edit them again until the next claim
+    starts them (``start_orders``). An order with units confirmed (dropped into a tote; units in hand were reset
+    to the shelf) or on another cart being picked keeps ``picking``. Returns the numbers of the orders moved."""
+    session = uow.session
+    moved = []
+    for order in lock_orders(session, {i for i in order_ids if i}):
+        if order.status != PICKING or any(line.qty_picked for line in order.lines):
+            continue
+        touched = session.scalar(
+            select(func.count())
+            .select_from(PickTask)
+            .join(Batch, PickTask.batch_id == Batch.id)
+            .where(
+                PickTask.order_id == order.id,
+                PickTask.kind == "pick",
+                (PickTask.qty_picked + PickTask.qty_in_hand + PickTask.qty_awaiting_lot > 0)
+                | ((Batch.status == "picking") & (PickTask.status == "open")),
+            )
+        )
+        if touched:
+            continue
+        _back_to_released(uow, order, actor, reason)
+        moved.append(order.number)
+    return moved
+
+
+def _back_to_released(uow: UnitOfWork, order: Order, actor: Actor, reason: str) -> None:
+    """``picking`` -> ``released`` through the order's status function when the state machine lists the move.
+
+    Until ``app.domain.orders.TRANSITIONS`` has ``(PICKING, RELEASED)``, the move is written here exactly as
+    ``set_status`` writes it (status and an ``order.status`` event with from, to and reason), so the audit's
+    event chain holds either way."""
+    try:
+        check_transition(order.number, order.status, RELEASED)
+    except IllegalTransition:
+        before = order.status
+        order.status = RELEASED
+        uow.record(
+            actor,
+            "order.status",
+            subject=order_subject(order.id),
+            message=reason,
+            **{"from": before, "to": RELEASED, "reason": reason},
+        )
+        return
+    set_status(uow, order, RELEASED, actor, reason)
+
+
+def slot_orders(session: Session, batch_id: int) -> set[int]:
+    """The orders that have a tote slot on ``batch_id``."""
+    return {i for i in session.scalars(select(BatchSlot.order_id).where(BatchSlot.batch_id == batch_id)) if i}
+
+
 def claim_batch(db: Database, user: UserView, *, terminal: str) -> PickState | None:
     """The user's unfinished batch if they have one (resume), else the highest-priority free batch, or None.
 
@@ -364,6 +419,7 @@ def release_batch(db: Database, batch_id: int, *, actor: Actor, idle_minutes: in
             actor,
             f"taken from {holder.name if holder else '?'} after {idle.total_seconds() / 60:.0f} min idle",
         )
+        unstart_orders(uow, slot_orders(uow.session, batch.id), actor, f"batch {batch_id} freed: nothing picked yet")
         state = _state(uow.session, batch)  # read before commit: no second transaction after it
         uow.commit()
         return state
@@ -426,6 +482,7 @@ def finish_early(db: Database, layout: Layout, batch_id: int, *, actor: Actor) -
                 orders=[o for o in slot_for if o is not None],
             )
         _finish(uow, batch, actor)
+        unstart_orders(uow, slot_orders(session, batch.id), actor, f"batch {batch_id} ended early: nothing picked yet")
         state = _state(session, batch)  # read before commit: no second transaction after it
         uow.commit()
         return state
@@ -443,6 +500,7 @@ def leave_batch(db: Database, batch_id: int, *, actor: Actor) -> PickState:
         if open_hand:
             raise Refused(f"{open_hand} unit(s) in hand: drop them into their tote before leaving batch {batch.id}")
         set_batch(uow, batch, "ready", actor, f"left by {actor.name}")
+        unstart_orders(uow, slot_orders(uow.session, batch.id), actor, f"batch {batch_id} left: nothing picked yet")
         state = _state(uow.session, batch)  # read before commit: no second transaction after it
         uow.commit()
         return state

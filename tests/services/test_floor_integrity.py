@@ -601,3 +601,84 @@ def test_the_pick_engine_checks_the_lease_on_claim_and_weights_are_plain_numbers
         Decimal("1.25"),
         Decimal("2.5"),
     ]
+
+
+# Issue 12: an order whose batch went back to the queue with nothing picked is released again -------------------
+
+
+def order_moves(db: Database, number: str) -> list[tuple[str, str, str]]:
+    """The order's status events as (from, to, who)."""
+    with db.unit_of_work(readonly=True) as uow:
+        order_id = uow.session.scalar(select(Order.id).where(Order.number == number))
+        events = uow.session.scalars(
+            select(Event).where(Event.subject == f"order:{order_id}", Event.kind == "order.status").order_by(Event.id)
+        ).all()
+        return [(e.data.get("from"), e.data.get("to"), e.actor) for e in events]
+
+
+def test_finish_early_before_any_scan_releases_the_orders_for_hold_and_edit(floor, layout: Layout) -> None:  # type: ignore[no-untyped-def]
+    db, people = floor
+    pia, sofia = people["pia"], actor_of(people["sofia"])
+    state = picking.claim_batch(db, pia, terminal="hh-1")
+    assert state is not None and status_of(db, "R-1") == status_of(db, "R-2") == "picking"
+    picking.finish_early(db, layout, state.batch_id, actor=actor_of(pia))
+    assert status_of(db, "R-1") == status_of(db, "R-2") == "released"
+    assert order_moves(db, "R-2")[-1] == ("picking", "released", "pia")
+    audit_clean(db)
+    orders.hold(db, CFG, "R-2", "address check", actor=sofia)  # refused before: "picking has started"
+    orders.edit_lines(db, CFG, "R-1", {"MUG-BLU-350": 1}, actor=sofia)
+    assert status_of(db, "R-2") == "on_hold"
+    audit_clean(db)
+    from app.services import process, users
+
+    process.process_once(db, CFG, actor=users.system_actor(db), layout=layout)  # the edited order is planned again
+    assert status_of(db, "R-1") == "released"
+    again = picking.claim_batch(db, people["adam"], terminal="hh-2")
+    assert again is not None and again.batch_id != state.batch_id
+    assert status_of(db, "R-1") == "picking"  # claimed again: picking again
+    pick_to_end(db, layout, set_up(db, again, people["adam"]), people["adam"])
+    assert status_of(db, "R-1") == "picked"
+    audit_clean(db)
+
+
+def test_leaving_a_batch_releases_only_the_orders_nothing_was_picked_for(floor, layout: Layout) -> None:  # type: ignore[no-untyped-def]
+    db, people = floor
+    pia = people["pia"]
+    state = set_up(db, picking.claim_batch(db, pia, terminal="hh-1"), pia)  # type: ignore[arg-type]
+    first = state.stop
+    assert first is not None
+    state = pick_stop(db, state, pia)  # units of one order in its tote
+    other = "R-2" if first.order_number == "R-1" else "R-1"
+    picking.leave_batch(db, state.batch_id, actor=actor_of(pia))
+    assert status_of(db, first.order_number) == "picking"
+    assert status_of(db, other) == "released"
+    with pytest.raises(Refused, match="picking has started"):
+        orders.hold(db, CFG, first.order_number, "too late", actor=actor_of(people["sofia"]))
+    audit_clean(db)
+    again = picking.claim_batch(db, pia, terminal="hh-1")
+    assert again is not None and again.batch_id == state.batch_id
+    assert status_of(db, other) == "picking"  # a new claim starts it again
+    pick_to_end(db, layout, again, pia)
+    assert status_of(db, "R-1") == status_of(db, "R-2") == "picked"
+    audit_clean(db)
+
+
+def test_a_supervisor_freeing_a_batch_releases_orders_with_units_only_in_hand(floor, layout: Layout) -> None:  # type: ignore[no-untyped-def]
+    db, people = floor
+    pia, adam, sofia = people["pia"], people["adam"], people["sofia"]
+    state = set_up(db, picking.claim_batch(db, pia, terminal="hh-1"), pia)  # type: ignore[arg-type]
+    stop = state.stop
+    assert stop is not None
+    state = step(db, state, stop.location, pia).state
+    state = step(db, state, stop.scan_code, pia).state
+    assert state.stop is not None and state.stop.qty_in_hand == 1  # in hand is not picked: it was never dropped
+    supervisor_actions.release_batch(db, CFG, sofia, state.batch_id, terminal="sup")
+    assert status_of(db, "R-1") == status_of(db, "R-2") == "released"
+    assert order_moves(db, "R-1")[-1] == ("picking", "released", "sofia")
+    orders.hold(db, CFG, "R-1", "customer called", actor=actor_of(sofia))
+    audit_clean(db)
+    taken = picking.claim_batch(db, adam, terminal="hh-2")
+    assert taken is not None and status_of(db, "R-2") == "picking"
+    pick_to_end(db, layout, taken, adam)
+    assert status_of(db, "R-2") == "picked" and status_of(db, "R-1") == "on_hold"
+    audit_clean(db)
