@@ -43,6 +43,7 @@ TRANSITIONS: frozenset[tuple[str, str]] = frozenset(
         (RELEASED, ON_HOLD),
         (RELEASED, CANCELLED),
         (PICKING, PICKED),
+        (PICKING, RELEASED),  # the batch went back to the queue before anything of the order was picked
         (PICKING, CANCELLED),
         (PICKED, PACKING),
         (PICKED, CANCELLED),

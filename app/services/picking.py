@@ -33,7 +33,7 @@ from app.db.models import (
 from app.db.unit_of_work import Actor, Database, UnitOfWork
 from app.domain.allocation import StockCandidate, allocate_line
 from app.domain.layout import Layout
-from app.domain.orders import ALLOCATED, NEW, PICKED, PICKING, RELEASED, IllegalTransition, check_transition
+from app.domain.orders import ALLOCATED, NEW, PICKED, PICKING, RELEASED
 from app.domain.routing import s_shape_route, shortest_route
 from app.domain.scans import Scan, classify, item_code
 from app.services import inventory
@@ -41,7 +41,7 @@ from app.services.allocation import release_reservations
 from app.services.authz import authorize
 from app.services.errors import InvalidInput, NotFound, Refused
 from app.services.floor_state import claim_if_ready, new_tote, set_batch, set_task, set_tote
-from app.services.order_support import lock_orders, order_subject, set_status
+from app.services.order_support import lock_orders, set_status
 from app.services.products import product_for_scan
 from app.services.replan import close_put_back, order_leaves_floor
 from app.services.users import UserView
@@ -327,24 +327,7 @@ def unstart_orders(uow: UnitOfWork, order_ids: set[int], actor: Actor, reason: s
 
 
 def _back_to_released(uow: UnitOfWork, order: Order, actor: Actor, reason: str) -> None:
-    """``picking`` -> ``released`` through the order's status function when the state machine lists the move.
-
-    Until ``app.domain.orders.TRANSITIONS`` has ``(PICKING, RELEASED)``, the move is written here exactly as
-    ``set_status`` writes it (status and an ``order.status`` event with from, to and reason), so the audit's
-    event chain holds either way."""
-    try:
-        check_transition(order.number, order.status, RELEASED)
-    except IllegalTransition:
-        before = order.status
-        order.status = RELEASED
-        uow.record(
-            actor,
-            "order.status",
-            subject=order_subject(order.id),
-            message=reason,
-            **{"from": before, "to": RELEASED, "reason": reason},
-        )
-        return
+    """``picking`` -> ``released`` through the order's own status function (checked, with its event)."""
     set_status(uow, order, RELEASED, actor, reason)
 
 
