@@ -23,12 +23,13 @@ def report_import(report: ImportReport, what: str) -> int:
     for problem in report.problems:
         say(str(problem))
     if not report.applied:
+        rows = len({problem.line for problem in report.problems})  # a row with 3 wrong columns is 1 bad row
         say(
-            f"{report.source}: {len(report.problems)} bad row(s); nothing imported (use --skip-invalid to "
-            f"import the good rows)"
+            f"{report.source}: {len(report.problems)} problem(s) in {rows} row(s); nothing imported (use "
+            f"--skip-invalid to import the good rows)"
         )
         return 2
-    skipped = f", {len(report.problems)} bad row(s) skipped" if report.problems else ""
+    skipped = f", {len({p.line for p in report.problems})} bad row(s) skipped" if report.problems else ""
     say(
         f"{report.source}: {what}: {report.created} created, {report.updated} updated, "
         f"{report.unchanged} unchanged{skipped}"

@@ -240,7 +240,10 @@ def import_orders(
     scan = OrderScan(path, source, channel)
     problems: list[IntakeProblem] = []
     problem_count = refused = file_problems = 0
+    kept: list[IntakeOrder] | None = [] if _size(path) <= KEEP_PARSED_BYTES else None
     for item in scan:
+        if kept is not None and item.order is not None:
+            kept.append(item.order)
         if not item.problems:
             continue
         problem_count += len(item.problems)
@@ -254,7 +257,8 @@ def import_orders(
         return IntakeReport(source, scan.channel, problems=tuple(problems), applied=False, **counts)
 
     tally = _Tally()
-    for chunk in _chunks((item.order for item in scan if item.order is not None), WRITE_CHUNK):
+    good = kept if kept is not None else (item.order for item in scan if item.order is not None)
+    for chunk in _chunks(good, WRITE_CHUNK):
         with db.unit_of_work() as uow:
             authorize(uow, actor, "orders.import")
             _store(uow, config, chunk, actor, tally)
@@ -275,6 +279,18 @@ def import_orders(
         hold_count=tally.hold_count,
         **counts,
     )
+
+
+KEEP_PARSED_BYTES = 16 * 1024 * 1024
+"""Files up to this size keep the orders parsed by the checking pass for the writing pass (parsing is most of an
+import's time); larger ones are parsed again as they are written, so memory stays bounded (issue 12)."""
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return KEEP_PARSED_BYTES + 1  # unreadable: the scan reports why; never keep
 
 
 def _chunks(orders: Iterable[IntakeOrder], size: int) -> Iterator[list[IntakeOrder]]:
