@@ -22,7 +22,7 @@ from app.bench.scratch import postgres_server, scratch_postgres
 from app.config import Config, load_config
 from app.db.engine import make_engine
 from app.db.unit_of_work import Actor, Database
-from app.services import allocation, intake
+from app.services import allocation, intake, users
 from app.services.demo import seed_demo
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -97,9 +97,9 @@ def run_one(backend: str, url: str, config: Config, orders_file: Path, n: int, w
     from app.services import catalog
 
     db = Database(make_engine(url))
-    actor = Actor("bench", "bench")
     try:
-        seed_demo(db, load_layout(config), DEMO, actor=actor)
+        seed_demo(db, load_layout(config), DEMO, actor=Actor.system("bench"))
+        actor = users.system_actor(db, "bench")  # automation: the built-in system user the services accept
         stock = work / "stock-scaled.csv"
         _scaled_stock(stock, 40)
         catalog.import_stock(db, stock, actor=actor)
