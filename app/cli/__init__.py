@@ -20,19 +20,20 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from sqlalchemy.exc import OperationalError, SQLAlchemyError
-
-from app.bootstrap import Context
 from app.config import ENV_CONFIG, ENV_DATABASE_URL, Config, ConfigError, load_config
 from app.crash_log import write_crash_log
-from app.db.migrate import SchemaMismatch
 from app.services.errors import ServiceError
+
+if TYPE_CHECKING:
+    from app.bootstrap import Context
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(*, benchmarks: bool = True) -> argparse.ArgumentParser:
+    """The whole command tree; ``benchmarks=False`` leaves out the benchmark modules (see ``app.cli.bench``)."""
     from app.cli import (
         audit,
         batches,
@@ -72,7 +73,10 @@ def build_parser() -> argparse.ArgumentParser:
     except ImportError:
         pass
     for module in modules:
-        module.register(sub)
+        if module is bench:
+            bench.register(sub, benchmarks=benchmarks)
+        else:
+            module.register(sub)
     return parser
 
 
@@ -81,28 +85,35 @@ def main(argv: Sequence[str] | None = None) -> int:
     context: Context | None = None
     config: Config | None = None
     try:
-        parser = build_parser()
-        args = parser.parse_args(argv)
-        env = dict(os.environ)
-        if args.db:
-            env[ENV_DATABASE_URL] = args.db
-        config = load_config(args.config, env=env)
-        context = Context(config, schema=getattr(args, "schema_policy", "current"))
+        parser = build_parser(benchmarks=False)
+        args, unknown = parser.parse_known_args(argv)
+        if args.command == "bench":  # only now are the benchmark modules worth importing
+            args = build_parser().parse_args(argv)
+        elif unknown:
+            parser.parse_args(argv)  # the usual "unrecognized arguments" message and exit 2
+        if getattr(args, "needs_config", True):  # `route` reads neither config nor database (see app.cli.route)
+            env = dict(os.environ)
+            if args.db:
+                env[ENV_DATABASE_URL] = args.db
+            config = load_config(args.config, env=env)
+            from app.bootstrap import Context  # the database layer: imported only for a command that may use it
+
+            context = Context(config, schema=getattr(args, "schema_policy", "current"))
         args.context = context
         return int(args.handler(args))
     except ConfigError as exc:
         print(f"pickpack: configuration error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    except SchemaMismatch as exc:
+    except _loaded("app.db.migrate", "SchemaMismatch") as exc:
         print(f"pickpack: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except ServiceError as exc:
         print(f"pickpack: {exc}", file=sys.stderr)
         return exc.exit_code
-    except OperationalError as exc:
+    except _loaded("sqlalchemy.exc", "OperationalError") as exc:
         print(f"pickpack: database error: {_first_line(exc.orig)}", file=sys.stderr)
         return EXIT_FAILED
-    except SQLAlchemyError as exc:
+    except _loaded("sqlalchemy.exc", "SQLAlchemyError") as exc:
         # IntegrityError, DataError...: a value the database refused. The unit of work rolled back; say so briefly.
         details = _details(_log(exc, config, argv))
         cause = getattr(exc, "orig", None) or exc
@@ -129,6 +140,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         if context is not None:
             with contextlib.suppress(Exception):  # closing a broken connection must not become a traceback
                 context.close()
+
+
+def _loaded(module: str, name: str) -> tuple[type[BaseException], ...]:
+    """The exception class ``module.name`` if that module has been imported, else nothing to catch (``()``).
+
+    Why: the database layer (SQLAlchemy, Alembic) is imported only when a command uses it, so `--help` and
+    `route` stay fast; an error of a module that was never imported cannot have been raised, so looking the class
+    up in ``sys.modules`` when an error is being handled keeps the mapping exact without importing anything.
+    ``except`` clauses are evaluated in order and only while an exception is matched, so this costs nothing on
+    success.
+    """
+    loaded = sys.modules.get(module)
+    return (getattr(loaded, name),) if loaded is not None else ()
 
 
 def _first_line(error: object, limit: int = 300) -> str:

@@ -12,7 +12,10 @@ import json
 import sys
 from typing import Any
 
-from app.services import audit, ledger
+from app.cli.lazy import lazy_module
+
+audit = lazy_module("app.services.audit")
+ledger = lazy_module("app.services.ledger")
 
 EXIT_OK, EXIT_FAILED = 0, 1
 

@@ -9,8 +9,11 @@ from __future__ import annotations
 import argparse
 
 from app.cli import identity
+from app.cli.lazy import lazy_module
 from app.cli.output import emit_json, say
-from app.services import picking, supervisor_actions
+
+picking = lazy_module("app.services.picking")
+supervisor_actions = lazy_module("app.services.supervisor_actions")
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]

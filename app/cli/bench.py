@@ -7,9 +7,21 @@ import importlib
 
 from app.bench import BENCHMARKS
 
+HELP = "run a benchmark (results belong in the README)"
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    bench = sub.add_parser("bench", help="run a benchmark (results belong in the README)")
+
+def register(sub: argparse._SubParsersAction, *, benchmarks: bool = True) -> None:  # type: ignore[type-arg]
+    """``benchmarks=False`` registers only the word ``bench`` (its arguments are left for the real parser).
+
+    Why: each benchmark's help and arguments come from its module, and those modules import the services (the
+    database layer, ReportLab). Every other command, and ``--help``, has no use for them, so ``app.cli.main``
+    parses first with this stand-in (``parse_known_args``) and builds the real ``bench`` parser only when
+    ``bench`` was asked for.
+    """
+    if not benchmarks:
+        sub.add_parser("bench", help=HELP, add_help=False)
+        return
+    bench = sub.add_parser("bench", help=HELP)
     names = bench.add_subparsers(dest="benchmark", metavar="NAME", required=True)
     for name, module_path in sorted(BENCHMARKS.items()):
         try:

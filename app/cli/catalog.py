@@ -9,8 +9,14 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from app.cli.lazy import lazy_module
 from app.cli.output import emit_json, report_import, say
-from app.services import catalog, intake, setup, stock, users
+
+catalog = lazy_module("app.services.catalog")
+intake = lazy_module("app.services.intake")
+setup = lazy_module("app.services.setup")
+stock = lazy_module("app.services.stock")
+users = lazy_module("app.services.users")
 
 SHOW_HOLDS = 20
 """Orders put on hold listed one by one after an import; the rest are counted."""

@@ -12,11 +12,16 @@ import getpass
 import os
 import sys
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from app.db.unit_of_work import Actor
-from app.services import users
+from app.cli.lazy import lazy_module
 from app.services.errors import InvalidInput
-from app.services.users import UserView
+
+if TYPE_CHECKING:
+    from app.db.unit_of_work import Actor
+    from app.services.users import UserView
+
+users = lazy_module("app.services.users")
 
 ENV_PIN = "PICKPACK_PIN"
 TERMINAL = "cli"
@@ -65,6 +70,8 @@ def sign_in(args: argparse.Namespace, action: str, *, terminal: str = TERMINAL) 
     or a role the policy does not allow. Only the refusal event is written then. The lockout follows
     ``[security]`` of the config; the service the command calls next checks the user again (``app.services.authz``).
     """
+    from app.db.unit_of_work import Actor
+
     pin = read_pin(args.user)
     ctx = args.context
     user = users.authenticate(ctx.db, args.user, pin, action=action, terminal=terminal, security=ctx.config.security)

@@ -6,10 +6,12 @@ import argparse
 import re
 from pathlib import Path
 
+from app.cli.lazy import lazy_module
 from app.cli.output import say
 from app.services.errors import InvalidInput
-from app.services.setup import list_locations
-from app.services.users import list_users
+
+setup = lazy_module("app.services.setup")
+users = lazy_module("app.services.users")
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -35,7 +37,7 @@ def handle_sheet(args: argparse.Namespace) -> int:
 
     items: list[SheetLabel] = []
     if args.kind == "locations":
-        for loc in list_locations(args.context.db, kind="reserve" if args.reserve else "pick"):
+        for loc in setup.list_locations(args.context.db, kind="reserve" if args.reserve else "pick"):
             if args.aisle and loc.aisle not in args.aisle:
                 continue
             if args.level and loc.level not in args.level:
@@ -49,7 +51,7 @@ def handle_sheet(args: argparse.Namespace) -> int:
             code = f"TOTE-{n:04d}"
             items.append(SheetLabel.tote(code, "pick tote"))
     else:
-        for user in list_users(args.context.db):
+        for user in users.list_users(args.context.db):
             if user.active:
                 items.append(SheetLabel.badge(user.badge, user.name, user.role))
     if not items:

@@ -12,10 +12,15 @@ import argparse
 import time
 
 from app.cli import identity
+from app.cli.lazy import lazy_module
 from app.cli.output import emit_json, say
 from app.domain.orders import STATUSES
-from app.services import orders, process, supervisor_actions, users
 from app.services.errors import InvalidInput
+
+orders = lazy_module("app.services.orders")
+process = lazy_module("app.services.process")
+supervisor_actions = lazy_module("app.services.supervisor_actions")
+users = lazy_module("app.services.users")
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import json
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from app.services.catalog import ImportReport
+if TYPE_CHECKING:
+    from app.services.catalog import ImportReport
 
 
 def emit_json(data: Any) -> None:

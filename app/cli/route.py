@@ -35,7 +35,9 @@ def register(subparsers: Any) -> None:
         description='Reads {"locations": [codes]} on stdin, prints {"sequence": [...], "distance": m}.',
     )
     add_arguments(parser)
-    parser.set_defaults(handler=handle)
+    # it reads a layout file and stdin, never config.toml nor the database: main() loads neither (checking the
+    # database URL alone would import SQLAlchemy), so answering a route takes no more than the routing itself
+    parser.set_defaults(handler=handle, needs_config=False)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

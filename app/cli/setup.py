@@ -5,10 +5,16 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from app.cli.lazy import lazy_module
 from app.cli.output import say
-from app.db.unit_of_work import Actor
-from app.services import demo, setup
+
+if TYPE_CHECKING:
+    from app.db.unit_of_work import Actor
+
+demo = lazy_module("app.services.demo")
+setup = lazy_module("app.services.setup")
 
 DEMO_DIR = Path(__file__).resolve().parent.parent.parent / "assets" / "demo"
 
@@ -35,7 +41,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 def handle_init(args: argparse.Namespace) -> int:
     ctx = args.context
     layout = ctx.check_files()  # every file the config names, before the database is touched (exit 2)
-    report = setup.initialise(ctx.db, layout, actor=Actor.system())
+    report = setup.initialise(ctx.db, layout, actor=_system_actor())
     say(
         f"database {ctx.config.database_url.split('@')[-1]}: schema {report.revision_before or 'empty'} -> "
         f"{report.revision_after}; locations: {report.locations_created} created, "
@@ -51,7 +57,7 @@ def handle_demo(args: argparse.Namespace) -> int:
 
         check_station(ctx.config, args.station)  # a wrong --station exits 2 before anything is written
     layout = ctx.check_files()
-    report = demo.seed_demo(ctx.db, layout, DEMO_DIR, actor=Actor.system(), config=ctx.config)
+    report = demo.seed_demo(ctx.db, layout, DEMO_DIR, actor=_system_actor(), config=ctx.config)
     say(
         f"demo data: {report.init.locations_total} locations, products {report.products.created} new / "
         f"{report.products.unchanged} unchanged, stock rows {report.stock.created} new / "
@@ -71,3 +77,10 @@ def handle_demo(args: argparse.Namespace) -> int:
     from app.cli.terminal import run_terminal
 
     return run_terminal(ctx, station=args.station, kiosk=False)
+
+
+def _system_actor() -> Actor:
+    """The built-in system user; imported here, not at the top, so `pickpack --help` loads no database code."""
+    from app.db.unit_of_work import Actor
+
+    return Actor.system()

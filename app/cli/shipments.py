@@ -11,9 +11,12 @@ from datetime import date
 from pathlib import Path
 
 from app.cli import identity
+from app.cli.lazy import lazy_module
 from app.cli.output import emit_json, say
-from app.services import shipping, users
 from app.services.errors import InvalidInput
+
+shipping = lazy_module("app.services.shipping")
+users = lazy_module("app.services.users")
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]

@@ -12,9 +12,14 @@ import argparse
 import importlib.util
 import json
 import sys
+from typing import TYPE_CHECKING
 
-from app.sim import summary
-from app.sim.runner import Options, Shift
+from app.cli.lazy import lazy_module
+
+if TYPE_CHECKING:
+    from app.sim.runner import Options
+
+summary = lazy_module("app.sim.summary")
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -50,6 +55,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 def options_from(args: argparse.Namespace) -> Options | str:
     """The options, or what is wrong with them."""
+    from app.sim.runner import Options
+
     seconds = args.seconds if args.seconds is not None else args.minutes * 60.0
     if args.pickers < 0 or args.packers < 0 or args.pickers + args.packers == 0:
         return "--pickers and --packers: at least one station, none negative"
@@ -78,6 +85,8 @@ def options_from(args: argparse.Namespace) -> Options | str:
 
 
 def handle(args: argparse.Namespace) -> int:
+    from app.sim.runner import Shift
+
     options = options_from(args)
     if isinstance(options, str):
         print(f"pickpack simulate: {options}", file=sys.stderr)

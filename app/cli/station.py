@@ -12,16 +12,17 @@ import json
 import os
 import sys
 import traceback
-from typing import Any, BinaryIO, TextIO
+from typing import TYPE_CHECKING, Any, BinaryIO, TextIO
 
-from sqlalchemy.exc import DBAPIError, OperationalError
-
+from app.cli.lazy import lazy_module
 from app.config import ConfigError
-from app.db.migrate import SchemaMismatch
-from app.db.retry import retry_busy
-from app.services import users
 from app.services.errors import ServiceError
 from app.stations.answer import Answer
+
+if TYPE_CHECKING:
+    from app.services.users import UserView
+
+users = lazy_module("app.services.users")
 
 ROLES = ("pick", "pack", "receive", "count", "returns")
 BUILT = ("pick", "pack")
@@ -53,6 +54,12 @@ def refusal(message: str) -> dict[str, Any]:
 
 
 def handle_station(args: argparse.Namespace) -> int:
+    # the database layer is imported only when a station runs, so building the parser stays cheap
+    from sqlalchemy.exc import DBAPIError
+
+    from app.db.migrate import SchemaMismatch
+    from app.db.retry import retry_busy
+
     ctx = args.context
     out = sys.stdout
     if args.role not in BUILT:
@@ -99,7 +106,7 @@ def handle_station(args: argparse.Namespace) -> int:
     return 0
 
 
-def _engine(role: str, ctx: Any, user: users.UserView, terminal: str) -> Any:
+def _engine(role: str, ctx: Any, user: UserView, terminal: str) -> Any:
     if role == "pick":
         from app.stations.pick import PickEngine
 
@@ -123,6 +130,10 @@ def _safely(engine: Any, step: Any) -> Answer:
     """One answer whatever happens: a busy database is retried (safe: the services read their answer before they
     commit, so a busy error always comes before anything was kept); a failure is answered with the unchanged
     state, and its traceback goes to stderr for whoever runs the station, never into the worker's answer."""
+    from sqlalchemy.exc import OperationalError
+
+    from app.db.retry import retry_busy
+
     try:
         return retry_busy(step)
     except OperationalError as exc:

@@ -10,10 +10,17 @@ from __future__ import annotations
 import argparse
 
 from app.cli import identity
+from app.cli.lazy import lazy_module
 from app.cli.output import emit_json, say
-from app.db.models import ROLES
-from app.services import users
+from app.config import SecurityConfig
+from app.domain import roles
 from app.services.errors import InvalidInput
+
+users = lazy_module("app.services.users")
+
+ROLES = (roles.PICKER, roles.PACKER, roles.SUPERVISOR, roles.ADMIN)
+"""The roles a person can be given; the same as ``app.db.models.ROLES``, named here from the domain so that
+building the parser does not load the database models (a test keeps the two equal)."""
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -39,8 +46,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         "unlock",
         help="let a user locked by wrong PINs sign in again (admin)",
         description="After [security] max_pin_failures wrong PINs in a row (default "
-        f"{users.DEFAULT_SECURITY.max_pin_failures}) a user is locked (PIN, badge and every action) for [security] "
-        f"lockout_minutes (default {users.DEFAULT_SECURITY.lockout_minutes}; 0 = until unlocked); this ends the lock "
+        f"{SecurityConfig().max_pin_failures}) a user is locked (PIN, badge and every action) for [security] "
+        f"lockout_minutes (default {SecurityConfig().lockout_minutes}; 0 = until unlocked); this ends the lock "
         "at once and forgives wrong PINs counted so far.",
     )
     p.add_argument("name")
