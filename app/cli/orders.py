@@ -14,6 +14,7 @@ import time
 from app.cli import identity
 from app.cli.lazy import lazy_module
 from app.cli.output import emit_json, say
+from app.domain.gtin import ascii_digits
 from app.domain.orders import STATUSES
 from app.services.errors import InvalidInput
 
@@ -213,7 +214,7 @@ def handle_edit(args: argparse.Namespace) -> int:
         raise InvalidInput("nothing to change: give --line, --address or --service")
     lines: dict[str, int] = {}
     for sku, qty in _pairs(args.line, "--line").items():
-        if not qty.isdigit():
+        if not ascii_digits(qty):
             raise InvalidInput(f"--line {sku}={qty}: quantity must be a whole number")
         lines[sku] = int(qty)
     address = _pairs(args.address, "--address")

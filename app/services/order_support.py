@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from app.config import Config
 from app.db.models import Order
 from app.db.unit_of_work import Actor, UnitOfWork
+from app.domain.gtin import ascii_digits
 from app.domain.orders import check_transition
 from app.domain.priority import PriorityFacts, PriorityScore, ScorePart, score
 from app.services.errors import NotFound
@@ -29,7 +30,7 @@ def find_order(session: Session, ref: str, *, for_update: bool = False) -> Order
     if ":" in ref:
         channel, external_id = ref.split(":", 1)
         query = query.where(Order.channel == channel, Order.external_id == external_id)
-    elif ref.isdigit():
+    elif ascii_digits(ref):
         by_id = session.get(Order, int(ref), with_for_update=for_update)
         if by_id is not None:
             return by_id

@@ -51,6 +51,7 @@ from app.db.models import (
     User,
 )
 from app.db.unit_of_work import Database
+from app.domain.gtin import ascii_digits
 from app.domain.orders import BACKORDERED, CANCELLED, ON_HOLD, PACKED, PACKING, RELEASED, SHIPPED, STATUSES
 from app.services.intake import UNKNOWN_SKU
 
@@ -817,7 +818,7 @@ def _open_first() -> ColumnElement[Any]:
 
 def _search_tracking(session: Session, term: str, limit: int) -> list[SearchHit]:
     code = term.upper().replace(" ", "")
-    digits = "".join(ch for ch in term if ch.isdigit())
+    digits = "".join(ch for ch in term if ascii_digits(ch))
     sscc = digits[2:] if len(digits) == 20 and digits.startswith("00") else digits
     condition = Carton.tracking_number == code
     if len(sscc) == 18:

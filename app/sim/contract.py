@@ -11,6 +11,8 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
+from app.domain.gtin import ascii_digits
+
 COMMON_KEYS = ("ok", "message", "expect", "batch", "stop")
 PACK_KEYS = ("order", "suggested_box", "expected_weight_kg", "shipment")
 STOP_KEYS = (
@@ -81,7 +83,7 @@ def _pick_problems(answer: Mapping[str, Any]) -> list[str]:
         if stop.get("kind") not in STOP_KINDS:
             found.append(f"stop kind {stop.get('kind')!r} is not pick, put_back or replenish")
         gtin = str(stop.get("gtin") or "")
-        if not gtin.isdigit():
+        if not ascii_digits(gtin):
             found.append(f"stop gtin {gtin!r} is not a GTIN")
         if expect == "lot" and not stop.get("lot"):
             found.append("expect 'lot' with no lot on the stop")

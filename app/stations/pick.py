@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from app.db.unit_of_work import Actor, Database
-from app.domain.gtin import gtin14
+from app.domain.gtin import ascii_digits, gtin14
 from app.domain.layout import Layout
 from app.services import picking
 from app.services.errors import ServiceError
@@ -170,7 +170,7 @@ class PickEngine:
 
     def _qty(self, arg: str) -> Answer:
         state = self._needs_batch()
-        if not arg.isdigit():
+        if not ascii_digits(arg):
             return self.answer(False, f"!qty {arg}: expected a whole number")
         qty = int(arg)
         if self.short_reason is not None:

@@ -123,6 +123,9 @@ def test_the_headless_stations_take_the_sku_label(floor, layout: Layout) -> None
             refused_key = picker.handle("!qty 1")
             assert not refused_key.ok and f"SKU label {SKU}" in refused_key.message
             assert picker.handle(SKU).ok
+            for odd in ("²", "١", "1_0"):  # digits Python's int() misreads or refuses: never a quantity
+                wrong = picker.handle(f"!qty {odd}")
+                assert not wrong.ok and "expected a whole number" in wrong.message, wrong.message
             typed = picker.handle("!qty 1")
             assert typed.ok, typed.message
         else:

@@ -19,6 +19,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, DataTable, Footer, Label, Static
 
 from app.db.retry import retry_busy
+from app.domain.gtin import ascii_digits
 from app.services import picking
 from app.services.errors import ServiceError
 from app.services.picking import PickState
@@ -118,7 +119,7 @@ class ShortPickDialog(KeysOnlyDialog):
             self.say("", True)
             return
         if self.counted is None:
-            if not text.isdigit():
+            if not ascii_digits(text):
                 self.say("Type the number of good units you count on the shelf (0 if none)", False)
                 return
             self.counted = int(text)
@@ -153,7 +154,7 @@ class QuantityDialog(KeysOnlyDialog):
         if text == "" and self.pending is not None:
             self.dismiss(self.pending)
             return
-        qty = int(text) if text.isdigit() else 0
+        qty = int(text) if ascii_digits(text) else 0
         if not 1 <= qty <= self.remaining:
             self.say(f"Enter a number from 1 to {self.remaining}", False)
             self.pending = None
