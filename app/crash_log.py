@@ -67,7 +67,8 @@ def _entry(exc: BaseException, argv: Sequence[str]) -> str:
     return f"=== {when} pid {os.getpid()} python {sys.version.split()[0]}\n{command}\n{trace}\n"
 
 
-def _append(path: Path, text: str) -> None:
+def append(path: Path, text: str) -> None:
+    """Append to one log file: its folder made, rolled over past ``MAX_BYTES``, never through a symlink."""
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
         if path.stat().st_size > MAX_BYTES:
@@ -85,7 +86,7 @@ def write_crash_log(exc: BaseException, data_dir: Path | None, argv: Sequence[st
     text = _entry(exc, argv)
     for path in (log_path(data_dir), fallback_path()):
         try:
-            _append(path, text)
+            append(path, text)
             return path
         except OSError:
             continue

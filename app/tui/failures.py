@@ -16,7 +16,9 @@ from pathlib import Path
 
 from textual.worker import WorkerFailed
 
-LOG_NAME = "pickpack-errors.log"
+from app import crash_log
+
+LOG_NAME = crash_log.LOG_NAME
 WORKER_MESSAGE = "Something went wrong — call your supervisor; your work is saved."
 
 
@@ -37,7 +39,8 @@ class Failure:
 
 
 def error_log_path(data_dir: Path) -> Path:
-    return data_dir / "logs" / LOG_NAME
+    """The same log file as the command line's (``app.crash_log``): one place to look after any failure."""
+    return crash_log.log_path(data_dir)
 
 
 def original_error(error: BaseException) -> BaseException:
@@ -61,9 +64,7 @@ def record_failure(error: BaseException, data_dir: Path, context: dict[str, str]
     path: Path | None = error_log_path(data_dir)
     try:
         assert path is not None
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with path.open("a", encoding="utf-8") as log:
-            log.write(f"=== {header} ===\n{body}\n")
+        crash_log.append(path, f"=== {header} ===\n{body}\n")  # rolls over at 5 MB, never follows a symlink
     except OSError:
         path = None
     return Failure(ref, at, path, cause)
