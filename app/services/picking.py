@@ -321,14 +321,9 @@ def unstart_orders(uow: UnitOfWork, order_ids: set[int], actor: Actor, reason: s
         )
         if touched:
             continue
-        _back_to_released(uow, order, actor, reason)
+        set_status(uow, order, RELEASED, actor, reason)
         moved.append(order.number)
     return moved
-
-
-def _back_to_released(uow: UnitOfWork, order: Order, actor: Actor, reason: str) -> None:
-    """``picking`` -> ``released`` through the order's own status function (checked, with its event)."""
-    set_status(uow, order, RELEASED, actor, reason)
 
 
 def slot_orders(session: Session, batch_id: int) -> set[int]:
