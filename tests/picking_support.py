@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from app.config import Config, load_config
-from app.db.unit_of_work import Actor, Database
+from app.db.unit_of_work import Database
+from app.domain.actor import Actor
 from app.domain.layout import Layout
 from app.services import intake, process, users
 from app.services.demo import DEMO_USERS

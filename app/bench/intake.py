@@ -21,7 +21,8 @@ from pathlib import Path
 from app.bench.scratch import postgres_server, scratch_postgres
 from app.config import Config, load_config
 from app.db.engine import make_engine
-from app.db.unit_of_work import Actor, Database
+from app.db.unit_of_work import Database
+from app.domain.actor import Actor
 from app.services import allocation, intake, users
 from app.services.demo import seed_demo
 

@@ -12,7 +12,8 @@ from sqlalchemy import func, select
 
 from app.db.engine import make_engine
 from app.db.models import Event
-from app.db.unit_of_work import Actor, Database
+from app.db.unit_of_work import Database
+from app.domain.actor import Actor
 from app.services import picking, users
 
 

@@ -24,7 +24,8 @@ from app.bench.scratch import percentile, postgres_server, scratch_postgres
 from app.bootstrap import load_layout
 from app.config import Config
 from app.db.engine import make_engine
-from app.db.unit_of_work import Actor, Database
+from app.db.unit_of_work import Database
+from app.domain.actor import Actor
 from app.domain.gtin import with_check_digit
 from app.services import allocation, catalog, intake, process, setup, users
 from app.services.batches import plan_batches

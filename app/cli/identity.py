@@ -18,7 +18,7 @@ from app.cli.lazy import lazy_module
 from app.services.errors import InvalidInput
 
 if TYPE_CHECKING:
-    from app.db.unit_of_work import Actor
+    from app.domain.actor import Actor
     from app.services.users import UserView
 
 users = lazy_module("app.services.users")
@@ -70,7 +70,7 @@ def sign_in(args: argparse.Namespace, action: str, *, terminal: str = TERMINAL) 
     or a role the policy does not allow. Only the refusal event is written then. The lockout follows
     ``[security]`` of the config; the service the command calls next checks the user again (``app.services.authz``).
     """
-    from app.db.unit_of_work import Actor
+    from app.domain.actor import Actor
 
     pin = read_pin(args.user)
     ctx = args.context

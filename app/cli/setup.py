@@ -11,7 +11,7 @@ from app.cli.lazy import lazy_module
 from app.cli.output import say
 
 if TYPE_CHECKING:
-    from app.db.unit_of_work import Actor
+    from app.domain.actor import Actor
 
 demo = lazy_module("app.services.demo")
 setup = lazy_module("app.services.setup")
@@ -81,6 +81,6 @@ def handle_demo(args: argparse.Namespace) -> int:
 
 def _system_actor() -> Actor:
     """The built-in system user; imported here, not at the top, so `pickpack --help` loads no database code."""
-    from app.db.unit_of_work import Actor
+    from app.domain.actor import Actor
 
     return Actor.system()

@@ -6,7 +6,6 @@ commits whole or not at all. ``readonly=True`` gives a deferred transaction for 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from types import TracebackType
 from typing import Any
 
@@ -16,25 +15,39 @@ from sqlalchemy.orm import Session, sessionmaker
 from app.db.base import utcnow
 from app.db.engine import READONLY_OPTION
 from app.db.models import Event
-
-
-@dataclass(frozen=True, slots=True)
-class Actor:
-    """Who is acting and where: written on every event. ``user_id`` is None for the CLI and background jobs."""
-
-    name: str
-    terminal: str = ""
-    user_id: int | None = None
-
-    @classmethod
-    def system(cls, terminal: str = "cli") -> Actor:
-        return cls(name="system", terminal=terminal)
+from app.db.repositories import (
+    BatchRepository,
+    CartonRepository,
+    EventRepository,
+    LocationRepository,
+    OrderRepository,
+    ProductRepository,
+    PutbackRepository,
+    ShipmentRepository,
+    StockRepository,
+    TaskRepository,
+    ToteRepository,
+    UserRepository,
+)
+from app.domain.actor import Actor
 
 
 class UnitOfWork:
     """A transaction with an open session; use as a context manager and call ``commit()`` to keep the work."""
 
     session: Session
+    orders: OrderRepository
+    batches: BatchRepository
+    tasks: TaskRepository
+    totes: ToteRepository
+    putbacks: PutbackRepository
+    products: ProductRepository
+    locations: LocationRepository
+    stock: StockRepository
+    users: UserRepository
+    shipments: ShipmentRepository
+    cartons: CartonRepository
+    events: EventRepository
 
     def __init__(self, factory: sessionmaker[Session], *, readonly: bool = False) -> None:
         self._factory = factory
@@ -45,7 +58,27 @@ class UnitOfWork:
         self.session = self._factory()
         if self._readonly:
             self.session.connection(execution_options={READONLY_OPTION: True})
+        self._open_repositories()
         return self
+
+    def _open_repositories(self) -> None:
+        session = self.session
+        self.orders = OrderRepository(session)
+        self.batches = BatchRepository(session)
+        self.tasks = TaskRepository(session)
+        self.totes = ToteRepository(session)
+        self.putbacks = PutbackRepository(session)
+        self.products = ProductRepository(session)
+        self.locations = LocationRepository(session)
+        self.stock = StockRepository(session)
+        self.users = UserRepository(session)
+        self.shipments = ShipmentRepository(session)
+        self.cartons = CartonRepository(session)
+        self.events = EventRepository(session)
+
+    def flush(self) -> None:
+        """Send pending changes (generated ids become known) without committing."""
+        self.session.flush()
 
     def __exit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None

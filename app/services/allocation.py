@@ -18,7 +18,8 @@ from sqlalchemy.orm import Session
 
 from app.db.models import Allocation, Location, Order, OrderLine, Product, Stock
 from app.db.retry import retry_busy
-from app.db.unit_of_work import Actor, Database, UnitOfWork
+from app.db.unit_of_work import Database, UnitOfWork
+from app.domain.actor import Actor
 from app.domain.allocation import Reservation, StockCandidate, allocate_line
 from app.domain.orders import ALLOCATED, BACKORDERED, NEW, check_transition
 

@@ -20,8 +20,9 @@ from datetime import datetime
 from sqlalchemy import select
 
 from app.db.models import SYSTEM_ROLE, Event, User
-from app.db.unit_of_work import Actor, UnitOfWork
+from app.db.unit_of_work import UnitOfWork
 from app.domain import roles
+from app.domain.actor import Actor
 from app.services.errors import NotAllowed
 from app.services.lockout import LOCK_MARKS, lock_state, subject
 

@@ -26,7 +26,8 @@ from app.db.models import (
     PutbackTask,
     Stock,
 )
-from app.db.unit_of_work import Actor, Database
+from app.db.unit_of_work import Database
+from app.domain.actor import Actor
 from app.domain.batching import Batch as PlannedBatch
 from app.domain.batching import BatchOrder, CartSpec, PickUnit, batch_orders
 from app.domain.layout import Layout

@@ -15,7 +15,8 @@ from pathlib import Path
 from sqlalchemy import select
 
 from app.db.models import Location, Product, Stock
-from app.db.unit_of_work import Actor, Database
+from app.db.unit_of_work import Database
+from app.domain.actor import Actor
 from app.domain.limits import fit
 from app.imports.catalog_csv import ImportProblem, ProductRow, StockRow, parse_products, parse_stock
 from app.services import inventory

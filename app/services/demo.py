@@ -19,7 +19,8 @@ from sqlalchemy.orm import sessionmaker
 
 from app.config import Config
 from app.db.models import Product, Shipment, User
-from app.db.unit_of_work import Actor, Database
+from app.db.unit_of_work import Database
+from app.domain.actor import Actor
 from app.domain.layout import Layout
 from app.services import catalog, intake, process, setup, users
 

@@ -12,7 +12,8 @@ from datetime import UTC, datetime
 from sqlalchemy import update
 
 from app.db.models import Batch, Carton, Order, PickTask, PutbackTask, Shipment, Tote
-from app.db.unit_of_work import Actor, UnitOfWork
+from app.db.unit_of_work import UnitOfWork
+from app.domain.actor import Actor
 from app.domain.states import BATCH, CARTON, PUTBACK, SHIPMENT, TASK, TOTE, Machine
 
 

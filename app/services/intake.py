@@ -29,7 +29,8 @@ from app.channels.detect import OrderScan
 from app.channels.model import IntakeOrder, IntakeProblem
 from app.config import Config
 from app.db.models import Order, OrderLine, Product
-from app.db.unit_of_work import Actor, Database, UnitOfWork
+from app.db.unit_of_work import Database, UnitOfWork
+from app.domain.actor import Actor
 from app.domain.orders import BACKORDERED, CANCELLED, NEW, ON_HOLD
 from app.services.allocation import release_reservations
 from app.services.authz import authorize

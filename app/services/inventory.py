@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.db.models import Stock, StockMove
-from app.db.unit_of_work import Actor
+from app.domain.actor import Actor
 
 REASONS = ("opening", "import", "pick", "put_back", "short", "damaged", "count", "adjustment")
 """Why units moved: ``pick`` leaves a shelf for a tote, ``put_back`` returns from a tote, ``short`` and

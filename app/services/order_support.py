@@ -12,7 +12,8 @@ from sqlalchemy.orm import Session
 
 from app.config import Config
 from app.db.models import Order
-from app.db.unit_of_work import Actor, UnitOfWork
+from app.db.unit_of_work import UnitOfWork
+from app.domain.actor import Actor
 from app.domain.gtin import ascii_digits
 from app.domain.orders import check_transition
 from app.domain.priority import PriorityFacts, PriorityScore, ScorePart, score

@@ -15,7 +15,8 @@ from sqlalchemy import select
 
 from app.config import Config
 from app.db.models import Event, Order, OrderLine, PickTask, Product, PutbackTask
-from app.db.unit_of_work import Actor, Database, UnitOfWork
+from app.db.unit_of_work import Database, UnitOfWork
+from app.domain.actor import Actor
 from app.domain.orders import CANCELLED, CHANGEABLE, FINAL, NEW, ON_HOLD, PICKING_STARTED, STATUSES
 from app.services import allocation
 from app.services.authz import authorize

@@ -18,7 +18,8 @@ from sqlalchemy.orm import Session
 from app.config import Config
 from app.db.base import utcnow
 from app.db.models import Allocation, Carton, CartonItem, Event, Order, OrderLine, Product, Shipment, Stock, Tote
-from app.db.unit_of_work import Actor, Database, UnitOfWork
+from app.db.unit_of_work import Database, UnitOfWork
+from app.domain.actor import Actor
 from app.domain.cartonization import (
     BoxTooSmall,
     BoxType,

@@ -30,7 +30,8 @@ from app.db.models import (
     Tote,
     User,
 )
-from app.db.unit_of_work import Actor, Database, UnitOfWork
+from app.db.unit_of_work import Database, UnitOfWork
+from app.domain.actor import Actor
 from app.domain.allocation import StockCandidate, allocate_line
 from app.domain.layout import Layout
 from app.domain.orders import ALLOCATED, NEW, PICKED, PICKING, RELEASED

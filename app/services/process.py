@@ -20,7 +20,8 @@ from sqlalchemy import case, select
 from app.config import Config
 from app.db.models import Order
 from app.db.retry import retry_busy
-from app.db.unit_of_work import Actor, Database
+from app.db.unit_of_work import Database
+from app.domain.actor import Actor
 from app.domain.layout import Layout
 from app.domain.orders import ALLOCATED, BACKORDERED, NEW, ON_HOLD, RELEASED
 from app.services import allocation

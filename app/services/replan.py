@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from sqlalchemy import delete, func, select
 
 from app.db.models import Batch, BatchSlot, Location, Order, PickTask, PutbackTask, Tote
-from app.db.unit_of_work import Actor, UnitOfWork
+from app.db.unit_of_work import UnitOfWork
+from app.domain.actor import Actor
 from app.domain.states import OPEN_BATCH
 from app.services.floor_state import set_batch, set_putback, set_task, set_tote
 

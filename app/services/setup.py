@@ -9,7 +9,8 @@ from sqlalchemy import select
 
 from app.db import migrate
 from app.db.models import Location, Stock
-from app.db.unit_of_work import Actor, Database
+from app.db.unit_of_work import Database
+from app.domain.actor import Actor
 from app.domain.layout import Layout
 from app.services import users
 

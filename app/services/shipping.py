@@ -22,8 +22,9 @@ from sqlalchemy.orm import Session
 from app.config import Config
 from app.db.base import utcnow
 from app.db.models import Carton, CartonItem, Counter, Order, OrderLine, PrintJobRecord, Product, Shipment, Tote
-from app.db.unit_of_work import Actor, Database, UnitOfWork
+from app.db.unit_of_work import Database, UnitOfWork
 from app.domain import carriers as carrier_domain
+from app.domain.actor import Actor
 from app.domain.cartonization import box_for_scan
 from app.domain.orders import PACKED, SHIPPED
 from app.domain.rating import RateCard, ServiceOption, choose_service, load_rate_card

@@ -11,7 +11,8 @@ from sqlalchemy import select
 
 from app.config import Config
 from app.db.models import Batch, User
-from app.db.unit_of_work import Actor, Database
+from app.db.unit_of_work import Database
+from app.domain.actor import Actor
 from app.domain.layout import Layout
 from app.domain.orders import PICKED, PICKING
 from app.services import orders, picking, process

@@ -26,8 +26,9 @@ from sqlalchemy.orm import Session
 
 from app.config import SecurityConfig
 from app.db.models import ROLES, SYSTEM_ROLE, User
-from app.db.unit_of_work import Actor, Database, UnitOfWork
+from app.db.unit_of_work import Database, UnitOfWork
 from app.domain import roles
+from app.domain.actor import Actor
 from app.domain.pins import hash_pin, verify_pin
 from app.services.authz import authorize
 from app.services.errors import InvalidInput, NotFound, Refused, SignInRefused

@@ -29,8 +29,9 @@ from sqlalchemy.orm import Session
 
 from app.config import Config
 from app.db.models import SYSTEM_ROLE, Event, User
-from app.db.unit_of_work import Actor, Database, UnitOfWork
+from app.db.unit_of_work import Database, UnitOfWork
 from app.domain import roles
+from app.domain.actor import Actor
 from app.domain.weight_check import check_weight
 from app.services import users
 from app.services.authz import authorize

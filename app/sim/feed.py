@@ -20,7 +20,8 @@ from sqlalchemy import func, select
 
 from app.config import Config
 from app.db.models import Product, Stock, User
-from app.db.unit_of_work import Actor, Database
+from app.db.unit_of_work import Database
+from app.domain.actor import Actor
 from app.domain.pins import verify_pin
 from app.services import intake, users
 from app.services.errors import InvalidInput

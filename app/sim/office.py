@@ -16,7 +16,8 @@ from typing import Any
 
 from app.config import Config
 from app.db.retry import retry_busy
-from app.db.unit_of_work import Actor, Database
+from app.db.unit_of_work import Database
+from app.domain.actor import Actor
 from app.domain.orders import ALLOCATED, BACKORDERED, NEW, ON_HOLD, PACKING, PICKED, PICKING, RELEASED
 from app.services import orders, supervisor_actions
 from app.services.errors import ServiceError

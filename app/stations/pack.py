@@ -8,7 +8,8 @@ from decimal import Decimal
 from typing import Any
 
 from app.config import Config
-from app.db.unit_of_work import Actor, Database
+from app.db.unit_of_work import Database
+from app.domain.actor import Actor
 from app.domain.gtin import gtin14
 from app.domain.scans import classify
 from app.services import packing, shipping, weight_approval

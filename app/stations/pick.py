@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from app.db.unit_of_work import Actor, Database
+from app.db.unit_of_work import Database
+from app.domain.actor import Actor
 from app.domain.gtin import ascii_digits, gtin14
 from app.domain.layout import Layout
 from app.services import picking

@@ -22,7 +22,8 @@ SKUS = ["MUG-RED-350", "TEAPOT-GLASS-800", "TRAY-BAMBOO-L", "KETTLE-STEEL-1L"]  
 
 def _allocator(url: str, ready, batch_size: int) -> None:  # type: ignore[no-untyped-def]
     from app.db.engine import make_engine
-    from app.db.unit_of_work import Actor, Database
+    from app.db.unit_of_work import Database
+    from app.domain.actor import Actor
     from app.services import allocation
 
     db = Database(make_engine(url, busy_timeout_ms=30000))

@@ -12,7 +12,8 @@ from sqlalchemy import func, select
 from app.cli.setup import DEMO_DIR
 from app.config import Config, load_config
 from app.db.models import Event, Order, Product, Stock, User
-from app.db.unit_of_work import Actor, Database
+from app.db.unit_of_work import Database
+from app.domain.actor import Actor
 from app.domain.layout import Layout
 from app.services import demo, process
 from tests.conftest import ROOT

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from app.config import Config, load_config
-from app.db.unit_of_work import Actor, Database
+from app.db.unit_of_work import Database
+from app.domain.actor import Actor
 from app.services import users
 from tests.conftest import ROOT
 from tests.picking_support import CSV_HEADER

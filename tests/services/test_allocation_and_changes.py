@@ -9,7 +9,8 @@ from sqlalchemy import select
 
 from app.config import Config
 from app.db.models import Order, OrderLine, PutbackTask
-from app.db.unit_of_work import Actor, Database
+from app.db.unit_of_work import Database
+from app.domain.actor import Actor
 from app.services import allocation, catalog, intake, orders, process
 from app.services.errors import Refused
 from app.services.stock import stock_for_sku

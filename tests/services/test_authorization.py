@@ -16,8 +16,9 @@ from sqlalchemy import func, select
 
 from app.config import Config
 from app.db.models import Batch, Event, Order
-from app.db.unit_of_work import Actor, Database
+from app.db.unit_of_work import Database
 from app.domain import roles
+from app.domain.actor import Actor
 from app.domain.layout import Layout
 from app.services import orders, packing, picking, process, shipping, supervisor_actions, users
 from app.services.batches import plan_batches

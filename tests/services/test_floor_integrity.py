@@ -16,7 +16,8 @@ from sqlalchemy import func, select
 
 from app.config import Config
 from app.db.models import Batch, BatchSlot, Event, Order, PickTask, StockMove, Tote
-from app.db.unit_of_work import Actor, Database
+from app.db.unit_of_work import Database
+from app.domain.actor import Actor
 from app.domain.layout import Layout
 from app.services import orders, packing, picking, shipping, supervisor_actions
 from app.services.batches import plan_batches

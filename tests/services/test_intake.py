@@ -13,7 +13,8 @@ from sqlalchemy import func, select
 
 from app.config import Config
 from app.db.models import Order, OrderLine
-from app.db.unit_of_work import Actor, Database
+from app.db.unit_of_work import Database
+from app.domain.actor import Actor
 from app.services import intake, orders, process
 from tests.conftest import SAMPLES
 

@@ -13,7 +13,8 @@ from sqlalchemy import func, select
 
 from app.config import Config, SecurityConfig
 from app.db.models import Event
-from app.db.unit_of_work import Actor, Database
+from app.db.unit_of_work import Database
+from app.domain.actor import Actor
 from app.services import supervision, users
 from app.services.authz import authorize
 from app.services.errors import NotAllowed

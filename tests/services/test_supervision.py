@@ -24,7 +24,8 @@ from app.bench.intake import shopify_orders
 from app.config import Config, PrinterConfig, StationConfig
 from app.db.engine import make_engine
 from app.db.models import BatchSlot, Event, Order
-from app.db.unit_of_work import Actor, Database, UnitOfWork
+from app.db.unit_of_work import Database, UnitOfWork
+from app.domain.actor import Actor
 from app.domain.layout import Layout
 from app.domain.orders import STATUSES
 from app.services import catalog, intake, orders, packing, picking, shipping, supervision

@@ -8,7 +8,8 @@ import pytest
 from sqlalchemy import func, select
 
 from app.db.models import Event, User
-from app.db.unit_of_work import Actor, Database
+from app.db.unit_of_work import Database
+from app.domain.actor import Actor
 from app.domain.layout import Layout
 from app.services import setup, users
 from app.services.errors import InvalidInput, NotAllowed, NotFound, Refused

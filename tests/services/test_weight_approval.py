@@ -15,7 +15,8 @@ from sqlalchemy import select
 from app.cli import main
 from app.config import Config
 from app.db.models import Carton, Event
-from app.db.unit_of_work import Actor, Database
+from app.db.unit_of_work import Database
+from app.domain.actor import Actor
 from app.domain.layout import Layout
 from app.services import packing, supervision, users
 from app.services.errors import NotAllowed, Refused

@@ -225,7 +225,7 @@ def test_a_freed_batch_sends_the_terminal_home_saying_who_freed_it(config: Confi
             screen = await sign_in_and_start(pilot)
             await set_up(pilot, screen)
             sofia = users.get_user(floor, "sofia")
-            from app.db.unit_of_work import Actor
+            from app.domain.actor import Actor
 
             picking.release_batch(
                 floor, screen.state.batch_id, actor=Actor("sofia", "sup", sofia.id), idle_minutes=20, force=True

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from textual.screen import Screen
 from textual.widgets import Static
 
-from app.db.unit_of_work import Actor
+from app.domain.actor import Actor
 from app.tui.literal import literal
 
 if TYPE_CHECKING:
