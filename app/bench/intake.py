@@ -18,7 +18,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from app.bench.scratch import postgres_server, scratch_postgres
+from app.bench.databases import postgres_server, scratch_postgres
 from app.config import Config, load_config
 from app.db.engine import make_engine
 from app.db.unit_of_work import Database
