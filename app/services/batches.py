@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from app.config import Config
 from app.db.models import Batch, PickTask
 from app.db.queries import waves
-from app.db.queries.waves import FreePutback, WaveOrder
+from app.db.queries.waves import FreePutback, OpenPick, WaveOrder
 from app.db.unit_of_work import Database, UnitOfWork
 from app.domain.actor import Actor
 from app.domain.batching import BatchOrder, CartSpec, PickUnit, batch_orders
@@ -208,42 +208,9 @@ def _write_batch(
     uow.batches.add(batch)
     uow.batches.flush()
     picks = {p.allocation_id: p for oid in order_ids for p in eligible[oid].picks}
-    tasks: list[PickTask] = []
     for tote in totes:
         uow.orders.seat_on_batch(batch.id, tote.slot, tote.order_id)
-        for allocation_id, qty in tote.picks:
-            pick = picks[allocation_id]
-            tasks.append(
-                PickTask(
-                    batch_id=batch.id,
-                    seq=0,
-                    kind="pick",
-                    slot=tote.slot,
-                    order_id=tote.order_id,
-                    order_line_id=pick.order_line_id,
-                    allocation_id=allocation_id,
-                    stock_id=pick.stock_id,
-                    location_code=pick.location_code,
-                    product_id=pick.product_id,
-                    lot=pick.lot,
-                    qty=qty,
-                )
-            )
-    tasks.extend(
-        PickTask(
-            batch_id=batch.id,
-            seq=0,
-            kind="putback",
-            putback_id=p.putback_id,
-            order_id=p.order_id,
-            location_code=p.location_code,
-            product_id=p.product_id,
-            lot=p.lot,
-            qty=p.qty,
-            tote_code=p.tote_code,
-        )
-        for p in putbacks
-    )
+    tasks = _pick_tasks(batch.id, totes, picks) + _putback_tasks(batch.id, putbacks)
     order_of, planned_m, s_shape_m = walks.sequence([t.location_code for t in tasks])
     tasks.sort(key=lambda t: (order_of.get(t.location_code, 0), t.kind != "putback", t.slot or 0))
     for seq, task in enumerate(tasks, start=1):
@@ -258,3 +225,47 @@ def _write_batch(
         message=f"{len(order_ids)} orders, {len(tasks)} stops, {planned_m:.0f} m (S-shape {s_shape_m:.0f} m)",
         orders=list(order_ids),
     )
+
+
+def _pick_tasks(batch_id: int, totes: Sequence[_Tote], picks: dict[int, OpenPick]) -> list[PickTask]:
+    """One stop per pick of each tote, in tote order (the walk orders them afterwards)."""
+    tasks = []
+    for tote in totes:
+        for allocation_id, qty in tote.picks:
+            pick = picks[allocation_id]
+            tasks.append(
+                PickTask(
+                    batch_id=batch_id,
+                    seq=0,
+                    kind="pick",
+                    slot=tote.slot,
+                    order_id=tote.order_id,
+                    order_line_id=pick.order_line_id,
+                    allocation_id=allocation_id,
+                    stock_id=pick.stock_id,
+                    location_code=pick.location_code,
+                    product_id=pick.product_id,
+                    lot=pick.lot,
+                    qty=qty,
+                )
+            )
+    return tasks
+
+
+def _putback_tasks(batch_id: int, putbacks: Sequence[FreePutback]) -> list[PickTask]:
+    """One stop per put-back: goods of a cancelled order back to their shelf, from the tote named."""
+    return [
+        PickTask(
+            batch_id=batch_id,
+            seq=0,
+            kind="putback",
+            putback_id=p.putback_id,
+            order_id=p.order_id,
+            location_code=p.location_code,
+            product_id=p.product_id,
+            lot=p.lot,
+            qty=p.qty,
+            tote_code=p.tote_code,
+        )
+        for p in putbacks
+    ]
