@@ -7,14 +7,14 @@ what was already picked into put-back work for the picker flow.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import select
-
 from app.config import Config
-from app.db.models import Event, Order, OrderLine, PickTask, Product, PutbackTask
+from app.db.models import Order, OrderLine
+from app.db.queries import orders as order_queries
+from app.db.retry import retry_busy
 from app.db.unit_of_work import Database, UnitOfWork
 from app.domain.actor import Actor
 from app.domain.orders import CANCELLED, CHANGEABLE, FINAL, NEW, ON_HOLD, PICKING_STARTED, STATUSES
@@ -22,130 +22,34 @@ from app.services import allocation
 from app.services.authz import authorize
 from app.services.errors import InvalidInput, Refused
 from app.services.floor_state import void_open_shipments
-from app.services.order_support import (
-    OrderSummary,
-    find_order,
-    order_subject,
-    priority_of,
-    set_status,
-    summary,
-)
+from app.services.order_lookup import LineView, OrderDetail, OrderSummary, TimelineEntry, order_by_ref, summary
+from app.services.order_priority import priority_of
+from app.services.order_status import STATUS_EVENT, order_subject, set_status
 from app.services.replan import follow_order_priority, order_leaves_floor
-
-
-@dataclass(frozen=True)
-class LineView:
-    sku: str
-    name: str
-    qty: int
-    qty_allocated: int
-    qty_picked: int
-    qty_packed: int
-    known: bool
-
-    def as_json(self) -> dict[str, object]:
-        return {
-            "sku": self.sku,
-            "name": self.name,
-            "qty": self.qty,
-            "qty_allocated": self.qty_allocated,
-            "qty_picked": self.qty_picked,
-            "qty_packed": self.qty_packed,
-        }
-
-
-@dataclass(frozen=True)
-class TimelineEntry:
-    at: datetime
-    kind: str
-    from_status: str | None
-    to_status: str | None
-    by: str
-    terminal: str
-    reason: str
-
-    def as_json(self) -> dict[str, object]:
-        return {
-            "at": self.at.isoformat(),
-            "from": self.from_status,
-            "to": self.to_status,
-            "by": self.by,
-            "reason": self.reason,
-            "kind": self.kind,
-            "terminal": self.terminal,
-        }
-
-
-@dataclass(frozen=True)
-class OrderDetail:
-    summary: OrderSummary
-    email: str
-    phone: str
-    address: dict[str, str]
-    shipping_method: str
-    promised_delivery: date | None
-    order_value: str
-    currency: str
-    tags: tuple[str, ...]
-    lines: tuple[LineView, ...]
-    events: tuple[TimelineEntry, ...]
-    priority_parts: tuple[dict[str, object], ...]
-    putbacks_open: int
-
-    def as_json(self) -> dict[str, Any]:
-        data = self.summary.as_json()
-        data.update(
-            {
-                "email": self.email,
-                "phone": self.phone,
-                "address": self.address,
-                "shipping_method": self.shipping_method,
-                "promised_delivery": self.promised_delivery.isoformat() if self.promised_delivery else None,
-                "order_value": self.order_value,
-                "currency": self.currency,
-                "tags": list(self.tags),
-                "lines": [line.as_json() for line in self.lines],
-                "events": [e.as_json() for e in self.events],
-                "priority_explained": list(self.priority_parts),
-                "putbacks_open": self.putbacks_open,
-            }
-        )
-        return data
 
 
 def list_orders(db: Database, *, status: str | None = None, limit: int | None = None) -> list[OrderSummary]:
     if status is not None and status not in STATUSES:
         raise InvalidInput(f"status {status!r}: expected one of {', '.join(STATUSES)}")
     with db.unit_of_work(readonly=True) as uow:
-        query = select(Order).order_by(Order.priority.desc(), Order.id)
-        if status:
-            query = query.where(Order.status == status)
-        if limit:
-            query = query.limit(limit)
-        return [summary(o) for o in uow.session.scalars(query)]
+        return [summary(o) for o in uow.orders.listing(status, limit)]
 
 
 def show_order(db: Database, config: Config, ref: str) -> OrderDetail:
     with db.unit_of_work(readonly=True) as uow:
-        order = find_order(uow.session, ref)
-        events = uow.session.scalars(
-            select(Event).where(Event.subject == order_subject(order.id)).order_by(Event.id)
-        ).all()
+        order = order_by_ref(uow, ref)
         timeline = tuple(
             TimelineEntry(
                 e.at,
                 e.kind,
-                e.data.get("from") if e.kind == "order.status" else None,
-                e.data.get("to") if e.kind == "order.status" else None,
+                e.data.get("from") if e.kind == STATUS_EVENT else None,
+                e.data.get("to") if e.kind == STATUS_EVENT else None,
                 e.actor,
                 e.terminal,
                 e.data.get("reason") or e.message,
             )
-            for e in events
+            for e in uow.events.about(order_subject(order.id))
         )
-        putbacks = uow.session.scalars(
-            select(PutbackTask).where(PutbackTask.order_id == order.id, PutbackTask.status == "open")
-        ).all()
         return OrderDetail(
             summary(order),
             order.email,
@@ -174,7 +78,7 @@ def show_order(db: Database, config: Config, ref: str) -> OrderDetail:
             ),
             timeline,
             tuple(priority_of(order, config).explain()),
-            sum(p.qty for p in putbacks),
+            order_queries.open_putback_units(uow.session, order.id),
         )
 
 
@@ -190,12 +94,12 @@ def hold(db: Database, config: Config, ref: str, reason: str, *, actor: Actor) -
         raise InvalidInput("a hold needs a reason")
     with db.unit_of_work() as uow:
         authorize(uow, actor, "orders.hold")
-        order = find_order(uow.session, ref, for_update=True)
+        order = order_by_ref(uow, ref, locked=True)
         _changeable(order, "hold status")
         if order.status == ON_HOLD:
             raise Refused(f"order {order.number} is already on hold: {order.hold_reason}")
         left = order_leaves_floor(uow, order, actor, "put on hold", put_back=False)
-        allocation.release_reservations(uow.session, order)
+        allocation.release_stock(uow, order)
         note = f" ({left.describe()})" if left.describe() else ""
         set_status(uow, order, ON_HOLD, actor, reason + note)
         order.hold_reason = reason
@@ -206,7 +110,7 @@ def hold(db: Database, config: Config, ref: str, reason: str, *, actor: Actor) -
 def unhold(db: Database, config: Config, ref: str, *, actor: Actor, reason: str = "") -> OrderSummary:
     with db.unit_of_work() as uow:
         authorize(uow, actor, "orders.unhold")
-        order = find_order(uow.session, ref, for_update=True)
+        order = order_by_ref(uow, ref, locked=True)
         if order.status != ON_HOLD:
             raise Refused(f"order {order.number} is {order.status}, not on hold")
         unknown = [x.sku or x.gtin for x in order.lines if x.product_id is None]
@@ -227,12 +131,12 @@ def cancel(db: Database, config: Config, ref: str, reason: str, *, actor: Actor)
         raise InvalidInput("a cancel needs a reason")
     with db.unit_of_work() as uow:
         authorize(uow, actor, "orders.cancel")
-        order = find_order(uow.session, ref, for_update=True)
+        order = order_by_ref(uow, ref, locked=True)
         if order.status in FINAL:
             raise Refused(f"order {order.number} is already {order.status}")
         left = order_leaves_floor(uow, order, actor, "cancelled", put_back=order.status in PICKING_STARTED)
         void_open_shipments(uow, order, actor, reason)
-        allocation.release_reservations(uow.session, order)
+        allocation.release_stock(uow, order)
         order.short_pending = False
         note = f"; {left.describe()}" if left.describe() else ""
         set_status(uow, order, CANCELLED, actor, reason + note)
@@ -242,7 +146,7 @@ def cancel(db: Database, config: Config, ref: str, reason: str, *, actor: Actor)
 
 def _summary_of(db: Database, order_id: int) -> OrderSummary:
     with db.unit_of_work(readonly=True) as uow:
-        order = uow.session.get(Order, order_id)
+        order = uow.orders.get(order_id)
         assert order is not None
         return summary(order)
 
@@ -254,13 +158,9 @@ def _after_edit(db: Database, config: Config, order_id: int, actor: Actor) -> Or
 
 def _reset_for_edit(uow: UnitOfWork, order: Order, actor: Actor, what: str) -> None:
     order_leaves_floor(uow, order, actor, f"{what} changed", put_back=False)
-    allocation.release_reservations(uow.session, order)
+    allocation.release_stock(uow, order)
     if order.status not in (NEW, ON_HOLD):
         set_status(uow, order, NEW, actor, f"{what} changed; allocating again")
-
-
-def _ever_planned(uow: UnitOfWork, line_id: int) -> bool:
-    return uow.session.scalar(select(PickTask.id).where(PickTask.order_line_id == line_id).limit(1)) is not None
 
 
 def edit_lines(db: Database, config: Config, ref: str, changes: dict[str, int], *, actor: Actor) -> OrderSummary:
@@ -272,9 +172,9 @@ def edit_lines(db: Database, config: Config, ref: str, changes: dict[str, int], 
             raise InvalidInput(f"{sku}: quantity must not be negative, got {qty}")
     with db.unit_of_work() as uow:
         authorize(uow, actor, "orders.edit")
-        order = find_order(uow.session, ref, for_update=True)
+        order = order_by_ref(uow, ref, locked=True)
         _changeable(order, "lines")
-        products = {p.sku: p for p in uow.session.scalars(select(Product).where(Product.sku.in_(changes)))}
+        products = order_queries.products_by_sku(uow.session, changes)
         unknown = [sku for sku in changes if sku not in products and not any(x.sku == sku for x in order.lines)]
         if unknown:
             raise InvalidInput(f"unknown SKU(s): {', '.join(unknown)}")
@@ -284,7 +184,7 @@ def edit_lines(db: Database, config: Config, ref: str, changes: dict[str, int], 
         for sku, qty in changes.items():
             line = by_sku.get(sku)
             if line is not None and qty == 0:
-                if _ever_planned(uow, line.id):
+                if order_queries.line_ever_planned(uow.session, line.id):
                     line.qty_ordered = 0  # stops on old carts still name the line: it stays, with nothing ordered
                 else:
                     order.lines.remove(line)
@@ -326,7 +226,7 @@ def edit_address(db: Database, config: Config, ref: str, fields: dict[str, str],
             raise InvalidInput(f"{key}: must not be empty")
     with db.unit_of_work() as uow:
         authorize(uow, actor, "orders.edit")
-        order = find_order(uow.session, ref, for_update=True)
+        order = order_by_ref(uow, ref, locked=True)
         _changeable(order, "address")
         changed = []
         for key, value in fields.items():
@@ -344,7 +244,7 @@ def set_service_level(db: Database, config: Config, ref: str, level: str, *, act
         raise InvalidInput(f"service level {level!r}: expected same_day, express or standard")
     with db.unit_of_work() as uow:
         authorize(uow, actor, "orders.edit")
-        order = find_order(uow.session, ref, for_update=True)
+        order = order_by_ref(uow, ref, locked=True)
         _changeable(order, "service level")
         if order.service_level != level:
             uow.record(
@@ -381,103 +281,60 @@ def reprioritise(
     batch priority decides which batch is claimed next: without this a changed score or a supervisor's override
     would not move the batch. ``statuses=()`` re-ranks the batches only. Returns how many orders changed.
     """
-    # local imports: this function is the only part of the module that needs them
-    from sqlalchemy import bindparam, func, update
-    from sqlalchemy.orm import load_only
-
-    from app.db.models import Batch, BatchSlot
-    from app.db.retry import retry_busy
-
     if chunk_size < 1:
         raise ValueError(f"chunk_size must be at least 1, got {chunk_size}")
     now = now or datetime.now(UTC)
-    orders, batches = Order.__table__, Batch.__table__
-    # executemany statements: the guard in the WHERE clause skips rows someone changed since they were read
-    free_order = (
-        update(orders)
-        .where(orders.c.id == bindparam("b_id"), orders.c.priority == bindparam("b_seen"))
-        .where(orders.c.priority_override.is_(None))
-        .values(priority=bindparam("b_priority"))
-    )
-    pinned_order = (
-        update(orders)
-        .where(orders.c.id == bindparam("b_id"), orders.c.priority == bindparam("b_seen"))
-        .where(orders.c.priority_override == bindparam("b_override"))
-        .values(priority=bindparam("b_priority"))
-    )
-    ready_batch = (
-        update(batches)
-        .where(batches.c.id == bindparam("b_id"), batches.c.priority == bindparam("b_seen"))
-        .where(batches.c.status == "ready")
-        .values(priority=bindparam("b_priority"))
-    )
-
-    def write(statement: Any, rows: list[dict[str, Any]]) -> int:
-        """One short write transaction of at most ``chunk_size`` rows; the whole of it is retried when busy."""
-
-        def attempt() -> int:
-            with db.unit_of_work() as uow:
-                result = uow.session.connection().execute(statement, rows)
-                uow.commit()
-                return int(result.rowcount)
-
-        return retry_busy(attempt) if rows else 0
-
     changed = 0
     # the ids first (the status index covers them), then pages by primary key: paging with "id > last ORDER BY
     # id" makes SQLite re-read and sort every remaining open order for each page
     ids: list[int] = []
     if statuses:
         with db.unit_of_work(readonly=True) as uow:
-            ids = sorted(uow.session.scalars(select(Order.id).where(Order.status.in_(statuses))))
+            ids = uow.orders.ids_in_statuses(statuses)
     for start in range(0, len(ids), chunk_size):
-        with db.unit_of_work(readonly=True) as uow:
-            page = uow.session.scalars(
-                select(Order)
-                .options(
-                    load_only(
-                        Order.id,
-                        Order.priority,
-                        Order.priority_override,
-                        Order.service_level,
-                        Order.ship_by,
-                        Order.tags,
-                        Order.order_value,
-                        Order.received_at,
-                        Order.status,
-                    )
-                )
-                # by primary key only: with the status in SQL too, SQLite scans the status index for every page
-                .where(Order.id.in_(ids[start : start + chunk_size]))
-            )
-            # scored inside the read-only unit of work (a snapshot, no write lock): its end expires the rows
-            free: list[dict[str, Any]] = []
-            pinned: list[dict[str, Any]] = []
-            for order in page:
-                if order.status not in statuses:  # left the open statuses since the ids were read
-                    continue
-                value = priority_of(order, config, now).total
-                if abs(float(order.priority) - value) >= 0.01:
-                    row = {"b_id": order.id, "b_seen": order.priority, "b_priority": value}
-                    if order.priority_override is None:
-                        free.append(row)
-                    else:
-                        pinned.append({**row, "b_override": order.priority_override})
-        changed += write(free_order, free) + write(pinned_order, pinned)
-
+        rows = _rescored_page(db, config, ids[start : start + chunk_size], statuses, now)
+        # free and pinned rows in separate short transactions, as each is its own statement
+        changed += _write_in_own_transaction(db, lambda uow, r: uow.orders.write_priorities(r), _free(rows, True))
+        changed += _write_in_own_transaction(db, lambda uow, r: uow.orders.write_priorities(r), _free(rows, False))
     with db.unit_of_work(readonly=True) as uow:
-        stale = [
-            {"b_id": batch_id, "b_seen": seen, "b_priority": float(top)}
-            for batch_id, seen, top in uow.session.execute(
-                select(Batch.id, Batch.priority, func.max(Order.priority))
-                .join(BatchSlot, BatchSlot.batch_id == Batch.id)
-                .join(Order, Order.id == BatchSlot.order_id)
-                .where(Batch.status == "ready")
-                .group_by(Batch.id, Batch.priority)
-                .order_by(Batch.id)
-            )
-            if top is not None and float(top) != seen
-        ]
+        stale = uow.orders.stale_batch_priorities()
     for start in range(0, len(stale), chunk_size):
-        write(ready_batch, stale[start : start + chunk_size])
+        _write_in_own_transaction(
+            db, lambda uow, r: uow.orders.write_batch_priorities(r), stale[start : start + chunk_size]
+        )
     return changed
+
+
+_PriorityRow = tuple[int, float, float | None, float]
+"""(order id, priority read, override read, new priority)."""
+
+
+def _free(rows: list[_PriorityRow], free: bool) -> list[_PriorityRow]:
+    return [row for row in rows if (row[2] is None) == free]
+
+
+def _rescored_page(
+    db: Database, config: Config, ids: list[int], statuses: tuple[str, ...], now: datetime
+) -> list[_PriorityRow]:
+    """Score one page inside a read-only unit of work (a snapshot, no write lock; its end expires the rows)."""
+    rows: list[_PriorityRow] = []
+    with db.unit_of_work(readonly=True) as uow:
+        for order in uow.orders.for_scoring(ids):
+            if order.status not in statuses:  # left the open statuses since the ids were read
+                continue
+            value = priority_of(order, config, now).total
+            if abs(float(order.priority) - value) >= 0.01:
+                rows.append((order.id, order.priority, order.priority_override, value))
+    return rows
+
+
+def _write_in_own_transaction(db: Database, write: Callable[[UnitOfWork, list[Any]], int], rows: list[Any]) -> int:
+    """One short write transaction of at most a chunk of rows; the whole of it is retried when busy."""
+
+    def attempt() -> int:
+        with db.unit_of_work() as uow:
+            written = write(uow, rows)
+            uow.commit()
+            return written
+
+    return retry_busy(attempt) if rows else 0

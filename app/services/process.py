@@ -15,10 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import case, select
-
 from app.config import Config
-from app.db.models import Order
 from app.db.retry import retry_busy
 from app.db.unit_of_work import Database
 from app.domain.actor import Actor
@@ -27,7 +24,7 @@ from app.domain.orders import ALLOCATED, BACKORDERED, NEW, ON_HOLD, RELEASED
 from app.services import allocation
 from app.services.authz import authorize
 from app.services.batches import WaveReport, plan_batches
-from app.services.order_support import set_status
+from app.services.order_status import set_status
 from app.services.orders import reprioritise
 
 
@@ -53,16 +50,10 @@ def release_orders(db: Database, config: Config, *, actor: Actor) -> tuple[int, 
     released = held = 0
     with db.unit_of_work() as uow:
         authorize(uow, actor, "orders.process")
-        order_by = [Order.priority.desc(), Order.id]
-        if rules.same_day_first:
-            order_by.insert(0, case((Order.service_level == "same_day", 0), else_=1))
-        query = select(Order).where(Order.status == ALLOCATED).order_by(*order_by).limit(rules.max_orders_per_pass)
-        if db.dialect == "postgresql":
-            query = query.with_for_update(skip_locked=True)
-        for order in uow.session.scalars(query):
+        for order in uow.orders.claim_allocated(same_day_first=rules.same_day_first, limit=rules.max_orders_per_pass):
             limit = rules.hold_value_above
             if limit and float(order.order_value) > limit and not order.value_review_approved:
-                allocation.release_reservations(uow.session, order)
+                allocation.release_stock(uow, order)
                 reason = f"value {order.order_value} {order.currency} above review limit {limit:g}: needs review"
                 set_status(uow, order, ON_HOLD, actor, reason)
                 order.hold_reason = reason

@@ -1,0 +1,59 @@
+"""Wave planning searches outside its write transaction and writes only the orders still as it read them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from app.db.models import BatchSlot, Event, Order
+from app.db.unit_of_work import Database
+from app.domain.actor import Actor
+from app.domain.layout import Layout
+from app.services import batches, intake, orders, process
+from tests.picking_support import CSV_HEADER, actor_of, add_users, config
+
+CFG = config()
+
+
+def released(db: Database, tmp_path: Path, system: Actor, count: int) -> None:
+    rows = "".join(
+        f"W-{n},Cust,c@example.com,,Main 1,,Wien,,1010,AT,standard,2026-12-01,INFUSER-SS,1\n" for n in range(count)
+    )
+    (tmp_path / "w.csv").write_text(CSV_HEADER + rows)
+    intake.import_orders(db, CFG, tmp_path / "w.csv", actor=system)
+    process.process_once(db, CFG, actor=system)  # allocated and released, not planned
+
+
+def test_an_order_held_during_the_search_stays_off_the_carts(
+    sample_catalog: Database, layout: Layout, tmp_path: Path, system: Actor, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = sample_catalog
+    sofia = actor_of(add_users(db)["sofia"])
+    released(db, tmp_path, system, 3)
+    search = batches.draft_batches
+
+    def search_while_the_office_works(*args, **kwargs):  # type: ignore[no-untyped-def]
+        # no transaction is open during the search, so the office's hold commits at once (on SQLite too)
+        orders.hold(db, CFG, "W-1", "customer called", actor=sofia)
+        return search(*args, **kwargs)
+
+    monkeypatch.setattr(batches, "draft_batches", search_while_the_office_works)
+    report = batches.plan_batches(db, CFG, layout, actor=system)
+    with db.unit_of_work(readonly=True) as uow:
+        seated = set(uow.session.scalars(select(Order.number).join(BatchSlot, BatchSlot.order_id == Order.id)))
+        status = uow.session.scalar(select(Order.status).where(Order.number == "W-1"))
+        planned = uow.session.scalars(select(Event.data).where(Event.kind == "batch.planned")).all()
+    assert seated == {"W-0", "W-2"} and status == "on_hold"
+    assert report.orders == 2 and sum(len(d["orders"]) for d in planned) == 2
+
+
+def test_a_second_pass_finds_nothing_left_to_plan(
+    sample_catalog: Database, layout: Layout, tmp_path: Path, system: Actor
+) -> None:
+    db = sample_catalog
+    released(db, tmp_path, system, 4)
+    first = batches.plan_batches(db, CFG, layout, actor=system)
+    assert first.orders == 4 and first.batches >= 1
+    assert batches.plan_batches(db, CFG, layout, actor=system) == batches.WaveReport(0, 0, 0)
