@@ -23,12 +23,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import insert, or_, select, tuple_
-
 from app.channels.detect import OrderScan
 from app.channels.model import IntakeOrder, IntakeProblem
 from app.config import Config
 from app.db.models import Order, OrderLine, Product
+from app.db.queries import intake as intake_queries
 from app.db.unit_of_work import Database, UnitOfWork
 from app.domain.actor import Actor
 from app.domain.orders import BACKORDERED, CANCELLED, NEW, ON_HOLD
@@ -305,18 +304,14 @@ def _chunks(orders: Iterable[IntakeOrder], size: int) -> Iterator[list[IntakeOrd
         yield chunk
 
 
-def _products(session: Any, orders: list[IntakeOrder]) -> tuple[dict[str, Product], dict[str, Product]]:
+def _products(uow: UnitOfWork, orders: list[IntakeOrder]) -> tuple[dict[str, Product], dict[str, Product]]:
     skus = {line.sku for o in orders for line in o.lines if line.sku}
     gtins = {line.gtin for o in orders for line in o.lines if line.gtin}
     products_by_sku: dict[str, Product] = {}
     products_by_gtin: dict[str, Product] = {}
     if skus or gtins:
         candidates = [g.zfill(14) for g in gtins] + [g.lstrip("0") for g in gtins] + list(gtins)
-        for product in session.scalars(
-            select(Product).where(
-                or_(Product.sku.in_(skus), Product.gtin.in_(candidates), Product.case_gtin.in_(candidates))
-            )
-        ):
+        for product in uow.products.by_skus_or_gtins(skus, candidates):
             products_by_sku[product.sku] = product
             if product.gtin:
                 products_by_gtin[product.gtin.zfill(14)] = product
@@ -325,13 +320,9 @@ def _products(session: Any, orders: list[IntakeOrder]) -> tuple[dict[str, Produc
 
 def _store(uow: UnitOfWork, config: Config, orders: list[IntakeOrder], actor: Actor, tally: _Tally) -> None:
     """Store one chunk of whole orders (one transaction, committed by the caller)."""
-    session = uow.session
     now = datetime.now(UTC)
-    keys = [(o.channel, o.external_id) for o in orders]
-    existing: dict[tuple[str, str], Order] = {}
-    for order in session.scalars(select(Order).where(tuple_(Order.channel, Order.external_id).in_(keys))):
-        existing[(order.channel, order.external_id)] = order
-    products_by_sku, products_by_gtin = _products(session, orders)
+    existing = intake_queries.orders_by_channel_key(uow.session, [(o.channel, o.external_id) for o in orders])
+    products_by_sku, products_by_gtin = _products(uow, orders)
     fresh: list[tuple[dict[str, Any], list[dict[str, Any]], str]] = []
     touched: list[Order] = []
     for intake in orders:
@@ -380,7 +371,7 @@ def _store(uow: UnitOfWork, config: Config, orders: list[IntakeOrder], actor: Ac
         elif order.status == CANCELLED:
             tally.cancelled += 1
         touched.append(order)
-    session.flush()
+    uow.flush()
     tally.order_ids.extend(o.id for o in touched)
     tally.order_ids.extend(_insert_new_orders(uow, fresh, actor))
 
@@ -398,12 +389,11 @@ def _update(
 ) -> None:
     """Apply a changed order from the channel to one not yet on the floor; status moves go through
     ``set_status`` so each is an event with its reason."""
-    session = uow.session
-    release_reservations(session, order)
+    release_reservations(uow.session, order)
     for key, value in values.items():
         setattr(order, key, value)
     order.lines.clear()
-    session.flush()
+    uow.flush()
     order.lines.extend(OrderLine(**line) for line in lines)
     order.priority = priority_of(order, config, now).total
     uow.record(
@@ -436,14 +426,11 @@ def _insert_new_orders(
     """Insert new orders, their lines and their first timeline events in three batched statements."""
     if not fresh:
         return []
-    session = uow.session
-    ids = list(
-        session.scalars(insert(Order).returning(Order.id, sort_by_parameter_order=True), [row for row, _, _ in fresh])
-    )
+    ids = intake_queries.insert_orders(uow.session, [row for row, _, _ in fresh])
     line_rows = [
         {**line, "order_id": order_id} for order_id, (_, lines, _) in zip(ids, fresh, strict=True) for line in lines
     ]
-    session.execute(insert(OrderLine), line_rows)
+    intake_queries.insert_order_lines(uow.session, line_rows)
     uow.record_rows(
         [
             uow.event_row(

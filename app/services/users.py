@@ -21,12 +21,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import NoReturn
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
-
 from app.config import SecurityConfig
-from app.db.models import ROLES, SYSTEM_ROLE, User
-from app.db.unit_of_work import Database, UnitOfWork
+from app.db.models import User
+from app.db.repositories import UserRepository
+from app.db.unit_of_work import Database, Session, UnitOfWork
 from app.domain import roles
 from app.domain.actor import Actor
 from app.domain.pins import hash_pin, verify_pin
@@ -107,25 +105,25 @@ def ensure_system_user(uow: UnitOfWork, actor: Actor) -> str:
     Returns ``"created"``, ``"present"``, or ``"conflict"`` when a person already holds the name: that account
     is left alone (it is someone's) and automation keeps acting without a user id.
     """
-    existing = uow.session.scalar(select(User).where(User.name == SYSTEM_NAME))
+    existing = uow.users.by_name(SYSTEM_NAME)
     if existing is not None:
-        return "present" if existing.role == SYSTEM_ROLE else "conflict"
-    user = User(name=SYSTEM_NAME, role=SYSTEM_ROLE, badge=SYSTEM_BADGE, pin_hash=UNUSABLE_PIN_HASH, active=True)
-    uow.session.add(user)
-    uow.session.flush()
+        return "present" if existing.role == roles.SYSTEM else "conflict"
+    user = User(name=SYSTEM_NAME, role=roles.SYSTEM, badge=SYSTEM_BADGE, pin_hash=UNUSABLE_PIN_HASH, active=True)
+    uow.users.add(user)
+    uow.flush()
     uow.record(
         Actor(SYSTEM_NAME, actor.terminal, user.id) if actor.name == SYSTEM_NAME else actor,
         "user.added",
         subject=_subject(SYSTEM_NAME),
         message="built-in system user added (no PIN, no badge: it cannot sign in)",
-        role=SYSTEM_ROLE,
+        role=roles.SYSTEM,
     )
     return "created"
 
 
 def system_user_id(session: Session) -> int | None:
     """The id of the built-in system user, or None on a database ``init`` has not seen since it was added."""
-    return session.scalar(select(User.id).where(User.name == SYSTEM_NAME, User.role == SYSTEM_ROLE))
+    return UserRepository(session).id_of(SYSTEM_NAME, roles.SYSTEM)
 
 
 def system_actor(db: Database, terminal: str = "cli") -> Actor:
@@ -150,8 +148,8 @@ def add_user(
         raise InvalidInput(f"name {name!r}: use letters, digits, '.', '_' or '-' (up to 64)")
     if name.lower() == SYSTEM_NAME:
         raise InvalidInput(f"name {name!r} is reserved for the built-in system user")
-    if role not in ROLES:
-        raise InvalidInput(f"role {role!r}: expected one of {', '.join(ROLES)}")
+    if role not in roles.ROLES:
+        raise InvalidInput(f"role {role!r}: expected one of {', '.join(roles.ROLES)}")
     if not BADGE_RE.match(badge):
         raise InvalidInput(f"badge {badge!r}: use 3-64 letters, digits, '.', '_' or '-'")
     if not PIN_RE.match(pin):
@@ -161,21 +159,21 @@ def add_user(
         if first_admin:
             if role != roles.ADMIN:
                 raise SignInRefused("this database has no admin yet: add an admin first (no --user needed)")
-            if uow.session.scalar(select(User.id).where(User.role == roles.ADMIN).limit(1)) is not None:
+            if uow.users.any_with_role(roles.ADMIN):
                 raise SignInRefused("an admin exists: adding users needs --user ADMIN and the admin's PIN")
         # names differ by more than case: "Pia" beside "pia" would be two look-alike people in the event log
-        same = uow.session.scalar(select(User).where(func.lower(User.name) == name.lower()))
+        same = uow.users.by_name_ignoring_case(name)
         if same is not None:
             raise InvalidInput(
-                f"user {name!r} already exists" if same.name == name else f"user {same.name!r} already exists: "
-                f"names must differ by more than upper and lower case"
+                f"user {name!r} already exists"
+                if same.name == name
+                else f"user {same.name!r} already exists: names must differ by more than upper and lower case"
             )
-        holder = uow.session.scalar(select(User).where(User.badge == badge))
+        holder = uow.users.by_badge(badge)
         if holder:
             raise InvalidInput(f"badge {badge!r} already belongs to {holder.name}")
-        user = User(name=name, role=role, badge=badge, pin_hash=hash_pin(pin), active=True)
-        uow.session.add(user)
-        uow.session.flush()
+        user = uow.users.add(User(name=name, role=role, badge=badge, pin_hash=hash_pin(pin), active=True))
+        uow.flush()
         uow.record(
             actor,
             "user.added",
@@ -191,23 +189,20 @@ def add_user(
 def has_admin(db: Database) -> bool:
     """Whether any admin exists (active or not): until one does, the first admin is added without signing in."""
     with db.unit_of_work(readonly=True) as uow:
-        return uow.session.scalar(select(User.id).where(User.role == roles.ADMIN).limit(1)) is not None
+        return uow.users.any_with_role(roles.ADMIN)
 
 
 def list_users(db: Database, *, include_system: bool = False) -> list[UserView]:
     """People who sign in; the built-in system user only on request (it has no badge to print or PIN to set)."""
     with db.unit_of_work(readonly=True) as uow:
-        query = select(User).order_by(User.name)
-        if not include_system:
-            query = query.where(User.role != SYSTEM_ROLE)
-        return [_view(u) for u in uow.session.scalars(query)]
+        return [_view(u) for u in uow.users.listed(except_role=None if include_system else roles.SYSTEM)]
 
 
 def _managed_user(uow: UnitOfWork, name: str) -> User:
-    user = uow.session.scalar(select(User).where(User.name == name).with_for_update())
+    user = uow.users.by_name(name, locked=True)
     if user is None:
         raise NotFound(f"no user {name!r}")
-    if user.role == SYSTEM_ROLE:
+    if user.role == roles.SYSTEM:
         raise InvalidInput(f"{name!r} is the built-in system user: it cannot sign in, so there is nothing to change")
     return user
 
@@ -224,12 +219,8 @@ def disable_user(db: Database, name: str, *, actor: Actor) -> UserView:
             return _view(user)
         if actor.user_id == user.id:
             raise InvalidInput("you cannot disable yourself: ask another admin")
-        if user.role == roles.ADMIN:
-            others = uow.session.scalar(
-                select(func.count(User.id)).where(User.role == roles.ADMIN, User.active.is_(True), User.id != user.id)
-            )
-            if not others:
-                raise InvalidInput(f"{name} is the last active admin")
+        if user.role == roles.ADMIN and not uow.users.count_active_with_role(roles.ADMIN, except_id=user.id):
+            raise InvalidInput(f"{name} is the last active admin")
         user.active = False
         uow.record(actor, "user.disabled", subject=_subject(name), message=f"user {name} disabled")
         uow.commit()
@@ -300,9 +291,9 @@ def sign_in_with_badge(
     rules = security or DEFAULT_SECURITY
     code = badge.strip()
     with db.unit_of_work() as uow:
-        user = uow.session.scalar(select(User).where(User.badge == code))
+        user = uow.users.by_badge(code)
         nobody = Actor("unknown", terminal)
-        if user is not None and user.role == SYSTEM_ROLE:
+        if user is not None and user.role == roles.SYSTEM:
             _refuse(uow, nobody, _subject(user.name), "the system user cannot sign in", reason="system", method="badge")
         if user is None or not user.active:
             _refuse(uow, nobody, f"badge:{badge}", f"unknown badge {badge!r}", reason="unknown_badge", method="badge")
@@ -340,11 +331,11 @@ def sign_in_with_pin(
     subject = _subject(name)
     nobody = Actor("unknown", terminal)
     with db.unit_of_work() as uow:
-        user = uow.session.scalar(select(User).where(User.name == name).with_for_update())
+        user = uow.users.by_name(name, locked=True)
         extra: dict[str, object] = {"action": action} if action else {}
         if user is None:
             _refuse(uow, nobody, subject, "wrong user name or PIN", reason="unknown_user", method="pin", **extra)
-        if user.role == SYSTEM_ROLE:
+        if user.role == roles.SYSTEM:
             _refuse(uow, nobody, subject, "the system user cannot sign in", reason="system", method="pin", **extra)
         state = _lock_state(uow.session, name, when)
         if state.locked:
@@ -409,7 +400,7 @@ def sign_out(db: Database, user: UserView, *, terminal: str, reason: str = "") -
 
 def get_user(db: Database, name: str) -> UserView:
     with db.unit_of_work(readonly=True) as uow:
-        user = uow.session.scalar(select(User).where(User.name == name))
+        user = uow.users.by_name(name)
         if user is None:
             raise NotFound(f"no user {name!r}")
         if not user.active:
