@@ -308,6 +308,39 @@ def sign_in_with_badge(
         return _view(user)
 
 
+def _refuse_wrong_pin(
+    uow: UnitOfWork,
+    nobody: Actor,
+    name: str,
+    failures: int,
+    rules: SecurityConfig,
+    when: datetime,
+    extra: dict[str, object],
+) -> NoReturn:
+    """Refuse a wrong PIN, the ``failures``-th in a row; the one reaching ``rules.max_pin_failures`` also locks."""
+    subject = _subject(name)
+    if failures < rules.max_pin_failures:
+        message = "wrong user name or PIN"
+        _refuse(uow, nobody, subject, message, reason="wrong_pin", method="pin", failures=failures, **extra)
+    # the refusal first, then the lock: wrong PINs after a lock that ran out count from the lock on
+    until = lock_until(when, rules.lockout_minutes)
+    ends = datetime.fromisoformat(until) if until else None
+    message = f"wrong user name or PIN ({_locked_message(name, LockState(True, failures, ends))})"
+    data = {"method": "pin", "reason": "wrong_pin", "failures": failures, **extra}
+    uow.record(nobody, "user.sign_in_refused", subject=subject, message=message, **data)
+    uow.record(
+        Actor(SYSTEM_NAME, nobody.terminal, system_user_id(uow.session)),
+        "user.locked",
+        subject=subject,
+        message=f"{failures} wrong PINs in a row"
+        + (f"; locked until {until}" if until else "; locked until an admin unlocks it"),
+        failures=failures,
+        until=until,
+    )
+    uow.commit()
+    raise SignInRefused(message)
+
+
 def sign_in_with_pin(
     db: Database,
     name: str,
@@ -341,27 +374,7 @@ def sign_in_with_pin(
         if state.locked:
             _refuse(uow, nobody, subject, _locked_message(name, state), reason="locked", method="pin", **extra)
         if not verify_pin(pin, user.pin_hash):
-            failures = state.failures + 1
-            if failures < rules.max_pin_failures:
-                message = "wrong user name or PIN"
-                _refuse(uow, nobody, subject, message, reason="wrong_pin", method="pin", failures=failures, **extra)
-            # the refusal first, then the lock: wrong PINs after a lock that ran out count from the lock on
-            until = lock_until(when, rules.lockout_minutes)
-            ends = datetime.fromisoformat(until) if until else None
-            message = f"wrong user name or PIN ({_locked_message(name, LockState(True, failures, ends))})"
-            data = {"method": "pin", "reason": "wrong_pin", "failures": failures, **extra}
-            uow.record(nobody, "user.sign_in_refused", subject=subject, message=message, **data)
-            uow.record(
-                Actor(SYSTEM_NAME, terminal, system_user_id(uow.session)),
-                "user.locked",
-                subject=subject,
-                message=f"{failures} wrong PINs in a row"
-                + (f"; locked until {until}" if until else "; locked until an admin unlocks it"),
-                failures=failures,
-                until=until,
-            )
-            uow.commit()
-            raise SignInRefused(message)
+            _refuse_wrong_pin(uow, nobody, name, state.failures + 1, rules, when, extra)
         if not user.active:
             _refuse(uow, nobody, subject, f"user {name} is disabled", reason="disabled", method="pin", **extra)
         me = Actor(user.name, terminal, user.id)
