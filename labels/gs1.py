@@ -16,6 +16,7 @@ from collections.abc import Iterable, Sequence
 from typing import NamedTuple
 
 from biip import ParseError
+from biip.checksums import gs1_standard_check_digit
 from biip.gs1_application_identifiers import GS1ApplicationIdentifier
 
 GS = "\x1d"
@@ -60,8 +61,7 @@ def gs1_check_digit(digits: str) -> int:
     """
     if not digits.isdigit() or not digits.isascii():
         raise ValueError(f"check digits are computed over digits only, got {digits!r}")
-    total = sum(int(d) * (3 if i % 2 == 0 else 1) for i, d in enumerate(reversed(digits)))
-    return (10 - total % 10) % 10
+    return gs1_standard_check_digit(digits)  # biip's, the one implementation app.domain.gtin uses too
 
 
 def has_valid_check_digit(number: str) -> bool:

@@ -28,6 +28,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Literal
 
+import pycountry
+
 from labels.gs1 import has_valid_check_digit
 
 PageSize = Literal["A4", "Letter"]
@@ -57,23 +59,21 @@ _COUNTRY = re.compile(r"[A-Z]{2}")
 _CURRENCY = re.compile(r"[A-Z]{3}")
 _HS_CODE = re.compile(r"\d{6,10}")
 
-COUNTRY_NAMES: dict[str, str] = {
-    "AE": "UNITED ARAB EMIRATES", "AR": "ARGENTINA", "AT": "AUSTRIA", "AU": "AUSTRALIA", "BE": "BELGIUM",
-    "BG": "BULGARIA", "BR": "BRAZIL", "CA": "CANADA", "CH": "SWITZERLAND", "CL": "CHILE", "CN": "CHINA",
-    "CY": "CYPRUS", "CZ": "CZECHIA", "DE": "GERMANY", "DK": "DENMARK", "EE": "ESTONIA", "ES": "SPAIN",
-    "FI": "FINLAND", "FR": "FRANCE", "GB": "UNITED KINGDOM", "GR": "GREECE", "HK": "HONG KONG", "HR": "CROATIA",
-    "HU": "HUNGARY", "IE": "IRELAND", "IL": "ISRAEL", "IN": "INDIA", "IS": "ICELAND", "IT": "ITALY", "JP": "JAPAN",
-    "KR": "SOUTH KOREA", "LI": "LIECHTENSTEIN", "LT": "LITHUANIA", "LU": "LUXEMBOURG", "LV": "LATVIA",
-    "MT": "MALTA", "MX": "MEXICO", "NL": "NETHERLANDS", "NO": "NORWAY", "NZ": "NEW ZEALAND", "PL": "POLAND",
-    "PT": "PORTUGAL", "RO": "ROMANIA", "RS": "SERBIA", "SE": "SWEDEN", "SG": "SINGAPORE", "SI": "SLOVENIA",
-    "SK": "SLOVAKIA", "TR": "TURKEY", "TW": "TAIWAN", "UA": "UKRAINE", "US": "UNITED STATES", "ZA": "SOUTH AFRICA",
-}  # fmt: skip
-"""English country names in capitals, as the UPU asks for the destination line; other codes print as the code."""
+NAME_OVERRIDES: dict[str, str] = {"TR": "TURKEY", "XK": "KOSOVO"}
+"""Names ``pycountry`` does not give: TR as the documents printed it before the full table arrived (pycountry says
+``TÜRKIYE``), and the user-assigned XK that shops and carriers send for Kosovo (not in ISO's table)."""
 
 
 def country_name(code: str) -> str:
-    """``DE`` -> ``GERMANY``; codes outside the small built-in table are returned unchanged."""
-    return COUNTRY_NAMES.get(code, code)
+    """``DE`` -> ``GERMANY``, ``TH`` -> ``THAILAND``: the English name in capitals, as the UPU asks for the
+    destination line, for every ISO 3166-1 code (``pycountry``'s table, its common name where it has one, such as
+    ``SOUTH KOREA`` for ``Korea, Republic of``) and ``NAME_OVERRIDES``; any other code prints as the code."""
+    if code in NAME_OVERRIDES:
+        return NAME_OVERRIDES[code]
+    found = pycountry.countries.get(alpha_2=code) if _COUNTRY.fullmatch(code) else None
+    if found is None:
+        return code
+    return str(getattr(found, "common_name", None) or found.name).upper()
 
 
 def _require_text(owner: str, name: str, value: str) -> None:

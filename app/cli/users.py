@@ -18,9 +18,8 @@ from app.services.errors import InvalidInput
 
 users = lazy_module("app.services.users")
 
-ROLES = (roles.PICKER, roles.PACKER, roles.SUPERVISOR, roles.ADMIN)
-"""The roles a person can be given; the same as ``app.db.models.ROLES``, named here from the domain so that
-building the parser does not load the database models (a test keeps the two equal)."""
+ROLES = roles.ROLES
+"""The roles a person can be given (``app.domain.roles.ROLES``: building the parser loads no database models)."""
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]

@@ -29,9 +29,11 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.db.base import Base, UtcDateTime, utcnow
+from app.domain import roles
 
-ROLES = ("picker", "packer", "supervisor", "admin")
-SYSTEM_ROLE = "system"
+ROLES = roles.ROLES
+"""The roles a person can be given (defined in ``app.domain.roles``; named here for the ``users`` table)."""
+SYSTEM_ROLE = roles.SYSTEM
 """The built-in ``system`` user (created by ``init``) acts for automation; it has no PIN and cannot sign in."""
 LOCATION_KINDS = ("pick", "reserve")
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from biip.checksums import gs1_standard_check_digit
+
 from app.domain.errors import InvalidGtin
 
 GTIN_LENGTHS = (8, 12, 13, 14)
@@ -14,9 +16,13 @@ def ascii_digits(text: str) -> bool:
 
 
 def gs1_check_digit(body: str) -> int:
-    """The GS1 mod-10 check digit for ``body`` (all digits but the last): weights 3,1,3,... from the right."""
-    total = sum(int(d) * (3 if i % 2 == 0 else 1) for i, d in enumerate(reversed(body)))
-    return (10 - total % 10) % 10
+    """The GS1 mod-10 check digit for ``body`` (all digits but the last): weights 3,1,3,... from the right.
+
+    Computed by biip (the GS1 parser the scans already use), so GTINs, SSCCs and labels share one implementation;
+    refused here unless ``body`` is ASCII digits (biip's ``isdecimal`` would also take other scripts' digits)."""
+    if not ascii_digits(body):
+        raise ValueError(f"check digits are computed over digits 0-9 only, got {body!r}")
+    return gs1_standard_check_digit(body)
 
 
 def validate_gtin(text: str) -> str:
@@ -38,4 +44,5 @@ def gtin14(gtin: str) -> str:
 
 
 def with_check_digit(body: str) -> str:
+    """``body`` followed by its GS1 check digit (e.g. a GTIN-13 from its first 12 digits)."""
     return body + str(gs1_check_digit(body))

@@ -25,6 +25,10 @@ SUPERVISOR: Final = "supervisor"
 ADMIN: Final = "admin"
 SYSTEM: Final = "system"
 
+ROLES: Final = (PICKER, PACKER, SUPERVISOR, ADMIN)
+"""The roles a person can be given (the one definition: the models, the command line and the services read it).
+The built-in ``SYSTEM`` role is no person's: ``init`` gives it to the system user only."""
+
 SUPERVISORS: Final = frozenset({SUPERVISOR, ADMIN})
 PICKERS: Final = frozenset({PICKER, SUPERVISOR, ADMIN})
 PACKERS: Final = frozenset({PACKER, SUPERVISOR, ADMIN})

@@ -17,9 +17,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
-
-from app.db.models import SYSTEM_ROLE, Event, User
+from app.db.models import User
 from app.db.unit_of_work import UnitOfWork
 from app.domain import roles
 from app.domain.actor import Actor
@@ -37,15 +35,7 @@ def authorize(uow: UnitOfWork, actor: Actor, action: str, *, now: datetime | Non
     who = actor.name or "nobody"
     if actor.user_id is None:
         raise NotAllowed(f"{who} is not a signed-in user and may not {found.what}: sign in first")
-    newest_mark = (
-        select(Event.kind)
-        .where(Event.subject == subject(actor.name), Event.kind.in_(LOCK_MARKS))
-        .order_by(Event.id.desc())
-        .limit(1)
-        .scalar_subquery()
-    )
-    row = uow.session.execute(select(User, newest_mark).where(User.id == actor.user_id)).first()
-    user, mark = (row[0], row[1]) if row is not None else (None, None)
+    user, mark = uow.users.with_newest_mark(actor.user_id, subject(actor.name), LOCK_MARKS)
     if user is None:
         raise NotAllowed(f"{who} (user id {actor.user_id}) is not a known user and may not {found.what}")
     if user.name != actor.name:
@@ -55,7 +45,7 @@ def authorize(uow: UnitOfWork, actor: Actor, action: str, *, now: datetime | Non
     why = roles.refusal(user.name, user.role, action)
     if why is not None:
         raise NotAllowed(why)
-    if mark == "user.locked" and user.role != SYSTEM_ROLE:  # the system user cannot sign in: never locked
+    if mark == "user.locked" and user.role != roles.SYSTEM:  # the system user cannot sign in: never locked
         lock = lock_state(uow.session, user.name, now=now, count_failures=False)
         if lock.locked:
             until = f" until {lock.until:%H:%M} UTC" if lock.until else ": an admin must unlock it"

@@ -12,8 +12,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import select
-
 from app.db.models import Location, Product, Stock
 from app.db.unit_of_work import Database
 from app.domain.actor import Actor
@@ -51,7 +49,7 @@ def import_products(db: Database, path: Path, *, skip_invalid: bool = False, act
     source = str(path)
     with db.unit_of_work() as uow:
         authorize(uow, actor, "products.import")
-        existing = {p.sku: p for p in uow.session.scalars(select(Product))}
+        existing = {p.sku: p for p in uow.products.all()}
         owner_of_gtin: dict[str, str] = {}
         for p in existing.values():
             for value in (p.gtin, p.case_gtin):
@@ -77,7 +75,7 @@ def import_products(db: Database, path: Path, *, skip_invalid: bool = False, act
             product = existing.get(row.sku)
             values = {name: getattr(row, name) for name in PRODUCT_FIELDS}
             if product is None:
-                uow.session.add(Product(sku=row.sku, **values))
+                uow.products.add(Product(sku=row.sku, **values))
                 created += 1
                 continue
             changed = {k: v for k, v in values.items() if getattr(product, k) != v}
@@ -110,12 +108,10 @@ def import_stock(db: Database, path: Path, *, skip_invalid: bool = False, actor:
         authorize(uow, actor, "stock.import")
         skus = {r.sku for r in rows}
         codes = {r.location for r in rows}
-        products = {p.sku: p for p in uow.session.scalars(select(Product).where(Product.sku.in_(skus)))}
-        locations = {loc.code: loc for loc in uow.session.scalars(select(Location).where(Location.code.in_(codes)))}
-        current = {
-            (s.location_id, s.product_id, s.lot): s
-            for s in uow.session.scalars(select(Stock).where(Stock.product_id.in_([p.id for p in products.values()])))
-        }
+        products = {p.sku: p for p in uow.products.by_skus(skus)}
+        locations = {loc.code: loc for loc in uow.locations.by_codes(codes)}
+        stored = uow.stock.of_products([p.id for p in products.values()])
+        current = {(s.location_id, s.product_id, s.lot): s for s in stored}
         good: list[tuple[StockRow, Product, Location]] = []
         for row in rows:
             reason = _stock_row_problem(row, products.get(row.sku), locations.get(row.location), current)
@@ -139,7 +135,7 @@ def import_stock(db: Database, path: Path, *, skip_invalid: bool = False, actor:
                     quantity_on_hand=0,
                     quantity_reserved=0,
                 )
-                uow.session.add(stock)
+                uow.stock.add(stock)
                 inventory.move(uow.session, stock, row.qty, "import", actor, ref)
                 created += 1
             elif stock.quantity_on_hand != row.qty or stock.expiry != row.expiry:

@@ -9,16 +9,12 @@ misread (e.g. products there but the demo shift never worked).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import select
-from sqlalchemy.orm import sessionmaker
-
 from app.config import Config
-from app.db.models import Product, Shipment, User
+from app.db.queries import demo as demo_queries
+from app.db.savepoints import one_transaction
 from app.db.unit_of_work import Database
 from app.domain.actor import Actor
 from app.domain.layout import Layout
@@ -57,16 +53,6 @@ def seed_demo(
         return _seed(seed_db, layout, demo_dir, init, actor=actor, config=config)
 
 
-@contextmanager
-def one_transaction(db: Database) -> Iterator[Database]:
-    """A ``Database`` whose units of work are savepoints inside one transaction on one connection: it commits when
-    the block ends normally and rolls back entirely when it raises (also on KeyboardInterrupt)."""
-    with db.engine.connect() as conn, conn.begin():
-        inner = Database(db.engine)
-        inner.sessions = sessionmaker(bind=conn, expire_on_commit=False, join_transaction_mode="create_savepoint")
-        yield inner
-
-
 def _seed(
     db: Database, layout: Layout, demo_dir: Path, init: setup.InitReport, *, actor: Actor, config: Config | None
 ) -> DemoReport:
@@ -78,7 +64,7 @@ def _seed(
         raise RuntimeError("demo stock does not import: " + "; ".join(map(str, stock.problems[:3])))
     created = 0
     with db.unit_of_work(readonly=True) as uow:
-        existing = set(uow.session.scalars(select(User.name)))
+        existing = uow.users.names()
     for name, role, badge, pin in DEMO_USERS:
         if name not in existing:
             users.add_user(db, name, role, badge, pin, actor=actor)
@@ -90,7 +76,7 @@ def _seed(
         raise RuntimeError("demo orders do not import: " + "; ".join(map(str, orders.problems[:3])))
     processed = process.process_once(db, config, actor=actor, layout=layout)
     with db.unit_of_work(readonly=True) as uow:
-        floor_worked = uow.session.scalar(select(Shipment.id).limit(1)) is not None
+        floor_worked = demo_queries.any_shipment(uow.session)
     if not floor_worked:
         _work_the_floor(db, config, layout)
     return DemoReport(init, products, stock, created, orders, processed)
@@ -103,10 +89,8 @@ def _work_the_floor(db: Database, config: Config, layout: Layout) -> None:
     from app.services import orders as order_service
     from app.services import packing, picking, shipping
 
-    gtins = {}
     with db.unit_of_work(readonly=True) as uow:
-        for sku, gtin in uow.session.execute(select(Product.sku, Product.gtin)):
-            gtins[sku] = gtin
+        gtins = uow.products.gtins_by_sku()
     adam = users.get_user(db, "adam")
     paul = users.get_user(db, "paul")
     sofia = users.get_user(db, "sofia")

@@ -6,10 +6,9 @@ Reservations are not moves: they are the open allocations, and the audit checks 
 
 from __future__ import annotations
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-
 from app.db.models import Stock, StockMove
+from app.db.repositories import StockRepository
+from app.db.unit_of_work import Session
 from app.domain.actor import Actor
 
 REASONS = ("opening", "import", "pick", "put_back", "short", "damaged", "count", "adjustment")
@@ -21,25 +20,18 @@ quantity from a file."""
 def lock_stock(session: Session, stock_ids: list[int] | set[int]) -> dict[int, Stock]:
     """The stock rows, re-read and locked in primary-key order (PostgreSQL ``FOR UPDATE``; SQLite's writers already
     take turns), so two pickers taking from one shelf at once never write back a stale count."""
-    if not stock_ids:
-        return {}
-    query = select(Stock).where(Stock.id.in_(sorted(stock_ids))).order_by(Stock.id)
-    if session.get_bind().dialect.name == "postgresql":
-        query = query.with_for_update(of=Stock)
-    rows = session.scalars(query.execution_options(populate_existing=True))
-    return {s.id: s for s in rows}
+    return {s.id: s for s in StockRepository(session).locked(stock_ids)}
 
 
 def stock_row(session: Session, location_id: int, product_id: int, lot: str) -> Stock:
     """The stock row of a product and lot at a location, created empty when there is none yet."""
-    query = select(Stock).where(Stock.location_id == location_id, Stock.product_id == product_id, Stock.lot == lot)
-    if session.get_bind().dialect.name == "postgresql":
-        query = query.with_for_update(of=Stock)
-    stock = session.scalar(query.execution_options(populate_existing=True))
+    rows = StockRepository(session)
+    stock = rows.at(location_id, product_id, lot, locked=True)
     if stock is None:
-        stock = Stock(location_id=location_id, product_id=product_id, lot=lot, quantity_on_hand=0, quantity_reserved=0)
-        session.add(stock)
-        session.flush()
+        stock = rows.add(
+            Stock(location_id=location_id, product_id=product_id, lot=lot, quantity_on_hand=0, quantity_reserved=0)
+        )
+        rows.flush()
     return stock
 
 
@@ -50,7 +42,7 @@ def move(session: Session, stock: Stock, qty: int, reason: str, actor: Actor, re
     if qty == 0:
         return
     stock.quantity_on_hand += qty
-    session.add(
+    StockRepository(session).add_move(
         StockMove(
             product_id=stock.product_id,
             location_id=stock.location_id,

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from app.db import ledger as queries
+from app.db.queries import ledger as queries
 from app.db.unit_of_work import Database
 from app.services.errors import NotFound
 

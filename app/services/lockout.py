@@ -12,10 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-
-from app.db.models import Event
+from app.db.queries import sign_in
+from app.db.unit_of_work import Session
 
 LOCK_MARKS = ("user.added", "user.locked", "user.unlocked", "user.signed_in")
 """Events that settle the lock: ``user.added`` too, so wrong PINs typed for a name before that user existed
@@ -68,21 +66,13 @@ def lock_state(session: Session, name: str, *, now: datetime | None = None, coun
     ``count_failures=False`` skips the second query for callers that only ask "locked?" (every service call)."""
     when = now_utc(now)
     key = subject(name)
-    last = session.execute(
-        select(Event.id, Event.kind, Event.at, Event.data)
-        .where(Event.subject == key, Event.kind.in_(LOCK_MARKS))
-        .order_by(Event.id.desc())
-        .limit(1)
-    ).first()
+    last = sign_in.newest_mark(session, key, LOCK_MARKS)
     if last is not None and last.kind == "user.locked":
-        data = last.data or {}
-        until = _parse(data.get("until"))
+        until = _parse(last.data.get("until"))
         if until is None or when < until:
-            return LockState(True, int(data.get("failures") or 0), until, last.at)
+            return LockState(True, int(last.data.get("failures") or 0), until, last.at)
     if not count_failures:
         return LockState(False, 0)
     since = last.id if last is not None else 0
-    refused = session.scalars(
-        select(Event.data).where(Event.subject == key, Event.kind == "user.sign_in_refused", Event.id > since)
-    )
-    return LockState(False, sum(1 for data in refused if (data or {}).get("reason") == "wrong_pin"))
+    refused = sign_in.event_data_since(session, key, "user.sign_in_refused", since)
+    return LockState(False, sum(1 for data in refused if data.get("reason") == "wrong_pin"))

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import or_, select
-from sqlalchemy.orm import Session
-
 from app.db.models import Product
+from app.db.repositories import ProductRepository
+from app.db.unit_of_work import Session
 from app.domain.scans import Scan
 
 SCANNER_TERMINATORS = "\r\n\t "
@@ -25,7 +24,7 @@ def sku_label_product(session: Session, scan: Scan) -> Product | None:
     text = scan.raw.strip(SCANNER_TERMINATORS)
     if not text:
         return None
-    return session.scalar(select(Product).where(Product.sku == text, or_(Product.gtin.is_(None), Product.gtin == "")))
+    return ProductRepository(session).without_gtin_by_sku(text)
 
 
 def product_for_scan(session: Session, scan: Scan) -> tuple[Product | None, int]:
@@ -37,10 +36,11 @@ def product_for_scan(session: Session, scan: Scan) -> tuple[Product | None, int]
     short = scan.gtin.lstrip("0")
     candidates = {scan.gtin, short.zfill(8), short.zfill(12), short.zfill(13)}
     count = 1 if scan.count is None else scan.count  # a label that says 0 counts 0: callers refuse it
-    product = session.scalar(select(Product).where(Product.gtin.in_(candidates)))
+    products = ProductRepository(session)
+    product = products.by_unit_gtin(candidates)
     if product is not None:
         return product, count
-    product = session.scalar(select(Product).where(Product.case_gtin.in_(candidates)))
+    product = products.by_case_gtin(candidates)
     if product is not None:
         return product, (product.case_qty or 1) * count
     product = sku_label_product(session, scan)  # a SKU label may be all digits (and even look like a GTIN)

@@ -5,10 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
-
 from app.db import migrate
-from app.db.models import Location, Stock
 from app.db.unit_of_work import Database
 from app.domain.actor import Actor
 from app.domain.layout import Layout
@@ -69,12 +66,11 @@ def initialise(db: Database, layout: Layout, *, actor: Actor) -> InitReport:
         system_user = users.ensure_system_user(uow, actor)
         if actor.name == users.SYSTEM_NAME and actor.user_id is None:
             actor = Actor(actor.name, actor.terminal, users.system_user_id(uow.session))
-        existing = {loc.code: loc for loc in uow.session.scalars(select(Location))}
-        stocked = set(uow.session.scalars(select(Stock.location_id).where(Stock.quantity_on_hand > 0)))
+        existing = {loc.code: loc for loc in uow.locations.all()}
+        stocked = uow.stock.location_ids_with_stock()
         new_rows = [{"code": code, "active": True, **attrs} for code, attrs in wanted.items() if code not in existing]
-        if new_rows:
-            uow.session.execute(Location.__table__.insert(), new_rows)
-            created = len(new_rows)
+        uow.locations.insert_many(new_rows)
+        created = len(new_rows)
         for code, loc in existing.items():
             if code in wanted and not loc.active:
                 loc.active = True
@@ -102,12 +98,7 @@ def initialise(db: Database, layout: Layout, *, actor: Actor) -> InitReport:
 
 def list_locations(db: Database, *, kind: str | None = None, include_inactive: bool = False) -> list[LocationView]:
     with db.unit_of_work(readonly=True) as uow:
-        query = select(Location).order_by(Location.kind, Location.code)
-        if kind:
-            query = query.where(Location.kind == kind)
-        if not include_inactive:
-            query = query.where(Location.active.is_(True))
         return [
             LocationView(loc.code, loc.kind, loc.aisle, loc.bay, loc.side, loc.level, loc.active)
-            for loc in uow.session.scalars(query)
+            for loc in uow.locations.listed(kind=kind, include_inactive=include_inactive)
         ]

@@ -5,9 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import or_, select
-
-from app.db.models import Location, Product, Stock
+from app.db.models import Product, Stock
 from app.db.unit_of_work import Database
 from app.domain.scans import Scan, classify
 from app.services.errors import NotFound
@@ -85,24 +83,13 @@ def _product_view(p: Product) -> ProductView:
     return ProductView(p.sku, p.name, p.gtin, p.case_gtin, p.case_qty, p.track_lot, p.track_expiry)
 
 
-def _stock_of_product(session, product_id: int) -> list[Stock]:  # type: ignore[no-untyped-def]
-    return list(
-        session.scalars(
-            select(Stock)
-            .join(Stock.location)
-            .where(Stock.product_id == product_id, Stock.quantity_on_hand > 0)
-            .order_by(Stock.expiry.is_(None), Stock.expiry, Location.code, Stock.lot)
-        )
-    )
-
-
 def stock_for_sku(db: Database, sku: str) -> list[StockLine]:
     """Every stock row of a SKU with quantity on hand, earliest expiry first, then by location."""
     with db.unit_of_work(readonly=True) as uow:
-        product = uow.session.scalar(select(Product).where(Product.sku == sku))
+        product = uow.products.by_sku(sku)
         if product is None:
             raise NotFound(f"no product with SKU {sku!r}")
-        return list(_lines(_stock_of_product(uow.session, product.id)))
+        return list(_lines(uow.stock.on_hand_of_product(product.id)))
 
 
 def lookup(db: Database, code: str, *, badge_prefix: str = "BADGE-") -> LookupResult:
@@ -111,19 +98,11 @@ def lookup(db: Database, code: str, *, badge_prefix: str = "BADGE-") -> LookupRe
     if scan.error:
         raise NotFound(f"{scan.printable}: {scan.error}")
     with db.unit_of_work(readonly=True) as uow:
-        session = uow.session
         if scan.kind in ("location", "reserve_location"):
-            location = session.scalar(select(Location).where(Location.code == scan.code))
+            location = uow.locations.by_code(scan.code)
             if location is None:
                 raise NotFound(f"no location {scan.code!r} in this warehouse")
-            rows = list(
-                session.scalars(
-                    select(Stock)
-                    .join(Stock.product)
-                    .where(Stock.location_id == location.id, Stock.quantity_on_hand > 0)
-                    .order_by(Product.sku, Stock.lot)
-                )
-            )
+            rows = uow.stock.on_hand_at_location(location.id)
             note = "" if rows else "empty"
             return LookupResult(
                 code, "location", f"Location {location.code} ({location.kind})", _lines(rows), note=note
@@ -133,18 +112,16 @@ def lookup(db: Database, code: str, *, badge_prefix: str = "BADGE-") -> LookupRe
         if scan.gtin:
             short = scan.gtin.lstrip("0")
             candidates = {scan.gtin, short, short.zfill(8), short.zfill(12), short.zfill(13)}
-            product = session.scalar(
-                select(Product).where(or_(Product.gtin.in_(candidates), Product.case_gtin.in_(candidates)))
-            )
+            product = uow.products.by_any_gtin(candidates)
             if product is not None and product.case_gtin in candidates:
                 note = f"case of {product.case_qty}"
         elif scan.kind == "text":
-            product = session.scalar(select(Product).where(Product.sku == scan.code))
+            product = uow.products.by_sku(scan.code)
             if product is None:
-                product = session.scalar(select(Product).where(Product.sku == scan.code.upper()))
+                product = uow.products.by_sku(scan.code.upper())
         if product is None:
             raise NotFound(f"nothing found for {scan.printable!r} (not a known GTIN, SKU or location)")
-        rows = _stock_of_product(session, product.id)
+        rows = uow.stock.on_hand_of_product(product.id)
         return LookupResult(
             code, "product", f"{product.sku}  {product.name}", _lines(rows), _product_view(product), note
         )

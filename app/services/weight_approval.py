@@ -24,11 +24,9 @@ import shlex
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-
 from app.config import Config
-from app.db.models import SYSTEM_ROLE, Event, User
+from app.db.models import Event
+from app.db.queries import approvals
 from app.db.unit_of_work import Database, UnitOfWork
 from app.domain import roles
 from app.domain.actor import Actor
@@ -84,9 +82,9 @@ def identify(db: Database, config: Config, badge: str, pin: str | None, *, termi
     """
     code = badge.strip()
     with db.unit_of_work(readonly=True) as uow:
-        user = uow.session.scalar(select(User).where(User.badge == code)) if code else None
+        user = uow.users.by_badge(code) if code else None
         found = (user.name, user.role, user.active, user.id) if user is not None else None
-    if found is None or found[1] == SYSTEM_ROLE:
+    if found is None or found[1] == roles.SYSTEM:
         message = f"badge {code!r} is not a supervisor's: the weight needs a supervisor's approval"
         return Verdict(None, message, "unknown_badge", badge=code)
     name, role, active, user_id = found
@@ -131,7 +129,7 @@ def standing_approval(
     """The newest approval given from the command line for this carton, its contents unchanged (same expected
     weight) and ``measured_kg`` within the tolerance of the approved weight, by someone still allowed to give it.
     Returns the approver and the approved weight."""
-    for event in _given(uow.session, subject):
+    for event in _given(uow, subject):
         data = event.data or {}
         if data.get("carton_id") != carton_id or event.user_id is None:
             continue
@@ -143,7 +141,7 @@ def standing_approval(
             continue
         if not within(config, approved, measured_kg):
             continue
-        role = uow.session.scalar(select(User.role).where(User.id == event.user_id)) or ""
+        role = uow.users.role_of(event.user_id) or ""
         approver = Approver(event.actor, event.user_id, role, "approve-weight")
         if still_allowed(uow, approver, terminal) is None:
             return approver, approved
@@ -153,13 +151,11 @@ def standing_approval(
 def latest_given(uow: UnitOfWork, *, subject: str, carton_id: int) -> Event | None:
     """The newest command-line approval of this carton (to tell the packer what was approved when the scale
     shows something else)."""
-    return next((e for e in _given(uow.session, subject) if (e.data or {}).get("carton_id") == carton_id), None)
+    return next((e for e in _given(uow, subject) if (e.data or {}).get("carton_id") == carton_id), None)
 
 
-def _given(session: Session, subject: str) -> list[Event]:
-    return list(
-        session.scalars(select(Event).where(Event.subject == subject, Event.kind == GIVEN).order_by(Event.id.desc()))
-    )
+def _given(uow: UnitOfWork, subject: str) -> list[Event]:
+    return approvals.events_of(uow.session, subject, GIVEN)
 
 
 def within(config: Config, reference_kg: Decimal, measured_kg: Decimal) -> bool:

@@ -24,7 +24,7 @@ from reportlab.lib.units import inch, mm
 from labels.barcodes import dots_to_pt, gs1_128_modules, pt_to_dots
 from labels.customs import plan_cn22, render_commercial_invoice, render_customs_declaration
 from labels.manifest import plan_manifest, render_manifest
-from labels.model import CN22_MAX_ITEMS, Address, SlipLine, choose_customs_form
+from labels.model import CN22_MAX_ITEMS, Address, SlipLine, choose_customs_form, country_name
 from labels.packing_slip import plan_packing_slip, render_packing_slip
 from labels.shipping_label import (
     PAGE_SIZE,
@@ -435,3 +435,14 @@ def test_address_lines_follow_the_destination_post() -> None:
     assert WAREHOUSE.lines()[-2:] == ("80939 München", "GERMANY")
     assert Address(name="X", line1="Y", city="Z", country="ZZ").lines()[-1] == "ZZ"  # unknown code printed as is
     assert SlipLine(sku="A", name="B", qty_ordered=3, qty_shipped=1).qty_short == 2
+
+
+def test_every_accepted_country_prints_by_name() -> None:
+    """Every code an order may carry prints as an English name in capitals, not as its code (TH printed "TH")."""
+    from app.channels.countries import EXTRA_ACCEPTED, ISO_3166_ALPHA2
+
+    for code in ISO_3166_ALPHA2 + EXTRA_ACCEPTED:
+        name = country_name(code)
+        assert name != code and name == name.upper(), code
+    assert Address(name="X", line1="Y", city="Bangkok", country="TH").lines()[-1] == "THAILAND"
+    assert (country_name("KR"), country_name("TR"), country_name("XK")) == ("SOUTH KOREA", "TURKEY", "KOSOVO")
