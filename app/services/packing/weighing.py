@@ -7,10 +7,10 @@ approves (see ``app.services.weight_approval`` for who may, and how they prove i
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from decimal import Decimal
 
 from app.config import Config
-from app.db.base import utcnow
 from app.db.models import Carton, Order
 from app.db.unit_of_work import Database, UnitOfWork
 from app.domain.actor import Actor
@@ -141,7 +141,7 @@ def _close(
 ) -> PackResult:
     """Close the weighed carton; the order is packed once every picked unit is in a closed carton."""
     set_carton(uow, carton, "packed", actor, f"closed at {measured_kg} kg")
-    carton.closed_at = utcnow()
+    carton.closed_at = datetime.now(UTC)
     uow.record(
         actor,
         "pack.carton_closed",

@@ -10,7 +10,6 @@ from __future__ import annotations
 from datetime import UTC, datetime, time
 
 from app.config import Config
-from app.db.base import utcnow
 from app.db.models import Carton, Order, Shipment
 from app.db.queries import shipping as queries
 from app.db.unit_of_work import Database, UnitOfWork
@@ -152,7 +151,7 @@ def _ship(
     shipment.currency = choice.option.quote.currency
     shipment.service_reason = choice.reason
     set_shipment(uow, shipment, "shipped", actor, f"{carrier_name} {choice.service}")
-    shipment.shipped_at = utcnow()
+    shipment.shipped_at = datetime.now(UTC)
     if choice.upgraded:
         uow.record(
             actor,

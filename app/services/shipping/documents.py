@@ -5,12 +5,11 @@ document, carton for carton."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 
 from app.config import Config
-from app.db.base import utcnow
 from app.db.models import Carton, Order, OrderLine, Product, Shipment
 from app.db.queries import shipping as queries
 from app.db.unit_of_work import Database, UnitOfWork
@@ -91,7 +90,7 @@ def shipment_documents(uow: UnitOfWork, config: Config, shipment: Shipment) -> l
         lines=queries.lines_with_products(uow.session, order.id),
         ship_from=ship_from_address(config),
         ship_to=ship_to_address(order),
-        ship_day=(shipment.shipped_at or utcnow()).date(),
+        ship_day=(shipment.shipped_at or datetime.now(UTC)).date(),
     )
     documents = _labels(shipped)
     documents.append(_slip(shipped))
