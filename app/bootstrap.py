@@ -14,12 +14,9 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal
 
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import DBAPIError
-
 from app.config import Config, ConfigError
 from app.db import migrate
-from app.db.engine import make_engine
+from app.db.engine import make_engine, sqlite_file
 from app.db.unit_of_work import Database
 from app.domain.cartonization import InvalidBoxCatalog, load_boxes
 from app.domain.errors import InvalidLayout
@@ -103,16 +100,6 @@ def check_files(config: Config) -> Layout:
     return layout
 
 
-def sqlite_file(url: str) -> Path | None:
-    """The file behind a SQLite URL (None for PostgreSQL and in-memory databases)."""
-    parsed = make_url(url)
-    if parsed.get_backend_name() != "sqlite" or not parsed.database or parsed.database == ":memory:":
-        return None
-    if parsed.database.startswith("file:"):
-        return None
-    return Path(parsed.database)
-
-
 @dataclass
 class Context:
     """Everything a command needs, built lazily so `--help` and config errors never touch the database."""
@@ -141,10 +128,7 @@ class Context:
                     f"{exc.filename or path}: {exc.strerror}"
                 ) from None
             try:
-                migrate.check_schema(database.engine, upgrading=self.schema == "upgrade")
-            except DBAPIError as exc:
-                database.dispose()
-                raise _unusable_database(exc, path) from None
+                migrate.check_usable_schema(database.engine, upgrading=self.schema == "upgrade", path=path)
             except BaseException:
                 database.dispose()
                 raise
@@ -165,15 +149,3 @@ class Context:
         if self._db is not None:
             self._db.dispose()
             self._db = None
-
-
-def _unusable_database(exc: DBAPIError, path: Path | None) -> Exception:
-    """A database that cannot even be read is a wrong setting (exit 2), not a failed operation: a file that is
-    not SQLite, a PostgreSQL database that does not exist, a role that may not connect. A server that is down
-    stays a failed operation (exit 1): the same command works once it is back."""
-    text = str(exc.orig)
-    if path is not None and ("file is not a database" in text or "file is encrypted" in text):
-        return migrate.SchemaMismatch(f"{path} is not a pickpack database (not a SQLite file): check --db/database.url")
-    if "does not exist" in text or "authentication failed" in text or "permission denied" in text.lower():
-        return migrate.SchemaMismatch(f"cannot use this database: {' '.join(text.split())}: check --db/database.url")
-    return exc

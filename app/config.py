@@ -462,23 +462,20 @@ def _check_value(owner: str, key: str, value: Any, dotted: str, source: str) -> 
 def _check_database_url(url: str, where: str) -> None:
     """Only SQLite and PostgreSQL through psycopg 3 are supported: anything else would fail later, deep inside a
     migration or with a driver that is not installed, so it is refused here by name."""
-    from sqlalchemy.engine import make_url
-    from sqlalchemy.exc import ArgumentError
+    from app.db.engine import url_parts  # the database layer parses URLs; loaded only when a URL is checked
 
     try:
-        parsed = make_url(url)
-    except (ArgumentError, ValueError):
+        drivername, database = url_parts(url)
+    except ValueError:
         raise ConfigError(
             f"{where}: expected a database URL such as sqlite:///path/pickpack.db or "
             f"postgresql+psycopg://USER@HOST:5432/pickpack, got {url!r}"
         ) from None
-    if parsed.drivername not in DATABASE_DRIVERS:
-        raise ConfigError(
-            f"{where}: unsupported database {parsed.drivername!r} (expected sqlite or postgresql+psycopg)"
-        )
-    if parsed.drivername.startswith("sqlite") and parsed.database and not parsed.database.startswith("file:"):
-        path = Path(parsed.database)
-        if parsed.database != ":memory:" and path.is_dir():
+    if drivername not in DATABASE_DRIVERS:
+        raise ConfigError(f"{where}: unsupported database {drivername!r} (expected sqlite or postgresql+psycopg)")
+    if drivername.startswith("sqlite") and database and not database.startswith("file:"):
+        path = Path(database)
+        if database != ":memory:" and path.is_dir():
             raise ConfigError(f"{where}: {path} is a folder, expected a database file")
         for parent in path.parents:
             if parent.exists() and not parent.is_dir():

@@ -18,7 +18,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from app.bench.scratch import postgres_server, scratch_postgres
+from app.bench.databases import postgres_server, scratch_postgres
 from app.config import Config, load_config
 from app.db.engine import make_engine
 from app.db.unit_of_work import Database
@@ -161,30 +161,29 @@ def add_import_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--no-baseline", action="store_true", help="skip the json.load comparison")
 
 
-def _export_order(i: int, skus: list[str], rng: random.Random) -> dict[str, object]:
-    """A Shopify REST order about as big as real ones (~3 KB: taxes, properties, addresses, customer)."""
-    lines = []
-    for k, sku in enumerate(rng.sample(skus, rng.randint(1, 4))):
-        lines.append(
-            {
-                "id": i * 10 + k,
-                "admin_graphql_api_id": f"gid://shopify/LineItem/{i * 10 + k}",
-                "sku": sku,
-                "title": sku.replace("-", " ").title(),
-                "variant_title": None,
-                "name": sku.replace("-", " ").title(),
-                "quantity": rng.randint(1, 3),
-                "price": "9.90",
-                "grams": 380,
-                "vendor": "Bench Tea Co",
-                "requires_shipping": True,
-                "taxable": True,
-                "properties": [{"name": "gift_message", "value": "Enjoy!"}] if k == 0 and i % 7 == 0 else [],
-                "tax_lines": [{"title": "VAT", "price": "1.65", "rate": 0.2}],
-                "discount_allocations": [],
-            }
-        )
-    address = {
+def _export_line(i: int, k: int, sku: str, rng: random.Random) -> dict[str, object]:
+    """Line ``k`` of export order ``i``, with the taxes and properties a real Shopify line carries."""
+    return {
+        "id": i * 10 + k,
+        "admin_graphql_api_id": f"gid://shopify/LineItem/{i * 10 + k}",
+        "sku": sku,
+        "title": sku.replace("-", " ").title(),
+        "variant_title": None,
+        "name": sku.replace("-", " ").title(),
+        "quantity": rng.randint(1, 3),
+        "price": "9.90",
+        "grams": 380,
+        "vendor": "Bench Tea Co",
+        "requires_shipping": True,
+        "taxable": True,
+        "properties": [{"name": "gift_message", "value": "Enjoy!"}] if k == 0 and i % 7 == 0 else [],
+        "tax_lines": [{"title": "VAT", "price": "1.65", "rate": 0.2}],
+        "discount_allocations": [],
+    }
+
+
+def _export_address(i: int) -> dict[str, object]:
+    return {
         "first_name": "Bench",
         "last_name": f"Customer {i}",
         "name": f"Bench Customer {i}",
@@ -201,6 +200,12 @@ def _export_order(i: int, skus: list[str], rng: random.Random) -> dict[str, obje
         "latitude": 48.2,
         "longitude": 16.37,
     }
+
+
+def _export_order(i: int, skus: list[str], rng: random.Random) -> dict[str, object]:
+    """A Shopify REST order about as big as real ones (~3 KB: taxes, properties, addresses, customer)."""
+    lines = [_export_line(i, k, sku, rng) for k, sku in enumerate(rng.sample(skus, rng.randint(1, 4)))]
+    address = _export_address(i)
     total = sum(9.9 * int(str(x["quantity"])) for x in lines)
     return {
         "id": 9_000_000_000 + i,

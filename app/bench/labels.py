@@ -18,6 +18,7 @@ from collections.abc import Callable, Sequence
 from datetime import date, timedelta
 from decimal import Decimal
 
+from app.domain.stats import percentile
 from labels.gs1 import sscc_with_check
 from labels.model import Address, PackingSlipData, ShippingLabelData, SlipLine
 from labels.packing_slip import render_packing_slip
@@ -146,8 +147,7 @@ def _pin_to_one_cpu() -> str:
 
 
 def _row(name: str, samples: Sequence[float], size_bytes: float) -> str:
-    ordered = sorted(samples)
-    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+    p95 = percentile(samples, 95)
     return (
         f"| {name} | {len(samples)} | {statistics.fmean(samples):.2f} | {statistics.median(samples):.2f} "
         f"| {p95:.2f} | {1000.0 / statistics.fmean(samples):.0f} | {size_bytes / 1024:.0f} |"

@@ -19,13 +19,14 @@ import tempfile
 import time
 from pathlib import Path
 
+from app.bench.databases import postgres_server, scratch_postgres
 from app.bench.intake import DEMO, shopify_orders
-from app.bench.scratch import percentile, postgres_server, scratch_postgres
 from app.bootstrap import load_layout
 from app.config import Config
 from app.db.engine import make_engine
 from app.db.unit_of_work import Database
 from app.domain.actor import Actor
+from app.domain.stats import percentile
 from app.services import allocation, intake, process, supervision, users
 from app.services.demo import seed_demo
 

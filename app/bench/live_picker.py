@@ -8,13 +8,10 @@ import json
 import sys
 import time
 
-from sqlalchemy import func, select
-
 from app.db.engine import make_engine
-from app.db.models import Event
 from app.db.unit_of_work import Database
 from app.domain.actor import Actor
-from app.services import picking, users
+from app.services import picking, supervision, users
 
 
 def main(url: str, name: str, scans: int, pause_s: float) -> None:
@@ -25,8 +22,7 @@ def main(url: str, name: str, scans: int, pause_s: float) -> None:
     assert state is not None, "no batch to pick"
 
     def report() -> None:
-        with db.unit_of_work(readonly=True) as uow:
-            marker = uow.session.scalar(select(func.max(Event.id)))
+        marker = supervision.change_marker(db)
         print(json.dumps({"marker": marker, "at": time.time()}), flush=True)
 
     done = 0

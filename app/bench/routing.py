@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from app.domain.layout import Layout, LocationCode, Point
 from app.domain.routing import _local_search_order as local_search_order
 from app.domain.routing import build_problem, exhaustive, heuristics, optimal_order
+from app.domain.stats import percentile
 
 DEFAULT_SIZES = (5, 10, 20, 30, 45, 60)
 
@@ -113,11 +114,6 @@ def _pct(values: list[float]) -> str:
     return f"{statistics.mean(values):.2f} / {max(values):.2f}"
 
 
-def _p95(values: list[float]) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
-
-
 def run(args: argparse.Namespace) -> int:
     if args.quick:
         args.orders = min(args.orders, 15)
@@ -156,7 +152,7 @@ def run(args: argparse.Namespace) -> int:
         print(
             f"| {blocks} | {size} | {statistics.mean(cell.optimal):.1f} | {_pct(cell.gaps['s_shape'])} "
             f"| {_pct(cell.gaps['largest_gap'])} | {_pct(cell.gaps['code_order'])} | {_pct(cell.gaps['ours'])} "
-            f"| {statistics.mean(times):.1f} / {_p95(times):.1f} / {max(times):.1f} | {cell.exhaustive} "
+            f"| {statistics.mean(times):.1f} / {percentile(times, 95):.1f} / {max(times):.1f} | {cell.exhaustive} "
             f"| {cell.beaten} |"
         )
     all_ours = [g for cell in cells.values() for g in cell.gaps["ours"]]
@@ -165,7 +161,7 @@ def run(args: argparse.Namespace) -> int:
     print()
     print(
         f"All rows: ours {statistics.mean(all_ours):.3f} % mean, {max(all_ours):.3f} % max above best known; "
-        f"{biggest} locations: p95 {_p95(big_times):.1f} ms, max {max(big_times):.1f} ms per route. "
+        f"{biggest} locations: p95 {percentile(big_times, 95):.1f} ms, max {max(big_times):.1f} ms per route. "
         "First route per block count (builds DP tables): "
         + ", ".join(f"{b} block(s) {ms:.0f} ms" for b, ms in warmup_ms.items())
         + f". Total bench time {time.perf_counter() - started_all:.0f} s."

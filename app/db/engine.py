@@ -64,3 +64,25 @@ def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
 
 def is_sqlite(engine: Engine) -> bool:
     return engine.dialect.name == "sqlite"
+
+
+def sqlite_file(url: str) -> Path | None:
+    """The file behind a SQLite URL (None for PostgreSQL and in-memory databases)."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or not parsed.database or parsed.database == ":memory:":
+        return None
+    if parsed.database.startswith("file:"):
+        return None
+    return Path(parsed.database)
+
+
+def url_parts(url: str) -> tuple[str, str | None]:
+    """The driver name and database of a URL (``ValueError`` if it is not a database URL): for the config check,
+    which must not know how URLs are parsed."""
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        parsed = make_url(url)
+    except ArgumentError as exc:
+        raise ValueError(str(exc)) from None
+    return parsed.drivername, parsed.database

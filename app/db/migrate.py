@@ -18,6 +18,7 @@ from alembic.config import Config as AlembicConfig
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
+from sqlalchemy.exc import DBAPIError
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
@@ -134,3 +135,23 @@ def upgrade(engine: Engine, revision: str = "head") -> tuple[str | None, str | N
             if raw is not None:
                 raw.execute("PRAGMA foreign_keys=ON")
     return before, current_revision(engine)
+
+
+def check_usable_schema(engine: Engine, *, upgrading: bool = False, path: Path | None = None) -> SchemaStatus:
+    """``check_schema``, with a database that cannot even be read reported as a wrong setting (see below)."""
+    try:
+        return check_schema(engine, upgrading=upgrading)
+    except DBAPIError as exc:
+        raise _unusable_database(exc, path) from None
+
+
+def _unusable_database(exc: DBAPIError, path: Path | None) -> Exception:
+    """A database that cannot even be read is a wrong setting (exit 2), not a failed operation: a file that is
+    not SQLite, a PostgreSQL database that does not exist, a role that may not connect. A server that is down
+    stays a failed operation (exit 1): the same command works once it is back."""
+    text = str(exc.orig)
+    if path is not None and ("file is not a database" in text or "file is encrypted" in text):
+        return SchemaMismatch(f"{path} is not a pickpack database (not a SQLite file): check --db/database.url")
+    if "does not exist" in text or "authentication failed" in text or "permission denied" in text.lower():
+        return SchemaMismatch(f"cannot use this database: {' '.join(text.split())}: check --db/database.url")
+    return exc

@@ -9,9 +9,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import update
-
 from app.db.models import Batch, Carton, Order, PickTask, PutbackTask, Shipment, Tote
+from app.db.queries import picking as queries
 from app.db.unit_of_work import UnitOfWork
 from app.domain.actor import Actor
 from app.domain.states import BATCH, CARTON, PUTBACK, SHIPMENT, TASK, TOTE, Machine
@@ -58,13 +57,7 @@ def claim_if_ready(uow: UnitOfWork, batch_id: int, picker_id: int, terminal: str
 
     A plain UPDATE ... WHERE status = 'ready' that must touch exactly one row, so two terminals can never both
     claim it (SQLite serializes writers; PostgreSQL re-checks the WHERE after a concurrent commit)."""
-    now = datetime.now(UTC)
-    won = uow.session.execute(
-        update(Batch)
-        .where(Batch.id == batch_id, Batch.status == "ready")
-        .values(status="picking", picker_id=picker_id, terminal=terminal, claimed_at=now, last_activity_at=now)
-    ).rowcount
-    if won != 1:
+    if not uow.batches.claim_if_ready(batch_id, picker_id, terminal, datetime.now(UTC)):
         return False
     uow.record(
         actor,
@@ -107,7 +100,7 @@ def set_tote(
 def new_tote(uow: UnitOfWork, code: str, actor: Actor) -> Tote:
     """Register a tote the first time it is scanned (it starts free)."""
     tote = Tote(code=code, status=TOTE.initial)
-    uow.session.add(tote)
+    uow.totes.add(tote)
     uow.record(actor, "tote.status", subject=f"tote:{code}", message="registered", **{"from": None, "to": "free"})
     return tote
 
@@ -128,14 +121,7 @@ def set_carton(uow: UnitOfWork, carton: Carton, to: str, actor: Actor, reason: s
 
 def void_open_shipments(uow: UnitOfWork, order: Order, actor: Actor, reason: str) -> None:
     """A cancelled order's shipment still being packed is voided with its cartons (no label was issued yet)."""
-    from sqlalchemy import select
-
-    session = uow.session
-    for shipment in session.scalars(
-        select(Shipment).where(Shipment.order_id == order.id, Shipment.status == "packing")
-    ):
-        for carton in session.scalars(
-            select(Carton).where(Carton.shipment_id == shipment.id, Carton.status.in_(("open", "packed")))
-        ):
+    for shipment in queries.shipments_being_packed(uow.session, order.id):
+        for carton in queries.unshipped_cartons(uow.session, shipment.id):
             set_carton(uow, carton, "voided", actor, f"order {order.number} cancelled: {reason}")
         set_shipment(uow, shipment, "voided", actor, f"order {order.number} cancelled: {reason}")

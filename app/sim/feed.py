@@ -16,15 +16,13 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import func, select
-
 from app.config import Config
-from app.db.models import Product, Stock, User
 from app.db.unit_of_work import Database
 from app.domain.actor import Actor
-from app.domain.pins import verify_pin
 from app.services import intake, users
 from app.services.errors import InvalidInput
+from app.services.supervision import lookups
+from app.services.supervision.lookups import available_stock
 from app.services.users import UserView
 
 CSV_HEADER = (
@@ -50,14 +48,11 @@ class Crew:
 def _user(db: Database, name: str, role: str, pin: str, actor: Actor) -> UserView:
     """The simulator's user ``name``: created when missing, else checked (role, active, PIN) without signing in,
     so a mismatch is reported before a station could count a wrong PIN towards the lockout."""
-    with db.unit_of_work(readonly=True) as uow:
-        row = uow.session.scalar(select(User).where(User.name == name))
-        found = None if row is None else (row.role, row.active, verify_pin(pin, row.pin_hash))
+    found = lookups.user_fit(db, name, pin)
     if found is None:
         return users.add_user(db, name, role, f"BADGE-{name.upper()}", pin, actor=actor)
-    found_role, active, pin_ok = found
-    if found_role != role or not active or not pin_ok:
-        why = "another role" if found_role != role else "disabled" if not active else "another PIN"
+    if found.role != role or not found.active or not found.pin_ok:
+        why = "another role" if found.role != role else "disabled" if not found.active else "another PIN"
         raise InvalidInput(f"user {name} exists with {why}: the simulator cannot act as them")
     if users.lock_state(db, name).locked:
         raise InvalidInput(f"user {name} is locked after wrong PINs: an admin must unlock them first")
@@ -70,17 +65,6 @@ def ensure_crew(db: Database, pickers: int, packers: int, pin: str, *, actor: Ac
         tuple(_user(db, f"{SIM_ROLES['packer']}-{n}", "packer", pin, actor) for n in range(1, packers + 1)),
         _user(db, SIM_ROLES["supervisor"], "supervisor", pin, actor),
     )
-
-
-def available_stock(db: Database) -> dict[str, int]:
-    """Unreserved units per SKU (on hand minus reserved, over every location), only SKUs with some left."""
-    with db.unit_of_work(readonly=True) as uow:
-        rows = uow.session.execute(
-            select(Product.sku, func.sum(Stock.quantity_on_hand - Stock.quantity_reserved))
-            .join(Product, Stock.product_id == Product.id)
-            .group_by(Product.sku)
-        ).all()
-    return {sku: int(free) for sku, free in rows if free and int(free) > 0}
 
 
 class OrderFeeder:

@@ -1,5 +1,6 @@
-"""Read-only looks at the database the simulator needs: the catalog for mistakes, the packing shelf, totes in use,
-the office's targets, and whether a killed station's work is still open.
+"""Read-only looks at the floor the simulator needs: the catalog for mistakes, the packing shelf, totes in use,
+the office's targets, and whether a killed station's work is still open (read through
+``app.services.supervision.lookups``).
 
 Why here and not in the drivers: a person at a station sees the shelf and the cart, not the station's answer
 alone. Everything in this module only reads (``readonly=True`` units), so the simulator never changes the floor
@@ -13,12 +14,11 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
-from sqlalchemy import func, select
-
-from app.db.models import Batch, Location, Order, OrderLine, Product, Stock, Tote, User
 from app.db.unit_of_work import Database
 from app.domain.orders import PACKING, PICKED
+from app.services.supervision import lookups
 from app.sim.drivers import Catalog, PackJob
 
 REFUSED_COOLDOWN_S = 5.0
@@ -27,43 +27,18 @@ REFUSED_COOLDOWN_S = 5.0
 
 def load_catalog(db: Database) -> Catalog:
     """Products' unit GTINs, shelves without stock (wrong locations that are never right by chance) and lots."""
-    with db.unit_of_work(readonly=True) as uow:
-        s = uow.session
-        gtins = tuple((sku, gtin) for sku, gtin in s.execute(select(Product.sku, Product.gtin).order_by(Product.sku)))
-        stocked = select(Stock.location_id).distinct()
-        codes = select(Location.code).where(Location.active.is_(True)).order_by(Location.code)
-        empty = tuple(s.scalars(codes.where(Location.id.not_in(stocked))))
-        lots: dict[str, set[str]] = {}
-        for sku, lot in s.execute(
-            select(Product.sku, Stock.lot).join(Product, Stock.product_id == Product.id).where(Stock.lot != "")
-        ):
-            lots.setdefault(sku, set()).add(lot)
-        if not empty:
-            empty = tuple(s.scalars(codes))
-    return Catalog(
-        tuple((sku, gtin) for sku, gtin in gtins if gtin),
-        empty,
-        {sku: tuple(sorted(v)) for sku, v in lots.items()},
-    )
+    facts = lookups.catalog_facts(db)
+    return Catalog(tuple((sku, gtin) for sku, gtin in facts.gtins if gtin), facts.empty_locations, facts.lots)
 
 
 def totes_in_use(db: Database) -> set[str]:
-    with db.unit_of_work(readonly=True) as uow:
-        return set(uow.session.scalars(select(Tote.code).where(Tote.status != "free")))
+    return lookups.totes_in_use(db)
 
 
 def packable(db: Database) -> list[PackJob]:
     """Orders waiting on the packing shelf (picked or being packed, no short waiting for a supervisor), one tote
     each, highest priority first."""
-    with db.unit_of_work(readonly=True) as uow:
-        rows = uow.session.execute(
-            select(Order.id, Order.number, func.min(Tote.code))
-            .join(Tote, Tote.order_id == Order.id)
-            .where(Tote.status == "packing", Order.status.in_((PICKED, PACKING)), Order.short_pending.is_(False))
-            .group_by(Order.id, Order.number, Order.priority)
-            .order_by(Order.priority.desc(), Order.id)
-        ).all()
-    return [PackJob(order_id, number, tote) for order_id, number, tote in rows]
+    return [PackJob(*row) for row in lookups.orders_on_packing_shelf(db, (PICKED, PACKING))]
 
 
 class PackQueue:
@@ -121,38 +96,20 @@ class OrderRef:
 def orders_in(
     db: Database, statuses: Sequence[str], *, short_pending: bool | None = None, limit: int = 200
 ) -> list[OrderRef]:
-    with db.unit_of_work(readonly=True) as uow:
-        query = select(Order.id, Order.number, Order.status).where(Order.status.in_(tuple(statuses)))
-        if short_pending is not None:
-            query = query.where(Order.short_pending.is_(short_pending))
-        rows = uow.session.execute(query.order_by(Order.id.desc()).limit(limit)).all()
-    return [OrderRef(*row) for row in rows]
+    return [OrderRef(*row) for row in lookups.orders_in(db, statuses, short_pending=short_pending, limit=limit)]
 
 
 def order_lines(db: Database, order_id: int) -> list[tuple[str, int]]:
     """(sku, quantity ordered) of each line of an order."""
-    with db.unit_of_work(readonly=True) as uow:
-        rows = uow.session.execute(
-            select(OrderLine.sku, OrderLine.qty_ordered)
-            .where(OrderLine.order_id == order_id)
-            .order_by(OrderLine.line_no)
-        ).all()
-    return [(sku, int(qty)) for sku, qty in rows]
+    return lookups.order_lines(db, order_id)
 
 
 def anything_picked(db: Database, number: str) -> bool:
-    with db.unit_of_work(readonly=True) as uow:
-        picked = uow.session.scalar(
-            select(func.sum(OrderLine.qty_picked))
-            .join(Order, OrderLine.order_id == Order.id)
-            .where(Order.number == number)
-        )
-    return bool(picked)
+    return bool(lookups.units_picked(db, number))
 
 
 def count_orders(db: Database, statuses: Sequence[str]) -> int:
-    with db.unit_of_work(readonly=True) as uow:
-        return int(uow.session.scalar(select(func.count(Order.id)).where(Order.status.in_(tuple(statuses)))) or 0)
+    return lookups.count_orders(db, statuses)
 
 
 @dataclass(frozen=True)
@@ -163,43 +120,21 @@ class BatchRef:
 
 
 def open_batches(db: Database) -> list[BatchRef]:
-    with db.unit_of_work(readonly=True) as uow:
-        rows = uow.session.execute(
-            select(Batch.id, Batch.status, User.name)
-            .outerjoin(User, Batch.picker_id == User.id)
-            .where(Batch.status.in_(("ready", "picking")))
-            .order_by(Batch.id)
-        ).all()
-    return [BatchRef(*row) for row in rows]
+    return [BatchRef(b.id, b.status, b.picker) for b in lookups.open_batches(db)]
 
 
 def work_still_open(db: Database, role: str, user: str, work: object) -> bool:
     """Whether the work a killed station had in hand is still that worker's: a batch still being picked by them,
     or an order still at packing. A restarted station must show such work again."""
-    with db.unit_of_work(readonly=True) as uow:
-        s = uow.session
-        if role == "pick":
-            if not isinstance(work, int):
-                return False
-            row = s.execute(
-                select(Batch.status, User.name).outerjoin(User, Batch.picker_id == User.id).where(Batch.id == work)
-            ).first()
-            return row is not None and row.status == "picking" and row.name == user
-        status = s.scalar(select(Order.status).where(Order.number == str(work)))
-        return status in (PACKING, "packed")
+    if role == "pick":
+        if not isinstance(work, int):
+            return False
+        held = lookups.batch_holder(db, work)
+        return held is not None and held.status == "picking" and held.picker == user
+    return lookups.order_status(db, str(work)) in (PACKING, "packed")
 
 
-def shipped_since(db: Database, since: object) -> int:
+def shipped_since(db: Database, since: datetime) -> int:
     """Orders shipped at or after ``since``, counted by the database: a ``!ship`` whose answer was lost to a
     ``kill -9`` still shipped, so the packers' own tally can be lower."""
-    from app.db.models import Shipment
-
-    with db.unit_of_work(readonly=True) as uow:
-        return int(
-            uow.session.scalar(
-                select(func.count(func.distinct(Shipment.order_id))).where(
-                    Shipment.status == "shipped", Shipment.shipped_at >= since
-                )
-            )
-            or 0
-        )
+    return lookups.shipped_since(db, since)

@@ -19,8 +19,9 @@ from app.db.retry import retry_busy
 from app.db.unit_of_work import Database
 from app.domain.actor import Actor
 from app.domain.orders import ALLOCATED, BACKORDERED, NEW, ON_HOLD, PACKING, PICKED, PICKING, RELEASED
-from app.services import orders, supervisor_actions
+from app.services import orders
 from app.services.errors import ServiceError
+from app.services.supervision import actions as supervisor_actions
 from app.services.users import UserView
 from app.sim import floor
 from app.sim.feed import OrderFeeder, available_stock

@@ -1,21 +1,17 @@
-"""Shared benchmark plumbing: scratch PostgreSQL databases (created and always dropped again) and percentiles."""
+"""Scratch PostgreSQL databases for benchmarks: created fresh on a server and always dropped again.
+
+Why in ``app/db``: creating a database is DDL on the server's maintenance connection, and only ``app/db`` speaks
+SQLAlchemy; the benchmarks ask for a URL and get one.
+"""
 
 from __future__ import annotations
 
-import os
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
-
-BENCH_ENV = ("PICKPACK_BENCH_POSTGRES_URL", "PICKPACK_TEST_POSTGRES_URL")
-
-
-def postgres_server(explicit: str | None) -> str | None:
-    """The PostgreSQL server to benchmark on: ``--postgres URL`` or the first environment variable set."""
-    return explicit or next((os.environ[name] for name in BENCH_ENV if os.environ.get(name)), None)
 
 
 @contextmanager
@@ -31,9 +27,3 @@ def scratch_postgres(server_url: str, prefix: str) -> Iterator[str]:
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
-
-
-def percentile(values: list[float], pct: float) -> float:
-    """Nearest-rank percentile: an actual measurement, never an interpolation between two."""
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(pct / 100 * (len(ordered) - 1)))]

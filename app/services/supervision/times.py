@@ -1,0 +1,27 @@
+"""Time helpers the supervisor's read models share: "now" in UTC, whole minutes, an order's cut-off moment."""
+
+from __future__ import annotations
+
+import math
+from datetime import UTC, date, datetime, timedelta
+
+from app.config import Config
+
+
+def now_utc(now: datetime | None) -> datetime:
+    """``now`` in UTC (the current time for None); a naive time is refused, it would be read in the wrong zone."""
+    if now is None:
+        return datetime.now(UTC)
+    if now.tzinfo is None:
+        raise ValueError("now must be an aware datetime (UTC)")
+    return now.astimezone(UTC)
+
+
+def whole_minutes(delta: timedelta) -> int:
+    """Whole minutes, rounded down (so -30 s is -1: late is late)."""
+    return math.floor(delta.total_seconds() / 60)
+
+
+def cutoff_at(config: Config, ship_by: date, service_level: str) -> datetime:
+    """The latest moment an order can leave: its ship-by day at the carrier cut-off of its service level (UTC)."""
+    return datetime.combine(ship_by, config.cutoff_for(service_level), tzinfo=UTC)
