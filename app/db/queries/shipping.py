@@ -69,10 +69,6 @@ def line_of_product(session: Session, order_id: int, product_id: int) -> OrderLi
 # --- totes and the packer's last order ---------------------------------------------------------------
 
 
-def tote_by_code(session: Session, code: str) -> Tote | None:
-    return session.scalar(select(Tote).where(Tote.code == code))
-
-
 def totes_at_packing(session: Session, order_id: int) -> list[Tote]:
     """The totes holding the order on the packing shelf."""
     return list(session.scalars(select(Tote).where(Tote.order_id == order_id, Tote.status == "packing")))

@@ -35,7 +35,7 @@ def order_in_hand(db: Database, config: Config, user_id: int) -> PackState | Non
 
 def _order_in_tote(uow: UnitOfWork, code: str) -> Order:
     """The order waiting in tote ``code`` on the packing shelf, locked; refused for any other tote."""
-    tote = queries.tote_by_code(uow.session, code)
+    tote = uow.totes.by_code(code)
     if tote is not None and tote.status == "putback":
         gone = uow.orders.get(tote.order_id) if tote.order_id else None
         raise Refused(
