@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import re
 from pathlib import Path
 
 from app.cli.lazy import lazy_module
 from app.cli.output import say
-from app.services.errors import InvalidInput
 
-setup = lazy_module("app.services.setup")
-users = lazy_module("app.services.users")
+label_sheets = lazy_module("app.services.label_sheets")
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -33,31 +30,19 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 def handle_sheet(args: argparse.Namespace) -> int:
-    from labels.sheet import SheetLabel, render_label_sheet
-
-    items: list[SheetLabel] = []
     if args.kind == "locations":
-        for loc in setup.list_locations(args.context.db, kind="reserve" if args.reserve else "pick"):
-            if args.aisle and loc.aisle not in args.aisle:
-                continue
-            if args.level and loc.level not in args.level:
-                continue
-            items.append(SheetLabel.location(loc.code, None if loc.kind == "pick" else "reserve location"))
+        sheet = label_sheets.location_sheet(
+            args.context.db,
+            aisles=args.aisle or (),
+            levels=args.level or (),
+            reserve=args.reserve,
+            page_size=args.page_size,
+        )
     elif args.kind == "totes":
-        match = re.fullmatch(r"(\d+)-(\d+)", args.totes)
-        if not match or int(match[1]) > int(match[2]) or int(match[1]) < 1:
-            raise InvalidInput(f"--totes {args.totes!r}: expected a range like 1-40")
-        for n in range(int(match[1]), int(match[2]) + 1):
-            code = f"TOTE-{n:04d}"
-            items.append(SheetLabel.tote(code, "pick tote"))
+        sheet = label_sheets.tote_sheet(args.totes, page_size=args.page_size)
     else:
-        for user in users.list_users(args.context.db):
-            if user.active:
-                items.append(SheetLabel.badge(user.badge, user.name, user.role))
-    if not items:
-        raise InvalidInput(f"no {args.kind} match the filters; nothing to print")
-    pdf = render_label_sheet(items, page_size=args.page_size)
+        sheet = label_sheets.badge_sheet(args.context.db, page_size=args.page_size)
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_bytes(pdf)
-    say(f"{args.out}: {len(items)} {args.kind} labels")
+    args.out.write_bytes(sheet.pdf)
+    say(f"{args.out}: {sheet.count} {args.kind} labels")
     return 0
