@@ -22,7 +22,7 @@ from app.domain.layout import Layout
 from app.domain.orders import ALLOCATED, BACKORDERED, NEW, ON_HOLD, RELEASED, SHIPPED
 from app.services import orders as order_service
 from app.services import picking, supervisor_actions
-from app.services.order_support import priority_of
+from app.services.order_priority import priority_of
 from tests.picking_support import add_users, release_orders
 
 NOW = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)

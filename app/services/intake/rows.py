@@ -15,7 +15,7 @@ from app.channels.model import IntakeOrder
 from app.config import Config
 from app.db.models import Order, Product
 from app.domain.orders import BACKORDERED, CANCELLED, NEW, ON_HOLD
-from app.services.order_support import default_ship_by
+from app.services.order_priority import default_ship_by
 
 REIMPORT_UPDATES = frozenset({NEW, "allocated", BACKORDERED, ON_HOLD})
 """Statuses in which a re-imported order is updated; later ones are already on the floor."""

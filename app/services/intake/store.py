@@ -27,7 +27,8 @@ from app.services.intake.rows import (
     service_level,
     wanted_state,
 )
-from app.services.order_support import default_ship_by, order_subject, priority_for, priority_of, set_status
+from app.services.order_priority import default_ship_by, priority_for, priority_of
+from app.services.order_status import order_subject, set_status
 
 KEEP_AT_MOST = 1000
 """Problems and holds listed in a report; the rest are counted (a bad 200 MB file has millions)."""

@@ -17,7 +17,7 @@ from app.domain.cartonization import BoxTooSmall, BoxType, CartonPlan, Item, Unk
 from app.domain.scans import Scan, classify
 from app.services.authz import authorize
 from app.services.errors import NotFound
-from app.services.order_support import order_subject
+from app.services.order_status import order_subject
 from app.services.packing.starting import pack_state
 from app.services.packing.views import PackResult, PackState, box_catalog, carton_units, state_of, unit_of
 from app.services.products import product_for_scan

@@ -11,7 +11,8 @@ from app.domain.orders import PACKING, PICKED
 from app.domain.scans import classify
 from app.services.authz import authorize
 from app.services.errors import NotFound, Refused
-from app.services.order_support import find_order, set_status
+from app.services.order_lookup import find_order
+from app.services.order_status import set_status
 from app.services.packing.views import PACKABLE, PackState, state_of
 
 

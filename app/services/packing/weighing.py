@@ -20,7 +20,8 @@ from app.services import weight_approval
 from app.services.authz import authorize
 from app.services.errors import InvalidInput, NotFound, Refused
 from app.services.floor_state import set_carton
-from app.services.order_support import find_order, order_subject, set_status
+from app.services.order_lookup import find_order
+from app.services.order_status import order_subject, set_status
 from app.services.packing.views import PackResult, state_of
 
 

@@ -15,7 +15,7 @@ from app.domain.routing import s_shape_route
 from app.services.authz import authorize
 from app.services.errors import Refused
 from app.services.floor_state import set_batch, set_tote
-from app.services.order_support import lock_orders, set_status
+from app.services.order_status import lock_orders, set_status
 from app.services.picking.state import leased, state_of
 from app.services.picking.views import FinishReport
 

@@ -15,7 +15,7 @@ from app.domain.orders import PICKING, RELEASED
 from app.services.authz import authorize
 from app.services.errors import NotFound, Refused
 from app.services.floor_state import claim_if_ready, set_batch
-from app.services.order_support import lock_orders, set_status
+from app.services.order_status import lock_orders, set_status
 from app.services.picking.state import state_of
 from app.services.picking.views import PickState
 from app.services.users import UserView

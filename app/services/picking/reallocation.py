@@ -20,7 +20,7 @@ from app.domain.orders import ALLOCATED, NEW, PICKING, RELEASED
 from app.domain.routing import shortest_route
 from app.services.allocation import release_reservations
 from app.services.floor_state import set_task
-from app.services.order_support import set_status
+from app.services.order_status import set_status
 from app.services.replan import order_leaves_floor
 
 

@@ -22,7 +22,7 @@ from app.domain.tracking import sscc
 from app.services.authz import authorize
 from app.services.errors import NotFound, Refused
 from app.services.floor_state import set_carton, set_shipment, set_tote
-from app.services.order_support import order_subject, set_status
+from app.services.order_status import order_subject, set_status
 from app.services.packing import box_catalog, refuse_if_short_pending
 from app.services.shipping.carriers import carriers_for
 from app.services.shipping.outcomes import ShipOutcome, outcome_of

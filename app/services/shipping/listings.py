@@ -10,7 +10,7 @@ from app.config import Config
 from app.db.queries import shipping as queries
 from app.db.unit_of_work import Database
 from app.services.errors import InvalidInput, NotFound
-from app.services.order_support import find_order
+from app.services.order_lookup import find_order
 from app.services.shipping.documents import carton_weight, ship_from_address
 from labels import model as doc
 

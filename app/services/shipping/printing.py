@@ -14,7 +14,7 @@ from app.printing import PDF, ZPL, Printer, PrintJob, try_print
 from app.printing.registry import build_printers, printers_for_station
 from app.services.authz import authorize
 from app.services.errors import InvalidInput, Refused
-from app.services.order_support import order_subject
+from app.services.order_status import order_subject
 from app.services.shipping.documents import Document, shipment_documents
 from app.services.shipping.outcomes import PrintOutcome, ShipOutcome, outcome_of, shipment_of
 

@@ -10,7 +10,7 @@ from app.domain.orders import PACKED
 from app.services.authz import authorize
 from app.services.errors import InvalidInput, Refused
 from app.services.floor_state import set_carton, set_shipment
-from app.services.order_support import set_status
+from app.services.order_status import set_status
 from app.services.shipping.carriers import carriers_for
 from app.services.shipping.outcomes import ShipOutcome, outcome_of, shipment_of
 

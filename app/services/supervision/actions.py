@@ -19,7 +19,9 @@ from app.services.allocation import split_remainder
 from app.services.authz import authorize
 from app.services.errors import InvalidInput, NotFound, Refused
 from app.services.floor_state import set_batch
-from app.services.order_support import OrderSummary, find_order, order_subject, priority_of, summary
+from app.services.order_lookup import OrderSummary, find_order, summary
+from app.services.order_priority import priority_of
+from app.services.order_status import order_subject
 from app.services.replan import follow_order_priority
 from app.services.users import UserView
 
