@@ -19,8 +19,8 @@ from app.services.errors import InvalidInput
 users = lazy_module("app.services.users")
 
 ROLES = (roles.PICKER, roles.PACKER, roles.SUPERVISOR, roles.ADMIN)
-"""The roles a person can be given; the same as ``app.db.models.ROLES``, named here from the domain so that
-building the parser does not load the database models (a test keeps the two equal)."""
+"""The roles a person can be given; the same as the database models' ``ROLES``, named here from the domain so
+that building the parser does not load the models (a test keeps the two equal)."""
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]

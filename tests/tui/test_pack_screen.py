@@ -19,9 +19,11 @@ from app.domain.layout import Layout
 from app.services import orders, shipping, users
 from app.tui.app import build_app
 from app.tui.screens.home import HomeScreen
-from app.tui.screens.pack import PackScreen, WeighDialog
+from app.tui.screens.pack import PackScreen
+from app.tui.widgets.weigh_dialog import WeighDialog
 from tests.picking_support import GTIN, add_users, pick_all, release_orders
 from tests.tui.conftest import scan
+from tests.tui.scanner import settle
 
 SIZE = (60, 30)
 
@@ -47,7 +49,7 @@ def test_pack_a_picked_tote_end_to_end(
             await scan(pilot, "BADGE-PAUL")
             assert isinstance(app.screen, HomeScreen)
             await pilot.press("k")
-            await pilot.pause()
+            await settle(pilot)
             screen = app.screen
             assert isinstance(screen, PackScreen)
             await scan(pilot, totes[0])
@@ -59,30 +61,29 @@ def test_pack_a_picked_tote_end_to_end(
             assert rings == [1] and "already packed" in str(app.screen.query_one("#message", Static).render())
             assert screen.state.expect == "box" and "F2 takes" in str(app.screen.query_one("#prompt", Static).render())
             await pilot.press("f9")  # weighing before the box is confirmed: refused
-            await pilot.pause()
+            await settle(pilot)
             assert len(rings) == 2 and "Take the box first" in str(app.screen.query_one("#message", Static).render())
             await pilot.press("f2")
-            await pilot.pause()
+            await settle(pilot)
             assert screen.state.expect == "weight"
             expected = screen.state.open_carton.expected_weight_kg  # type: ignore[union-attr]
             await pilot.press("f9")
-            await pilot.pause()
+            await settle(pilot)
             assert isinstance(app.screen, WeighDialog)
             await pilot.press(*str(expected), "enter")
-            await pilot.pause()
-            await pilot.pause()
+            await settle(pilot)
             assert isinstance(app.screen, PackScreen)
             message = str(app.screen.query_one("#message", Static).render())
             assert message.startswith("Shipped W-1") and "1Z" in message
             first_tracking = screen.state.cartons[0].tracking_number
             await pilot.press("f8")  # void the label (wrong address, say)
             await pilot.press(*"address", "enter")
-            await pilot.pause()
+            await settle(pilot)
             assert screen.state.status == "packed" and "voided" in str(
                 app.screen.query_one("#message", Static).render()
             )
             await pilot.press("f9")  # ship the packed carton again
-            await pilot.pause()
+            await settle(pilot)
             assert screen.state.status == "shipped" and screen.state.cartons[0].tracking_number != first_tracking
 
     asyncio.run(run())
@@ -114,19 +115,19 @@ def test_an_off_weight_needs_the_supervisors_badge_then_pin(
         async with app.run_test(size=SIZE) as pilot:
             await scan(pilot, "BADGE-PAUL")
             await pilot.press("k")
-            await pilot.pause()
+            await settle(pilot)
             screen = app.screen
             assert isinstance(screen, PackScreen)
             await scan(pilot, totes[0])
             await scan(pilot, GTIN["MUG-BLU-350"])
             await pilot.press("f2")
-            await pilot.pause()
+            await settle(pilot)
             assert screen.state is not None and screen.state.open_carton is not None
             heavy = screen.state.open_carton.expected_weight_kg + Decimal("0.5")
             await pilot.press("f9")
-            await pilot.pause()
+            await settle(pilot)
             await pilot.press(*str(heavy), "enter")
-            await pilot.pause()
+            await settle(pilot)
             dialog = app.screen
             assert isinstance(dialog, WeighDialog) and dialog.needs_approval  # off tolerance: approval asked
             assert "supervisor must approve" in str(dialog.query_one("#weigh-error", Static).render())
@@ -135,27 +136,26 @@ def test_an_off_weight_needs_the_supervisors_badge_then_pin(
             await scan(pilot, "BADGE-SOFIA")  # the badge first: the PIN is asked next
             assert app.screen is dialog and pin.has_focus
             await pilot.press(*"0000", "enter")
-            await pilot.pause()
+            await settle(pilot)
             again = app.screen
             assert isinstance(again, WeighDialog) and again is not dialog
             assert "sofia's approval refused: wrong PIN" in str(again.query_one("#weigh-error", Static).render())
             assert screen.state.open_carton is not None and screen.state.status == "packing"
             await pilot.press("escape")  # the dialog closed, the supervisor scans at the screen instead
-            await pilot.pause()
+            await settle(pilot)
             assert app.screen is screen and screen.state.open_carton is not None
             await scan(pilot, "BADGE-SOFIA")
             taking = app.screen
             assert isinstance(taking, WeighDialog) and taking.query_one("#pin", Input).has_focus
             assert taking.query_one("#badge", Input).value == "BADGE-SOFIA"
             await pilot.press("enter")  # a badge alone is not enough
-            await pilot.pause()
+            await settle(pilot)
             third = app.screen
             assert isinstance(third, WeighDialog)
             assert "PIN needed: sofia" in str(third.query_one("#weigh-error", Static).render())
             await scan(pilot, "BADGE-SOFIA")
             await pilot.press(*"3333", "enter")
-            await pilot.pause()
-            await pilot.pause()
+            await settle(pilot)
             assert isinstance(app.screen, PackScreen)
             assert screen.state.status == "shipped" and screen.state.cartons[0].status != "open"
 
