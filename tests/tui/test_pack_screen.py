@@ -4,6 +4,7 @@ and its label decodes back to the tracking number and SSCC."""
 from __future__ import annotations
 
 import asyncio
+import threading
 from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
@@ -16,10 +17,13 @@ from app.config import Config
 from app.db.models import Event
 from app.db.unit_of_work import Database
 from app.domain.layout import Layout
+from app.printing.base import PrintJob, PrintResult
+from app.printing.file import FilePrinter
 from app.services import orders, shipping, users
 from app.tui.app import build_app
 from app.tui.screens.home import HomeScreen
 from app.tui.screens.pack import PackScreen
+from app.tui.widgets.scan_capture import ScanCapture
 from app.tui.widgets.weigh_dialog import WeighDialog
 from tests.picking_support import GTIN, add_users, pick_all, release_orders
 from tests.tui.conftest import scan
@@ -166,3 +170,66 @@ def test_an_off_weight_needs_the_supervisors_badge_then_pin(
         assert [(e.actor, e.data["method"], e.data["packer"]) for e in approved] == [("sofia", "badge+pin", "paul")]
         refused = uow.session.scalars(select(Event).where(Event.kind == "pack.weight_approval_refused")).all()
         assert [(e.data["approver"], e.data["reason"]) for e in refused] == [("sofia", "pin"), ("sofia", "pin_needed")]
+
+
+def test_the_screen_takes_keys_while_a_slow_printer_prints_and_runs_queued_scans_after_in_order(
+    sample_catalog: Database,
+    layout: Layout,
+    tmp_path: Path,
+    spool_config: Config,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Shipping prints on the station's printers, which may wait for a network timeout: the step runs in a worker,
+    so keys typed meanwhile are drawn at once, and a scan sent meanwhile waits and runs once, after the shipment."""
+    db = sample_catalog
+    people = add_users(db)
+    release_orders(db, layout, tmp_path, [("S-1", "MUG-BLU-350", 1)])
+    totes = pick_all(db, layout, people["pia"])
+    printing, release = threading.Event(), threading.Event()
+    send = FilePrinter.send
+
+    def slow_send(printer: FilePrinter, job: PrintJob) -> PrintResult:
+        printing.set()
+        assert release.wait(60), "the test never released the printer"
+        return send(printer, job)
+
+    monkeypatch.setattr(FilePrinter, "send", slow_send)
+    app = build_app(spool_config, db, station="station-1")
+    app.bell = lambda: None  # type: ignore[method-assign]
+    shown: list[str] = []
+
+    async def run() -> None:
+        async with app.run_test(size=SIZE) as pilot:
+            await scan(pilot, "BADGE-PAUL")
+            await pilot.press("k")
+            await settle(pilot)
+            screen = app.screen
+            assert isinstance(screen, PackScreen)
+            flash = screen.flash
+            screen.flash = lambda text, ok=True: (shown.append(text), flash(text, ok))  # type: ignore[method-assign]
+            await scan(pilot, totes[0])
+            await scan(pilot, GTIN["MUG-BLU-350"])
+            await pilot.press("f2")
+            await settle(pilot)
+            assert screen.state is not None and screen.state.open_carton is not None
+            expected = screen.state.open_carton.expected_weight_kg
+            await pilot.press("f9")
+            await settle(pilot)
+            try:
+                await pilot.press(*str(expected), "enter")  # closes the last carton: ships and prints
+                assert await asyncio.to_thread(printing.wait, 60), "shipping never reached the printer"
+                assert not any(text.startswith("Shipped") for text in shown)  # still printing
+                await pilot.press(*"NOPE")  # keys are handled while the printer blocks the worker
+                assert screen.query_one("#scan", ScanCapture).buffer == "NOPE"
+                await pilot.press("minus", "1", "enter")  # a whole scan: it waits for the shipment
+                assert screen.query_one("#scan", ScanCapture).buffer == ""
+                assert screen.steps.busy and not any("NOPE-1" in text for text in shown)
+            finally:
+                release.set()
+            await settle(pilot)
+            shipped = next(i for i, text in enumerate(shown) if text.startswith("Shipped S-1"))
+            after = [i for i, text in enumerate(shown) if "NOPE-1" in text]
+            assert len(after) == 1 and after[0] > shipped  # run once, after the shipment, in the order sent
+
+    asyncio.run(run())
+    assert orders.show_order(db, spool_config, "S-1").summary.status == "shipped"

@@ -17,9 +17,10 @@ from app.domain.layout import Layout
 from app.tui.app import PickpackApp, build_app
 from app.tui.screens.home import HomeScreen
 from app.tui.screens.pick import BatchDoneScreen, PickScreen
+from app.tui.widgets.scan_capture import scanner_keys
 from tests.picking_support import GTIN, release_orders
 from tests.tui.conftest import GS, scan
-from tests.tui.scanner import settle
+from tests.tui.scanner import send_keys, settle
 
 SIZE = (40, 20)
 
@@ -277,3 +278,23 @@ def test_an_item_without_a_barcode_is_picked_by_its_sku_label(
     from app.services.orders import list_orders
 
     assert {o.number: o.status for o in list_orders(terminal_db)}["T-9"] == "picked"
+
+
+def test_a_burst_of_scans_is_applied_in_order_each_once(config: Config, floor: Database) -> None:
+    """Scans that arrive while the one before is still in its worker wait their turn: none lost, none twice."""
+    app = build_app(config, floor, station="hh-1")
+
+    async def run() -> None:
+        async with app.run_test(size=SIZE) as pilot:
+            screen = await sign_in_and_start(pilot)
+            codes = [f"TOTE-{n + 1:04d}" for n in range(len(screen.state.slots))]
+            await send_keys(pilot, [key for code in codes for key in scanner_keys(code)])  # one burst
+            await settle(pilot)
+            assert [slot.tote_code for slot in screen.state.slots] == codes
+            assert screen.state.phase == "location"
+
+    asyncio.run(run())
+    with floor.unit_of_work(readonly=True) as uow:
+        totes = [e.subject for e in uow.session.scalars(select(Event).where(Event.kind == "pick.tote_set"))]
+        refused = uow.session.scalars(select(Event).where(Event.kind == "pick.refused")).all()
+    assert refused == [] and len(totes) == 2
