@@ -10,9 +10,11 @@ from __future__ import annotations
 import contextlib
 
 from textual import events
+from textual.app import App
 from textual.pilot import Pilot
 from textual.worker import WorkerCancelled, WorkerFailed
 
+from app.tui.steps import Steps
 from app.tui.widgets.scan_capture import scanner_keys
 
 
@@ -37,19 +39,34 @@ LONG_LIVED = frozenset({"live"})
 """Worker groups that run as long as their screen (the supervisor's live feed): ``settle`` does not wait for them."""
 
 
+def _quiet(app: App[object]) -> bool:
+    """Nothing left to do: no short-lived worker runs, the screen's step queue is empty, and no message (a key
+    still on its way from the app to the scan field, a worker's result) waits in the app's or the screen's queues."""
+    if any(not w.is_finished and w.group not in LONG_LIVED for w in app.workers):
+        return False
+    steps = getattr(app.screen, "steps", None)
+    if isinstance(steps, Steps) and steps.busy:
+        return False
+    return all(node._message_queue.empty() for node in [app, *app.screen.walk_children(with_self=True)])
+
+
 async def settle(pilot: Pilot[object]) -> None:
     """Wait, deterministically, until every step a key or scan started has finished and its result is drawn.
 
-    Screens run their database and printer calls in thread workers (``app.tui.steps``); a step's result may start
-    the next one (queued input, a finished batch's report), so this waits until no short-lived worker is left.
-    A worker that failed has been reported by the app's safety net; that is the test's to check.
+    Screens run their database and printer calls in thread workers (``app.tui.steps``); a key reaches its widget
+    in several hops and a step's result may start the next step (queued input, a finished batch's report), so
+    this waits for the workers and pauses until nothing is left in flight. A worker that failed has been
+    reported by the app's safety net; that is the test's to check. (A dialog holding the queue is input the test
+    must give, so a held queue alone does not count as busy.)
     """
     app = pilot.app
     await pilot.pause()
-    while True:
+    for _ in range(10_000):
         running = [w for w in app.workers if not w.is_finished and w.group not in LONG_LIVED]
-        if not running:
+        if running:
+            with contextlib.suppress(WorkerFailed, WorkerCancelled):
+                await app.workers.wait_for_complete(running)
+        elif _quiet(app):
             return
-        with contextlib.suppress(WorkerFailed, WorkerCancelled):
-            await app.workers.wait_for_complete(running)
         await pilot.pause()
+    raise AssertionError("the terminal never settled")

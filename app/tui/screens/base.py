@@ -66,7 +66,3 @@ class StationScreen(Screen[None]):
         message.set_classes("ok" if ok else "error")
         if not ok:
             self.app.bell()
-
-    def flash_from_worker(self, text: str, ok: bool = True) -> None:
-        """``flash`` called from a step's worker thread (e.g. "database busy, retrying")."""
-        self.app.call_from_thread(self.flash, text, ok)

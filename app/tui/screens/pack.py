@@ -110,7 +110,8 @@ class PackScreen(StationScreen):
     # --- every input goes through the engine in a worker, in order; the screen renders the answer -------------
     def _run(self, line: str) -> None:
         """Queue one input to the engine; the screen renders its state and answer when it comes back."""
-        self._call(lambda: self.engine.handle(line))
+        engine = self.engine
+        self._call(lambda: engine.handle(line))
 
     def _call(self, step: Callable[[], Answer], then: Callable[[], None] | None = None) -> None:
         """Queue one step of the engine (a line, or an approval with badge and PIN); render its state and answer,

@@ -9,6 +9,7 @@ after committing, so what the picker sees is what was saved.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 
 from textual import events, on
 from textual.app import ComposeResult
@@ -148,13 +149,16 @@ class PickScreen(StationScreen):
         prompt.update(literal(text))
 
     # --- actions: every input goes through the step engine (in a worker), the screen only renders its answer ---
-    def _handle(self, line: str, *, typed: bool = False) -> Answer | Unavailable:
-        """One input to the engine, in the step's worker thread; a busy database is retried (the message line
-        says so), one that stays busy or is down comes back as ``Unavailable``, never as a traceback."""
-        return guarded(
-            lambda: self.engine.handle(line, typed=typed),
-            on_retry=lambda n: self.flash_from_worker(f"Database busy, retrying ({n})", True),
-        )
+    def _step(self, line: str, *, typed: bool = False) -> Callable[[], Answer | Unavailable]:
+        """One input to the engine as work for the step's worker thread (built here, on the UI thread): a busy
+        database is retried (the message line says so), one that stays busy or is down comes back as
+        ``Unavailable``, never as a traceback."""
+        engine, app, flash = self.engine, self.app, self.flash
+
+        def retrying(n: int) -> None:
+            app.call_from_thread(flash, f"Database busy, retrying ({n})", True)
+
+        return lambda: guarded(lambda: engine.handle(line, typed=typed), on_retry=retrying)
 
     def _send(self, line: str, *, typed: bool = False, started: float | None = None) -> None:
         """Queue one input for the engine; its answer is drawn when it comes back (in input order)."""
@@ -164,7 +168,7 @@ class PickScreen(StationScreen):
             if started is not None:
                 self.call_after_refresh(self._measured, started)
 
-        self.steps.run(lambda: self._handle(line, typed=typed), then)
+        self.steps.run(self._step(line, typed=typed), then)
 
     def _after(self, answer: Answer | Unavailable) -> None:
         if isinstance(answer, Unavailable):
@@ -187,11 +191,11 @@ class PickScreen(StationScreen):
 
     def _show_report(self) -> None:
         """The batch is done: finish it (a transaction) in the worker, then show the walk's report."""
-        batch_id, actor = self.state.batch_id, self.actor
+        db, layout, batch_id, actor = self.pp.db, self.pp.layout, self.state.batch_id, self.actor
 
         def finish() -> picking.FinishReport | str | Unavailable:
             try:
-                return guarded(lambda: picking.finish_batch(self.pp.db, self.pp.layout, batch_id, actor=actor))
+                return guarded(lambda: picking.finish_batch(db, layout, batch_id, actor=actor))
             except ServiceError as exc:
                 return str(exc)
 
@@ -247,12 +251,13 @@ class PickScreen(StationScreen):
             if not isinstance(answer, tuple):
                 return
             reason, counted = answer
+            short, count = self._step(f"!short {reason}"), self._step(f"!qty {counted}")
 
             def report() -> Answer | Unavailable:
-                asked = self._handle(f"!short {reason}")
+                asked = short()
                 if isinstance(asked, Unavailable) or not asked.ok:
                     return asked
-                return self._handle(f"!qty {counted}")
+                return count()
 
             self.steps.run(report, self._after)
 
