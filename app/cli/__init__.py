@@ -96,10 +96,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             if args.db:
                 env[ENV_DATABASE_URL] = args.db
             config = load_config(args.config, env=env)
-            from app.bootstrap import Context  # the database layer: imported only for a command that may use it
-            from app.services import runtime  # noqa: F401 - names the database's failures for the handlers below
-
-            context = Context(config, schema=getattr(args, "schema_policy", "current"))
+            context = _context(config, getattr(args, "schema_policy", "current"))
         args.context = context
         return int(args.handler(args))
     except ConfigError as exc:
@@ -141,6 +138,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         if context is not None:
             with contextlib.suppress(Exception):  # closing a broken connection must not become a traceback
                 context.close()
+
+
+def _context(config: Config, schema: str) -> Context:
+    """The command's lazily opened database and files; imports the database layer, which only a command that may
+    use it pays for, and ``app.services.runtime``, which names the database's failures for ``main``'s handlers."""
+    from app.bootstrap import Context
+    from app.services import runtime  # noqa: F401 - loaded so that ``_loaded`` finds the failure classes
+
+    return Context(config, schema=schema)  # type: ignore[arg-type]
 
 
 def _loaded(module: str, name: str) -> tuple[type[BaseException], ...]:
