@@ -70,6 +70,11 @@ class Steps:
         """A step is running, waiting, or a dialog holds the queue."""
         return self._running is not None or self._held or bool(self._queue)
 
+    @property
+    def working(self) -> bool:
+        """A step runs, or waits to run; input held by an open dialog waits for a person, so it does not count."""
+        return self._running is not None or (bool(self._queue) and not self._held)
+
     def run(self, work: Callable[[], T], then: Callable[[T], None]) -> None:
         """``work()`` in a thread worker once the steps before it are done; then ``then(result)`` on the UI thread.
 

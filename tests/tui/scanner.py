@@ -45,7 +45,7 @@ def _quiet(app: App[object]) -> bool:
     if any(not w.is_finished and w.group not in LONG_LIVED for w in app.workers):
         return False
     steps = getattr(app.screen, "steps", None)
-    if isinstance(steps, Steps) and steps.busy:
+    if isinstance(steps, Steps) and steps.working:
         return False
     return all(node._message_queue.empty() for node in [app, *app.screen.walk_children(with_self=True)])
 
@@ -56,12 +56,12 @@ async def settle(pilot: Pilot[object]) -> None:
     Screens run their database and printer calls in thread workers (``app.tui.steps``); a key reaches its widget
     in several hops and a step's result may start the next step (queued input, a finished batch's report), so
     this waits for the workers and pauses until nothing is left in flight. A worker that failed has been
-    reported by the app's safety net; that is the test's to check. (A dialog holding the queue is input the test
-    must give, so a held queue alone does not count as busy.)
+    reported by the app's safety net; that is the test's to check. (Input held by an open dialog waits for the
+    test to answer the dialog, so it does not count.)
     """
     app = pilot.app
     await pilot.pause()
-    for _ in range(10_000):
+    for _ in range(2_000):
         running = [w for w in app.workers if not w.is_finished and w.group not in LONG_LIVED]
         if running:
             with contextlib.suppress(WorkerFailed, WorkerCancelled):
