@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.widget import Widget
 from textual.widgets import DataTable, Input, Static, TabbedContent, TabPane
@@ -20,6 +21,13 @@ from app.tui.literal import cell, literal, row
 RISK_STYLE = {"late": "bold white on red", "critical": "bold red", "warning": "yellow", "ok": "green"}
 SELECTABLE = ("risk", "exceptions", "results", "batches")
 """The tables an action looks in for a selected row, after the focused one."""
+
+
+def _table(table_id: str, *columns: str) -> DataTable[Text]:
+    """A table with its columns from the start: the live worker may fill it before the tabs finish mounting."""
+    table: DataTable[Text] = DataTable(id=table_id, cursor_type="row", zebra_stripes=True)
+    table.add_columns(*columns)
+    return table
 
 
 class FloorTabs(Widget):
@@ -39,26 +47,19 @@ class FloorTabs(Widget):
         with TabbedContent(id="tabs"):
             with TabPane("Floor", id="floor"):
                 yield Static("Orders at risk", classes="hint")
-                yield DataTable(id="risk", cursor_type="row", zebra_stripes=True)
+                yield _table("risk", "Order", "Status", "Service", "Ship by", "Left", "Level")
                 yield Static("Batches", classes="hint")
-                yield DataTable(id="batches", cursor_type="row", zebra_stripes=True)
+                yield _table("batches", "Batch", "Status", "Picker", "Orders", "Stops", "Age", "Idle")
                 yield Static("Pickers", classes="hint")
-                yield DataTable(id="pickers", cursor_type="row", zebra_stripes=True)
+                yield _table("pickers", "Picker", "Batch", "At", "Picks/h", "Last hour", "Idle")
             with TabPane("Exceptions", id="exceptions-tab"):
-                yield DataTable(id="exceptions", cursor_type="row", zebra_stripes=True)
+                yield _table("exceptions", "Kind", "Ref", "Detail", "Since")
             with TabPane("Search", id="search-tab"):
                 yield Input(placeholder="order number, customer, SKU, tote or tracking number", id="search")
-                yield DataTable(id="results", cursor_type="row", zebra_stripes=True)
+                yield _table("results", "Kind", "Order", "Status", "Detail")
             with TabPane("KPIs", id="kpis-tab"):
                 yield Static("", id="kpi-numbers")
                 yield PlotextPlot(id="kpi-chart")
-
-    def on_mount(self) -> None:
-        self.query_one("#risk", DataTable).add_columns("Order", "Status", "Service", "Ship by", "Left", "Level")
-        self.query_one("#batches", DataTable).add_columns("Batch", "Status", "Picker", "Orders", "Stops", "Age", "Idle")
-        self.query_one("#pickers", DataTable).add_columns("Picker", "Batch", "At", "Picks/h", "Last hour", "Idle")
-        self.query_one("#exceptions", DataTable).add_columns("Kind", "Ref", "Detail", "Since")
-        self.query_one("#results", DataTable).add_columns("Kind", "Order", "Status", "Detail")
 
     def _fill(self, table_id: str, rows: list[tuple[object, ...]], keys: list[str]) -> None:
         """Rewrite a table when its rows changed; every value is shown literally (``row``), never as markup."""
