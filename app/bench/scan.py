@@ -133,23 +133,37 @@ def prepare(db: Database, config: Config, work: Path, args: argparse.Namespace) 
 
 
 async def drive(db: Database, config: Config, gtins: dict[str, str], scans: int) -> list[float]:
+    from textual import events
+
     from app.tui.app import build_app
-    from app.tui.headless import send_scan
     from app.tui.screens.pick import BatchDoneScreen, PickScreen
+    from app.tui.widgets.scan_capture import scanner_keys
 
     app = build_app(config, db, station="bench")
     tote = iter(range(1, 10_000))
     async with app.run_test(size=(40, 20)) as pilot:
 
+        async def settle() -> None:
+            """The screens run scans in thread workers: wait until every one started has been drawn."""
+            await pilot.pause()
+            while running := [w for w in app.workers if not w.is_finished]:
+                await app.workers.wait_for_complete(running)
+                await pilot.pause()
+
         async def scan(code: str) -> None:
-            await send_scan(pilot, code)
+            """A scanner's burst: every key queued through the driver at once (Pilot.press waits after each)."""
+            driver = app._driver
+            assert driver is not None
+            for key, character in scanner_keys(code):
+                event = events.Key(key, character)
+                event.set_sender(app)
+                driver.send_message(event)
+            await settle()
 
         await scan("BADGE-BENCH")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
         while len(app.scan_latencies_ms) < scans:
             await pilot.press("p")
-            await pilot.pause()
+            await settle()
             screen = app.screen
             if not isinstance(screen, PickScreen):
                 break
@@ -166,10 +180,10 @@ async def drive(db: Database, config: Config, gtins: dict[str, str], scans: int)
             if len(app.scan_latencies_ms) >= scans:
                 break
             await pilot.press("f10")
-            await pilot.pause()
+            await settle()
             if isinstance(app.screen, BatchDoneScreen):
                 await pilot.press("enter")
-                await pilot.pause()
+                await settle()
         await pilot.pause()
     return app.scan_latencies_ms[:scans]
 

@@ -96,24 +96,22 @@ def main(argv: Sequence[str] | None = None) -> int:
             if args.db:
                 env[ENV_DATABASE_URL] = args.db
             config = load_config(args.config, env=env)
-            from app.bootstrap import Context  # the database layer: imported only for a command that may use it
-
-            context = Context(config, schema=getattr(args, "schema_policy", "current"))
+            context = _context(config, getattr(args, "schema_policy", "current"))
         args.context = context
         return int(args.handler(args))
     except ConfigError as exc:
         print(f"pickpack: configuration error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    except _loaded("app.db.migrate", "SchemaMismatch") as exc:
+    except _loaded("app.services.runtime", "SchemaMismatch") as exc:
         print(f"pickpack: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except ServiceError as exc:
         print(f"pickpack: {exc}", file=sys.stderr)
         return exc.exit_code
-    except _loaded("sqlalchemy.exc", "OperationalError") as exc:
+    except _loaded("app.services.runtime", "DatabaseUnavailable") as exc:
         print(f"pickpack: database error: {_first_line(exc.orig)}", file=sys.stderr)
         return EXIT_FAILED
-    except _loaded("sqlalchemy.exc", "SQLAlchemyError") as exc:
+    except _loaded("app.services.runtime", "DatabaseRefused") as exc:
         # IntegrityError, DataError...: a value the database refused. The unit of work rolled back; say so briefly.
         details = _details(_log(exc, config, argv))
         cause = getattr(exc, "orig", None) or exc
@@ -142,12 +140,22 @@ def main(argv: Sequence[str] | None = None) -> int:
                 context.close()
 
 
+def _context(config: Config, schema: str) -> Context:
+    """The command's lazily opened database and files; imports the database layer, which only a command that may
+    use it pays for, and ``app.services.runtime``, which names the database's failures for ``main``'s handlers."""
+    from app.bootstrap import Context
+    from app.services import runtime  # noqa: F401 - loaded so that ``_loaded`` finds the failure classes
+
+    return Context(config, schema=schema)  # type: ignore[arg-type]
+
+
 def _loaded(module: str, name: str) -> tuple[type[BaseException], ...]:
     """The exception class ``module.name`` if that module has been imported, else nothing to catch (``()``).
 
     Why: the database layer (SQLAlchemy, Alembic) is imported only when a command uses it, so `--help` and
-    `route` stay fast; an error of a module that was never imported cannot have been raised, so looking the class
-    up in ``sys.modules`` when an error is being handled keeps the mapping exact without importing anything.
+    `route` stay fast; ``main`` imports ``app.services.runtime`` (the database's failures by name) together with
+    the composition root, so a database error can only have been raised once that module is loaded; looking the
+    class up in ``sys.modules`` when an error is being handled keeps the mapping exact without importing anything.
     ``except`` clauses are evaluated in order and only while an exception is matched, so this costs nothing on
     success.
     """

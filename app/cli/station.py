@@ -55,10 +55,7 @@ def refusal(message: str) -> dict[str, Any]:
 
 def handle_station(args: argparse.Namespace) -> int:
     # the database layer is imported only when a station runs, so building the parser stays cheap
-    from sqlalchemy.exc import DBAPIError
-
-    from app.db.migrate import SchemaMismatch
-    from app.db.retry import retry_busy
+    from app.services.runtime import ConnectionFailed, SchemaMismatch, driver_message, with_busy_retry
 
     ctx = args.context
     out = sys.stdout
@@ -77,15 +74,15 @@ def handle_station(args: argparse.Namespace) -> int:
     except (SchemaMismatch, ConfigError) as exc:
         emit(out, refusal(str(exc)))
         return 2
-    except DBAPIError as exc:  # the server is down: an operation that failed, not bad input
-        emit(out, refusal(f"database error: {' '.join(str(exc.orig).split())}"))
+    except ConnectionFailed as exc:  # the server is down: an operation that failed, not bad input
+        emit(out, refusal(f"database error: {' '.join(driver_message(exc).split())}"))
         return 1
     pin = os.environ.get("PICKPACK_PIN", "")
     if not pin:
         emit(out, refusal(f"no PIN for {args.user}: set PICKPACK_PIN (a station never reads a PIN from its input)"))
         return 2
     try:
-        user = retry_busy(
+        user = with_busy_retry(
             lambda: users.authenticate(
                 ctx.db, args.user, pin, action=f"station.{args.role}", terminal=terminal, security=ctx.config.security
             )
@@ -130,14 +127,13 @@ def _safely(engine: Any, step: Any) -> Answer:
     """One answer whatever happens: a busy database is retried (safe: the services read their answer before they
     commit, so a busy error always comes before anything was kept); a failure is answered with the unchanged
     state, and its traceback goes to stderr for whoever runs the station, never into the worker's answer."""
-    from sqlalchemy.exc import OperationalError
-
-    from app.db.retry import retry_busy
+    from app.services.runtime import DatabaseUnavailable, driver_message, with_busy_retry
 
     try:
-        return retry_busy(step)
-    except OperationalError as exc:
-        return engine.answer(False, f"The database is busy or unreachable; nothing was recorded ({exc.orig})")
+        return with_busy_retry(step)
+    except DatabaseUnavailable as exc:
+        detail = driver_message(exc)
+        return engine.answer(False, f"The database is busy or unreachable; nothing was recorded ({detail})")
     except Exception as exc:
         traceback.print_exc(file=sys.stderr)
         return engine.answer(False, f"Internal error ({type(exc).__name__}); nothing was recorded")

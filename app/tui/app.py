@@ -17,9 +17,9 @@ from textual.screen import Screen
 
 from app.bootstrap import load_layout
 from app.config import Config
-from app.db.unit_of_work import Database
 from app.domain.layout import Layout
 from app.domain.roles import SUPERVISORS
+from app.services.runtime import Database, with_busy_retry
 from app.services.users import UserView
 from app.tui.failures import Failure, record_failure
 from app.tui.literal import literal, visible
@@ -82,10 +82,14 @@ class PickpackApp(App[None]):
         self.push_screen(HomeScreen())
 
     def sign_out(self) -> None:
+        """Back to sign-in at once; the sign-out is recorded in a worker (a transaction, maybe a busy database)."""
         from app.services.users import sign_out
 
-        if self.user is not None:
-            sign_out(self.db, self.user, terminal=self.station)
+        user, db, station = self.user, self.db, self.station
+        if user is not None:
+            self.run_worker(
+                lambda: with_busy_retry(lambda: sign_out(db, user, terminal=station)), thread=True, group="sign-out"
+            )
         self.user = None
         self.sub_title = self.station
         while len(self.screen_stack) > 2:

@@ -16,9 +16,9 @@ from app.services.demo import DEMO_USERS
 from app.services.users import add_user, system_actor
 from app.tui.app import PickpackApp, build_app
 from app.tui.failures import Failure
-from app.tui.headless import send_scan
 from app.tui.screens.sign_in import SignInScreen
 from app.tui.screens.supervise import SuperviseScreen
+from tests.tui.scanner import send_scan, settle
 
 ROOT = Path(__file__).resolve().parents[2]
 GS = "\x1d"
@@ -27,16 +27,14 @@ GS = "\x1d"
 async def scan(pilot: Pilot, code: str, *, suffix: str = "enter") -> None:
     """A scanner's burst: every key of ``code`` (GS as ctrl+]) and the suffix, queued at once."""
     await send_scan(pilot, code, suffix=suffix)
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
+    await settle(pilot)
 
 
 async def press_scan(pilot: Pilot, code: str, *, suffix: str = "enter") -> None:
     """The same through Pilot.press, one key at a time (slow, but the exact path of typed keys)."""
     keys = ["ctrl+right_square_bracket" if ch == GS else ch for ch in code]
     await pilot.press(*keys, suffix)
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
+    await settle(pilot)
 
 
 @pytest.fixture
@@ -79,8 +77,7 @@ async def sign_in(pilot: Pilot, badge: str) -> None:
     if isinstance(pilot.app.screen, SignInScreen) and pilot.app.screen.focused is pilot.app.screen.query_one("#pin"):
         pin = next(pin for _name, _role, code, pin in DEMO_USERS if code == badge)
         await pilot.press(*pin, "enter")
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot)
 
 
 @pytest.fixture

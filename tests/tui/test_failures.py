@@ -23,6 +23,7 @@ from app.tui.screens.sign_in import SignInScreen
 from app.tui.screens.stock_lookup import StockLookupScreen
 from tests.picking_support import release_orders
 from tests.tui.conftest import scan
+from tests.tui.scanner import settle
 
 SIZE = (80, 24)
 EXPECTS_FAILURES = True
@@ -72,13 +73,12 @@ def test_a_failing_key_action_returns_home_and_the_terminal_keeps_working(
         async with app.run_test(size=SIZE) as pilot:
             await scan(pilot, "BADGE-PIA")
             await pilot.press("p")  # start picking: the claim raises
-            await pilot.pause()
-            await pilot.pause()
+            await settle(pilot)
             assert isinstance(app.screen, HomeScreen)
             assert_reported(app, data_config, "#home-message")
             assert "pia" in log_text(data_config) and "hh-1" in log_text(data_config)
             await pilot.press("s")  # the terminal still takes keys
-            await pilot.pause()
+            await settle(pilot)
             assert isinstance(app.screen, StockLookupScreen)
 
     asyncio.run(run())
@@ -94,16 +94,16 @@ def test_a_failing_scan_handler_leaves_the_pick_screen_for_home(
         async with app.run_test(size=SIZE) as pilot:
             await scan(pilot, "BADGE-PIA")
             await pilot.press("p")
-            await pilot.pause()
+            await settle(pilot)
             assert isinstance(app.screen, PickScreen)
             monkeypatch.setattr(PickEngine, "handle", explode)
             await scan(pilot, "TOTE-0001")  # the screen's scan handler raises inside its message loop
-            await pilot.pause()
+            await settle(pilot)
             assert isinstance(app.screen, HomeScreen)
             assert_reported(app, data_config, "#home-message")
             monkeypatch.undo()
             await pilot.press("p")  # the claimed batch resumes on a fresh pick screen
-            await pilot.pause()
+            await settle(pilot)
             assert isinstance(app.screen, PickScreen)
             await scan(pilot, "TOTE-0001")
             assert app.screen.state.slots[0].tote_code == "TOTE-0001"
@@ -123,9 +123,9 @@ def test_a_failing_worker_thread_is_reported_and_the_app_stays_up(
         async with app.run_test(size=SIZE) as pilot:
             await scan(pilot, "BADGE-PIA")
             await pilot.press("s")
-            await pilot.pause()
+            await settle(pilot)
             await scan(pilot, "MUG-BLU-350")  # the lookup worker raises in its thread
-            await pilot.pause()
+            await settle(pilot)
             assert isinstance(app.screen, HomeScreen)
             assert_reported(app, data_config, "#home-message")
 
@@ -143,7 +143,7 @@ def test_before_sign_in_the_safe_screen_is_sign_in(
     async def run() -> None:
         async with app.run_test(size=SIZE) as pilot:
             await scan(pilot, "BADGE-PIA")
-            await pilot.pause()
+            await settle(pilot)
             assert isinstance(app.screen, SignInScreen) and app.user is None
             assert_reported(app, data_config, "#message")
             monkeypatch.undo()
@@ -168,7 +168,7 @@ def test_an_unwritable_log_still_gives_the_short_message(
             await scan(pilot, "BADGE-PIA")
             await pilot.press("s")
             await scan(pilot, "X")
-            await pilot.pause()
+            await settle(pilot)
             assert isinstance(app.screen, HomeScreen) and app.is_running
             assert app.failures[0].log_path is None
             assert "call your supervisor" in str(app.screen.query_one("#home-message", Static).render())
@@ -185,7 +185,7 @@ def test_errors_that_keep_coming_close_the_app_with_the_message_not_a_traceback(
         async with app.run_test(size=SIZE) as pilot:
             for _ in range(10):
                 app.recover(Boom("again"))
-            await pilot.pause()
+            await settle(pilot)
 
     asyncio.run(run())
     assert app.return_code == 1

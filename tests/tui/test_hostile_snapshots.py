@@ -28,6 +28,7 @@ from app.tui.screens.pick import PickScreen
 from tests.picking_support import add_users
 from tests.tui import hostile
 from tests.tui.conftest import open_queue, scan
+from tests.tui.scanner import settle
 from tests.tui.test_hostile_text import tote_of
 
 AT = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -54,7 +55,7 @@ def test_supervisor_floor(snap_compare: SnapCompare, config: Config, frozen_floo
     async def floor(pilot: Pilot[None]) -> None:
         screen = await open_queue(pilot)
         screen.query_one("#risk", DataTable).focus()
-        await pilot.pause()
+        await settle(pilot)
 
     app = build_app(config, frozen_floor, station="sup-1")
     assert snap_compare(app, terminal_size=(110, 30), run_before=floor)
@@ -65,7 +66,7 @@ def test_supervisor_search_and_refusal(snap_compare: SnapCompare, config: Config
         await open_queue(pilot)
         await pilot.press("slash", *"evil", "enter")
         await pilot.press("p", *"[b]9[/b]", "enter")  # a hostile priority, refused and quoted
-        await pilot.pause()
+        await settle(pilot)
 
     app = build_app(config, frozen_floor, station="sup-1")
     assert snap_compare(app, terminal_size=(110, 24), run_before=search_then_refuse)
@@ -75,14 +76,14 @@ def test_pick_stop_with_hostile_product(snap_compare: SnapCompare, config: Confi
     async def to_the_hostile_stop(pilot: Pilot[None]) -> None:
         await scan(pilot, "BADGE-PIA")
         await pilot.press("p")
-        await pilot.pause()
+        await settle(pilot)
         screen = pilot.app.screen
         assert isinstance(screen, PickScreen)
         for n in range(len(screen.state.slots)):
             await scan(pilot, f"TOTE-{n + 1:04d}")
         while screen.state.stop is not None and screen.state.stop.sku != hostile.SKU:
             await pilot.press("f6")
-            await pilot.pause()
+            await settle(pilot)
         await scan(pilot, hostile.EVIL)  # a hostile scan, refused and quoted
 
     app = build_app(config, frozen_floor, station="hh-1")
@@ -99,7 +100,7 @@ def test_pack_hostile_lines(
     async def open_the_hostile_order(pilot: Pilot[None]) -> None:
         await scan(pilot, "BADGE-PAUL")
         await pilot.press("k")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(pilot.app.screen, PackScreen)
         await scan(pilot, tote)
         await scan(pilot, hostile.LINK)  # a hostile scan, refused and quoted

@@ -24,7 +24,7 @@ from app.tui.screens.home import HomeScreen
 from app.tui.screens.pack import PackScreen
 from app.tui.screens.pick import PickScreen
 from app.tui.screens.stock_lookup import StockLookupScreen
-from app.tui.screens.supervise import AskDialog, ConfirmDialog, TimelineDialog
+from app.tui.widgets.dialogs import AskDialog, ConfirmDialog, TimelineDialog
 from app.tui.widgets.scan_capture import ScanCapture
 from tests.picking_support import add_users
 from tests.tui import hostile
@@ -44,6 +44,7 @@ from tests.tui.hostile import (
     click_actions,
     screen_text,
 )
+from tests.tui.scanner import settle
 
 WIDE = (160, 50)
 
@@ -84,9 +85,7 @@ def test_sign_in_home_and_stock_lookup_show_hostile_text_literally(config: Confi
             await scan(pilot, LINK)  # not found: the message quotes the scan
             assert LINK in still_safe(app)
             app.screen.query_one("#code", ScanCapture).post_message(events.Paste(RTL + "\n"))
-            await pilot.pause()
-            await app.workers.wait_for_complete()
-            await pilot.pause()
+            await settle(pilot)
             text = still_safe(app)  # a pasted direction override is made visible (here by the service), not obeyed
             assert "nothing found for 'abc" in text and RTL not in text
 
@@ -100,7 +99,7 @@ def test_pick_screen_shows_hostile_orders_products_and_scans_literally(config: C
         async with app.run_test(size=WIDE) as pilot:
             await scan(pilot, "BADGE-PIA")
             await pilot.press("p")
-            await pilot.pause()
+            await settle(pilot)
             screen = app.screen
             assert isinstance(screen, PickScreen)
             assert NUMBER in still_safe(app)  # cart set-up: the slot's order number
@@ -112,7 +111,7 @@ def test_pick_screen_shows_hostile_orders_products_and_scans_literally(config: C
             for _ in range(screen.state.stops_total):  # F6 skips to the next stop: every stop is shown once
                 seen.append(still_safe(app))
                 await pilot.press("f6")
-                await pilot.pause()
+                await settle(pilot)
             shown = "\n".join(seen)
             assert EVIL in shown and "W" * 150 in shown and SKU in shown  # the 200-character name wraps
             assert f"{LINK} {RTL_SHOWN}" in shown and RTL not in shown and f"lot {LOT}" in shown
@@ -134,7 +133,7 @@ def test_pack_screen_shows_hostile_lines_literally(
         async with app.run_test(size=WIDE) as pilot:
             await scan(pilot, "BADGE-PAUL")
             await pilot.press("k")
-            await pilot.pause()
+            await settle(pilot)
             screen = app.screen
             assert isinstance(screen, PackScreen)
             await scan(pilot, EVIL)
@@ -171,43 +170,43 @@ def test_supervisor_screen_every_tab_search_timeline_and_dialogs(config: Config,
             assert NUMBER in still_safe(app)  # at-risk orders
             tabs = screen.query_one("#tabs", TabbedContent)
             tabs.active = "exceptions-tab"
-            await pilot.pause()
+            await settle(pilot)
             exceptions = still_safe(app)
             assert HOLD_REASON[: CELL_WIDTH - 1] + "…" in exceptions  # the 5,000-character reason, cut to the cell
             tabs.active = "kpis-tab"
-            await pilot.pause()
+            await settle(pilot)
             still_safe(app)
             await pilot.press("slash")
             await pilot.press(*"evil", "enter")  # customer name contains "EVIL"
-            await pilot.pause()
+            await settle(pilot)
             results = still_safe(app)
             assert NUMBER in results and EVIL in results
             await pilot.press("p")  # a hostile priority is refused, quoted literally
             await pilot.press(*"[b]9[/b]", "enter")
-            await pilot.pause()
+            await settle(pilot)
             assert "priority '[b]9[/b]': a number" in still_safe(app)
             await pilot.press("h")  # hold the order, typing a hostile reason
-            await pilot.pause()
+            await settle(pilot)
             assert isinstance(app.screen, AskDialog)
             await pilot.press(*"[b]x[/] [@click=app.quit]q[/]", "enter")
-            await pilot.pause()
+            await settle(pilot)
             assert isinstance(app.screen, ConfirmDialog)
             question = str(app.screen.query_one(".title", Label).render())
             assert question.endswith(": [b]x[/] [@click=app.quit]q[/]?")
             assert "[@click=app.quit]q[/]?" in still_safe(app)  # the narrow dialog wraps at the space
             await pilot.press("y")
-            await pilot.pause()
+            await settle(pilot)
             assert "Hold: on_hold" in still_safe(app)
             await pilot.press("t")  # the timeline of the hostile order, with the hostile reason
-            await pilot.pause()
+            await settle(pilot)
             assert isinstance(app.screen, TimelineDialog)
             timeline = still_safe(app)
             assert f"Order {NUMBER} · on_hold" in timeline and "[b]x[/] [@click=app.quit]q[/]" in timeline
             await pilot.press("escape")
-            await pilot.pause()
+            await settle(pilot)
             tabs.active = "floor"
             screen.query_one("#risk", DataTable).focus()  # else the focused search results take their tab back
-            await pilot.pause()
+            await settle(pilot)
             pia = sign_in_with_badge(hostile_floor, "BADGE-PIA", terminal="hh-9")
             assert picking.claim_batch(hostile_floor, pia, terminal="hh-9") is not None  # pia (renamed) walks
             for _ in range(100):

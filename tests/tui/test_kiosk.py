@@ -15,6 +15,7 @@ from app.tui.screens.home import HomeScreen
 from app.tui.screens.sign_in import SignInScreen
 from tests.tui.conftest import scan, sign_in
 from tests.tui.hostile import screen_text
+from tests.tui.scanner import settle
 
 SIZE = (80, 24)
 
@@ -36,7 +37,7 @@ async def palette_text(pilot) -> str:  # type: ignore[no-untyped-def]
             break
     text = screen_text(pilot.app)
     await pilot.press("escape")
-    await pilot.pause()
+    await settle(pilot)
     return text
 
 
@@ -49,19 +50,19 @@ def test_kiosk_terminal_offers_no_quit_and_ctrl_q_does_not_close_it(config: Conf
             listed = await palette_text(pilot)
             assert "Theme" in listed and "Quit" not in listed
             await pilot.press("ctrl+q")
-            await pilot.pause()
+            await settle(pilot)
             assert app.is_running and isinstance(app.screen, SignInScreen)
             await pilot.press("ctrl+c")
-            await pilot.pause()
+            await settle(pilot)
             await scan(pilot, "BADGE-PIA")
             assert isinstance(app.screen, HomeScreen)
             await pilot.press("ctrl+q")
             await app.run_action("app.quit")  # what an injected [@click=app.quit] would run
-            await pilot.pause()
+            await settle(pilot)
             assert app.is_running and isinstance(app.screen, HomeScreen)
             assert KIOSK_REFUSAL in [n.message for n in app._notifications]
             await pilot.press("escape")  # signing out is the way to leave
-            await pilot.pause()
+            await settle(pilot)
             assert isinstance(app.screen, SignInScreen) and app.user is None and app.is_running
             assert app.failures == [] and app.return_code is None  # nothing went wrong, nothing asked to exit
 
@@ -78,7 +79,7 @@ def test_a_supervisor_signed_in_on_a_kiosk_terminal_can_close_it(config: Config,
             assert isinstance(app.screen, HomeScreen) and app.user is not None and app.user.name == "sofia"
             assert "Quit" in palette_titles(app)
             await pilot.press("ctrl+q")
-            await pilot.pause()
+            await settle(pilot)
             assert not app.is_running
 
     asyncio.run(run())
@@ -93,7 +94,7 @@ def test_desk_terminal_quits_with_ctrl_q(config: Config, terminal_db: Database) 
             assert "Quit" in palette_titles(app)
             assert "Quit" in await palette_text(pilot)
             await pilot.press("ctrl+q")
-            await pilot.pause()
+            await settle(pilot)
             assert not app.is_running
 
     asyncio.run(run())

@@ -17,8 +17,10 @@ from app.domain.layout import Layout
 from app.tui.app import PickpackApp, build_app
 from app.tui.screens.home import HomeScreen
 from app.tui.screens.pick import BatchDoneScreen, PickScreen
+from app.tui.widgets.scan_capture import scanner_keys
 from tests.picking_support import GTIN, release_orders
 from tests.tui.conftest import GS, scan
+from tests.tui.scanner import send_keys, settle
 
 SIZE = (40, 20)
 
@@ -48,7 +50,7 @@ async def sign_in_and_start(pilot, badge: str = "BADGE-PIA") -> PickScreen:  # t
     await scan(pilot, badge)
     assert isinstance(pilot.app.screen, HomeScreen)
     await pilot.press("p")
-    await pilot.pause()
+    await settle(pilot)
     screen = pilot.app.screen
     assert isinstance(screen, PickScreen)
     return screen
@@ -83,7 +85,7 @@ def test_pick_a_whole_batch_with_scans_alone(config: Config, floor: Database) ->
             assert "Scan the LOCATION" in text(app, "#prompt")
             while screen.state.stop is not None:
                 await pick_stop(pilot, screen)
-            await pilot.pause()
+            await settle(pilot)
             assert isinstance(app.screen, BatchDoneScreen)  # the last drop finished the batch
             assert "T-1" in text(app, "#done-orders") and "T-2" in text(app, "#done-orders")
             assert "S-shape would be" in text(app, "#done-distance")
@@ -137,19 +139,19 @@ def test_gs1_lot_scan_short_pick_reroute_and_typed_quantity(config: Config, floo
             stop = screen.state.stop
             assert stop is not None and stop.lot == "L2609C"
             await pilot.press("f5")  # a short is counted at the shelf: the location scan comes first
-            await pilot.pause()
+            await settle(pilot)
             assert "Scan location A02-07-L-3 first" in text(app, "#message")
             await scan(pilot, stop.location)
             await scan(pilot, "]C1" + "0109520000010027" + "10L2611A" + GS + "21SN7")  # wrong lot, with GS
             assert "lot L2609C" in text(app, "#message") and "scanned lot L2611A" in text(app, "#message")
             await pilot.press("f5")  # short pick: the shelf is empty
-            await pilot.pause()
+            await settle(pilot)
             await scan(pilot, GTIN["MUG-BLU-350"])  # a scan burst into the dialog: refused, nothing chosen
             assert "is not an answer here" in str(app.screen.query_one("#dialog-message", Static).render())
             await pilot.press("2", "enter")  # damaged
             await pilot.press("0", "enter")  # good units counted on the shelf
             await pilot.press("enter")  # confirm
-            await pilot.pause()
+            await settle(pilot)
             assert isinstance(app.screen, PickScreen)
             assert "found 1 at A02-07-L-2" in text(app, "#message")
             assert screen.state.stop is not None and screen.state.stop.location == "A02-07-L-2"
@@ -162,18 +164,18 @@ def test_gs1_lot_scan_short_pick_reroute_and_typed_quantity(config: Config, floo
             assert mug is not None and mug.qty == 2
             await scan(pilot, mug.location)
             await pilot.press("f4")  # no item proven yet: typing a quantity is refused
-            await pilot.pause()
+            await settle(pilot)
             assert "Scan one MUG-BLU-350 first" in text(app, "#message")
             await scan(pilot, mug.scan_code)
             await pilot.press("f4")
             await pilot.press("1", "enter")
             await pilot.press("enter")  # confirm
-            await pilot.pause()
+            await settle(pilot)
             assert screen.state.stop is not None and screen.state.stop.qty_in_hand == 2
             await scan(pilot, screen.state.stop.tote_code or "")
             while screen.state.stop is not None:
                 await pick_stop(pilot, screen)
-            await pilot.pause()
+            await settle(pilot)
             assert screen.state.phase == "done" and isinstance(app.screen, BatchDoneScreen)
 
     asyncio.run(run())
@@ -269,10 +271,30 @@ def test_an_item_without_a_barcode_is_picked_by_its_sku_label(
                     assert screen.state.stop is not None and screen.state.stop.qty_in_hand == 0
                     await scan(pilot, stop.scan_code)
                 await scan(pilot, stop.tote_code or "")
-            await pilot.pause()
+            await settle(pilot)
             assert isinstance(app.screen, BatchDoneScreen)
 
     asyncio.run(run())
     from app.services.orders import list_orders
 
     assert {o.number: o.status for o in list_orders(terminal_db)}["T-9"] == "picked"
+
+
+def test_a_burst_of_scans_is_applied_in_order_each_once(config: Config, floor: Database) -> None:
+    """Scans that arrive while the one before is still in its worker wait their turn: none lost, none twice."""
+    app = build_app(config, floor, station="hh-1")
+
+    async def run() -> None:
+        async with app.run_test(size=SIZE) as pilot:
+            screen = await sign_in_and_start(pilot)
+            codes = [f"TOTE-{n + 1:04d}" for n in range(len(screen.state.slots))]
+            await send_keys(pilot, [key for code in codes for key in scanner_keys(code)])  # one burst
+            await settle(pilot)
+            assert [slot.tote_code for slot in screen.state.slots] == codes
+            assert screen.state.phase == "location"
+
+    asyncio.run(run())
+    with floor.unit_of_work(readonly=True) as uow:
+        totes = [e.subject for e in uow.session.scalars(select(Event).where(Event.kind == "pick.tote_set"))]
+        refused = uow.session.scalars(select(Event).where(Event.kind == "pick.refused")).all()
+    assert refused == [] and len(totes) == 2

@@ -15,6 +15,7 @@ from app.tui.screens.sign_in import SignInScreen
 from app.tui.screens.stock_lookup import StockLookupScreen
 from app.tui.widgets.scan_capture import ScanCapture
 from tests.tui.conftest import GS, press_scan, scan
+from tests.tui.scanner import settle
 
 SIZE = (40, 20)  # a handheld's screen
 
@@ -77,13 +78,11 @@ def test_name_and_pin_sign_in_and_wrong_pin(app: PickpackApp) -> None:
             await pilot.press(*"sofia", "enter")
             assert app.screen.focused is app.screen.query_one("#pin", Input)
             await pilot.press(*"9999", "enter")
-            await app.workers.wait_for_complete()
-            await pilot.pause()
+            await settle(pilot)
             assert "wrong user name or PIN" in message_text(app, "#message")
             assert app.screen.query_one("#pin", Input).value == ""  # a refused PIN is cleared
             await pilot.press(*"3333", "enter")
-            await app.workers.wait_for_complete()
-            await pilot.pause()
+            await settle(pilot)
             assert isinstance(app.screen, HomeScreen) and app.user and app.user.role == "supervisor"
             await pilot.press("escape")  # sign out
             assert isinstance(app.screen, SignInScreen) and app.user is None
@@ -128,8 +127,7 @@ def test_a_supervisor_badge_alone_asks_for_the_pin(app: PickpackApp) -> None:
             assert app.screen.focused is app.screen.query_one("#pin", Input)
             assert "PIN needed: sofia (supervisor)" in message_text(app, "#message")
             await pilot.press(*"3333", "enter")
-            await app.workers.wait_for_complete()
-            await pilot.pause()
+            await settle(pilot)
             assert isinstance(app.screen, HomeScreen)
             assert app.user is not None and app.user.name == "sofia"
 

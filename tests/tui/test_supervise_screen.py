@@ -21,10 +21,11 @@ from app.services import orders, supervisor_actions
 from app.services.errors import Refused
 from app.tui.app import build_app
 from app.tui.screens.home import HomeScreen
-from app.tui.screens.supervise import ConfirmDialog
+from app.tui.widgets.dialogs import ConfirmDialog
 from tests.conftest import ROOT
 from tests.picking_support import release_orders
 from tests.tui.conftest import open_queue, scan
+from tests.tui.scanner import settle
 
 SIZE = (120, 45)
 
@@ -94,22 +95,22 @@ def test_actions_are_confirmed_and_logged_with_who(config: Config, floor: Databa
             screen = await open_queue(pilot)
             risk = screen.query_one("#risk", DataTable)
             risk.focus()
-            await pilot.pause()
+            await settle(pilot)
             number = str(risk.get_row_at(risk.cursor_row)[0])
             await pilot.press("h")
             await pilot.press(*"address check", "enter")
-            await pilot.pause()
+            await settle(pilot)
             assert isinstance(app.screen, ConfirmDialog)
             await pilot.press("y")
-            await pilot.pause()
+            await settle(pilot)
             assert orders.show_order(floor, config, number).summary.status == "on_hold"
             await pilot.press("p")
             await pilot.press(*"999", "enter")
-            await pilot.pause()
+            await settle(pilot)
             assert orders.show_order(floor, config, number).summary.priority == 999
             await pilot.press("w")
             await pilot.press("n")  # declined: nothing happens
-            await pilot.pause()
+            await settle(pilot)
 
     asyncio.run(run())
     with floor.unit_of_work(readonly=True) as uow:
@@ -131,7 +132,7 @@ def test_pickers_cannot_reach_supervisor_actions(config: Config, floor: Database
         async with app.run_test(size=SIZE) as pilot:
             await scan(pilot, "BADGE-PIA")
             await pilot.press("v")
-            await pilot.pause()
+            await settle(pilot)
             assert isinstance(app.screen, HomeScreen) and rings == [1]
 
     asyncio.run(run())

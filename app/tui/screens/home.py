@@ -10,12 +10,15 @@ from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Static
+from textual.worker import Worker
 
 from app.services.errors import ServiceError
 from app.services.users import UserView
 from app.tui.literal import literal
+from app.tui.steps import Steps, Unavailable, guarded
 
 if TYPE_CHECKING:
+    from app.services.picking import PickState
     from app.tui.app import PickpackApp
 
 MENU: tuple[tuple[str, str, str], ...] = (
@@ -28,6 +31,8 @@ MENU: tuple[tuple[str, str, str], ...] = (
 
 
 class HomeScreen(Screen[None]):
+    """The menu; claiming a batch (a transaction) runs in a worker, and keys pressed meanwhile wait their turn."""
+
     BINDINGS = [
         ("p", "open('pick')", "Pick"),
         ("k", "open('pack')", "Pack"),
@@ -36,9 +41,20 @@ class HomeScreen(Screen[None]):
         ("escape", "sign_out", "Sign out"),
     ]
 
+    def __init__(self) -> None:
+        super().__init__()
+        self.steps = Steps(self, group="steps")
+
     @property
     def pp(self) -> PickpackApp:
         return self.app  # type: ignore[return-value]
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if self.steps.worker_changed(event):
+            event.stop()
+
+    def on_unmount(self) -> None:
+        self.steps.close()
 
     def compose(self) -> ComposeResult:
         user = self.pp.user
@@ -66,6 +82,9 @@ class HomeScreen(Screen[None]):
             self.action_open(button_id[3:])
 
     def action_open(self, activity: str) -> None:
+        self.steps.ui(lambda: self._open(activity))
+
+    def _open(self, activity: str) -> None:
         user = self.pp.user
         if user is None or activity not in user.activities:
             self.app.bell()
@@ -86,20 +105,36 @@ class HomeScreen(Screen[None]):
             self.app.push_screen(PackScreen())
 
     def start_picking(self, user: UserView) -> None:
-        from app.services.picking import claim_batch
+        """Claim the next batch (or the one this picker holds) in a worker, then open the picker screen."""
+        from app.services import picking
+
+        db, station = self.pp.db, self.pp.station
+
+        def claim() -> PickState | str | Unavailable | None:
+            try:
+                return guarded(lambda: picking.claim_batch(db, user, terminal=station))
+            except ServiceError as exc:
+                return str(exc)
+
+        self.steps.run(claim, self._claimed)
+
+    def _claimed(self, state: PickState | str | Unavailable | None) -> None:
         from app.tui.screens.pick import PickScreen
 
-        try:
-            state = claim_batch(self.pp.db, user, terminal=self.pp.station)
-        except ServiceError as exc:
-            self.notify(str(exc), severity="error", markup=False)
+        message = self.query_one("#home-message", Static)
+        if isinstance(state, str):
+            self.notify(state, severity="error", markup=False)
             return
-        if state is None:
-            self.query_one("#home-message", Static).update(literal("No batch is waiting for picking right now."))
+        if isinstance(state, Unavailable):
+            message.update(literal(f"The database is busy or unreachable; press P again ({state.detail})"))
             self.app.bell()
             return
-        self.query_one("#home-message", Static).update(literal(""))
+        if state is None:
+            message.update(literal("No batch is waiting for picking right now."))
+            self.app.bell()
+            return
+        message.update(literal(""))
         self.app.push_screen(PickScreen(state))
 
     def action_sign_out(self) -> None:
-        self.pp.sign_out()
+        self.steps.ui(self.pp.sign_out)

@@ -1,27 +1,30 @@
 """The packing station: scan a tote or order, take the suggested box (F2) or scan another, scan each item into
-the carton, weigh and close (F9). Closing the last carton ships the order and prints label and slip."""
+the carton, weigh and close (F9). Closing the last carton ships the order and prints label and slip.
+
+Every scan and key goes through the packing step engine in a thread worker, one at a time in input order
+(``app.tui.steps``): booking and printing may wait on a printer's network timeout (5-30 s) while the screen
+keeps drawing, and the scans that arrive meanwhile run next, in order.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
-from sqlalchemy.exc import OperationalError
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import Vertical
-from textual.screen import ModalScreen
-from textual.widgets import DataTable, Footer, Input, Label, Static
+from textual.widgets import DataTable, Footer, Static
 
-from app.db.retry import retry_busy
 from app.domain.scans import classify
 from app.services.packing import PackState
 from app.stations.answer import Answer
 from app.stations.pack import PackEngine, sku_label_hint
 from app.tui.literal import cell, literal, row
 from app.tui.screens.base import StationScreen
+from app.tui.steps import Unavailable, guarded
+from app.tui.widgets.dialogs import AskDialog
 from app.tui.widgets.scan_capture import ScanCapture
+from app.tui.widgets.weigh_dialog import WeighDialog, Weighing
 
 PROMPTS = {
     "item": "Scan each ITEM (the first one opens the suggested box; F3 closes a carton early to split)",
@@ -30,83 +33,6 @@ PROMPTS = {
     "ship": "Everything is packed: F9 books and prints the label",
     "order": "Order shipped: scan the next tote or order",
 }
-
-
-@dataclass(frozen=True)
-class Weighing:
-    """What the weighing dialog returns: the scale reading and, when approving, the supervisor's badge and PIN."""
-
-    weight: Decimal
-    badge: str | None = None
-    pin: str | None = field(default=None, repr=False)
-
-
-class WeighDialog(ModalScreen[Weighing | None]):
-    """Enter the scale reading; when it is off, a supervisor approves with their badge, then their PIN.
-
-    The PIN field is masked and always offered: the roles of ``[security] badge_requires_pin_roles`` must fill it
-    (the service refuses a badge alone), a role not listed may leave it empty. A refusal (wrong PIN, no PIN, a
-    badge that may not approve) comes back as ``error`` when the dialog opens again.
-    """
-
-    BINDINGS = [("escape", "dismiss(None)", "Cancel")]
-
-    def __init__(
-        self,
-        expected: Decimal,
-        needs_approval: bool = False,
-        weight: Decimal | None = None,
-        error: str = "",
-        badge: str = "",
-    ) -> None:
-        super().__init__()
-        self.expected = expected
-        self.needs_approval = needs_approval
-        self.weight = weight
-        self.error = error
-        self.badge = badge
-
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog"):
-            yield Label(literal(f"Weight in kg (expected {self.expected})"), classes="title")
-            yield Input(value=str(self.weight) if self.weight else "", placeholder="kg", id="weight")
-            if self.needs_approval:
-                yield Label(literal("Off tolerance: a supervisor approves with badge, then PIN"), classes="error")
-                yield Input(value=self.badge, placeholder="supervisor badge (scan)", password=True, id="badge")
-                yield Input(placeholder="supervisor PIN", password=True, id="pin")
-            yield Static(literal(self.error), id="weigh-error", classes="error" if self.error else "")
-
-    def on_mount(self) -> None:
-        if not self.needs_approval:
-            self.query_one("#weight", Input).focus()
-        else:
-            self.query_one("#pin" if self.badge else "#badge", Input).focus()
-
-    @on(Input.Submitted)
-    def submitted(self, event: Input.Submitted) -> None:
-        error = self.query_one("#weigh-error", Static)
-        try:
-            weight = Decimal(self.query_one("#weight", Input).value.strip().replace(",", "."))
-        except InvalidOperation:
-            error.update(literal("Type the weight, e.g. 1.25"))
-            return
-        if not self.needs_approval:
-            self.dismiss(Weighing(weight))
-            return
-        badge = self.query_one("#badge", Input).value.strip()
-        pin_input = self.query_one("#pin", Input)
-        if event.input.id != "pin":  # the badge (or the weight) first: the PIN comes next
-            if not badge:
-                self.query_one("#badge", Input).focus()
-                error.update(literal("Scan the supervisor's badge"))
-                return
-            pin_input.focus()
-            return
-        if not badge:
-            self.query_one("#badge", Input).focus()
-            error.update(literal("Scan the supervisor's badge first"))
-            return
-        self.dismiss(Weighing(weight, badge, pin_input.value.strip() or None))
 
 
 class PackScreen(StationScreen):
@@ -181,16 +107,26 @@ class PackScreen(StationScreen):
             self._engine = PackEngine(self.pp.db, self.pp.config, user, terminal=self.pp.station)
         return self._engine
 
+    # --- every input goes through the engine in a worker, in order; the screen renders the answer -------------
     def _run(self, line: str) -> None:
-        """One input to the engine; the screen renders its state and answer."""
-        self._call(lambda: self.engine.handle(line))
+        """Queue one input to the engine; the screen renders its state and answer when it comes back."""
+        engine = self.engine
+        self._call(lambda: engine.handle(line))
 
-    def _call(self, step: Callable[[], Answer]) -> None:
-        """One step of the engine (a line, or an approval with badge and PIN); render its state and answer."""
-        try:
-            answer = retry_busy(step)
-        except OperationalError as exc:
-            self._last_message = f"The database is busy or unreachable; nothing was recorded ({exc.orig})"
+    def _call(self, step: Callable[[], Answer], then: Callable[[], None] | None = None) -> None:
+        """Queue one step of the engine (a line, or an approval with badge and PIN); render its state and answer,
+        then ``then()`` (which may queue the next step: it runs before any input that waited)."""
+
+        def shown(answer: Answer | Unavailable) -> None:
+            self._show(answer)
+            if then is not None:
+                then()
+
+        self.steps.run(lambda: guarded(step), shown)
+
+    def _show(self, answer: Answer | Unavailable) -> None:
+        if isinstance(answer, Unavailable):
+            self._last_message = f"The database is busy or unreachable; nothing was recorded ({answer.detail})"
             self.flash(self._last_message, False)
             return
         if self.engine.state is not None:
@@ -200,20 +136,22 @@ class PackScreen(StationScreen):
 
     @on(ScanCapture.Scanned, "#scan")
     def scanned(self, event: ScanCapture.Scanned) -> None:
+        code = event.code
+        self.steps.ui(lambda: self._scanned(code))
+
+    def _scanned(self, code: str) -> None:
         state = self.state
         waiting = self.engine.waiting_weight() if state is not None else None
-        is_badge = classify(event.code, badge_prefix=self.pp.config.terminal.badge_prefix).kind == "badge"
+        is_badge = classify(code, badge_prefix=self.pp.config.terminal.badge_prefix).kind == "badge"
         if waiting is not None and is_badge:
             # a supervisor scanned their badge at the screen: the dialog takes it and asks for their PIN
-            self.action_close_carton(
-                needs_approval=True, weight=waiting, error="Type the PIN to approve", badge=event.code.strip()
-            )
+            self._weigh(needs_approval=True, weight=waiting, error="Type the PIN to approve", badge=code.strip())
             return
         busy = state is not None and (state.units_to_pack or state.open_carton is not None)
-        if busy and state is not None and state.expect != "order" and event.code.upper().startswith("TOTE-"):
+        if busy and state is not None and state.expect != "order" and code.upper().startswith("TOTE-"):
             self.flash(f"Order {state.order_number} is not finished: close its carton first", False)
             return
-        self._run(event.code)
+        self._run(code)
 
     def action_take_suggestion(self) -> None:
         self._run("!box")
@@ -222,7 +160,10 @@ class PackScreen(StationScreen):
         """Close the carton for items early (the order is split over several cartons): confirm its box next."""
         self._run("!close")
 
-    def action_close_carton(
+    def action_close_carton(self) -> None:
+        self.steps.ui(self._weigh)
+
+    def _weigh(
         self, needs_approval: bool = False, weight: Decimal | None = None, error: str = "", badge: str = ""
     ) -> None:
         state = self.state
@@ -236,29 +177,45 @@ class PackScreen(StationScreen):
         if state.expect == "box":
             self.flash(f"Take the box first: F2 for BOX-{carton.box_code}, or scan another BOX label", False)
             return
+        dialog = WeighDialog(carton.expected_weight_kg, needs_approval, weight, error, badge)
+        self.ask(dialog, self._weighed)
 
-        def done(answer: Weighing | None) -> None:
-            if answer is None or self.state is None:
-                return
-            pending = self.engine.waiting_weight()
-            if answer.badge and pending is not None and answer.weight == pending:
-                self._call(lambda: self.engine.approve_weight(answer.badge or "", answer.pin))
+    def _weighed(self, answer: Weighing | None) -> None:
+        """The weighing dialog's answer: close the carton (with the supervisor's approval when given)."""
+        if answer is None or self.state is None:
+            return
+        engine = self.engine
+        pending = engine.waiting_weight()
+        if answer.badge and pending is not None and answer.weight == pending:
+            self._call(
+                lambda: engine.approve_weight(answer.badge or "", answer.pin), lambda: self._after_weighing(answer)
+            )
+            return
+
+        def approve_if_asked() -> None:
+            if answer.badge and engine.pending_weight is not None:
+                self._call(
+                    lambda: engine.approve_weight(answer.badge or "", answer.pin), lambda: self._after_weighing(answer)
+                )
             else:
-                self._run(f"!weight {answer.weight}")
-                if answer.badge and self.engine.pending_weight is not None:
-                    self._call(lambda: self.engine.approve_weight(answer.badge or "", answer.pin))
-            if self.engine.pending_weight is not None:
-                # the dialog opens again saying why: off tolerance, or why the approval was refused
-                self.action_close_carton(needs_approval=True, weight=answer.weight, error=self._last_message)
-            elif self.state is not None and self.state.expect == "ship":
-                self._run("!ship")  # closing the last carton ships the order
+                self._after_weighing(answer)
 
-        self.app.push_screen(WeighDialog(carton.expected_weight_kg, needs_approval, weight, error, badge), done)
+        self._call(lambda: engine.handle(f"!weight {answer.weight}"), approve_if_asked)
+
+    def _after_weighing(self, answer: Weighing) -> None:
+        if self.engine.pending_weight is not None:
+            # the dialog opens again saying why: off tolerance, or why the approval was refused
+            self._weigh(needs_approval=True, weight=answer.weight, error=self._last_message)
+        elif self.state is not None and self.state.expect == "ship":
+            self._run("!ship")  # closing the last carton ships the order
 
     def action_reprint(self) -> None:
         self._run("!reprint")
 
     def action_void(self) -> None:
+        self.steps.ui(self._void)
+
+    def _void(self) -> None:
         state = self.state
         if state is None or state.shipment_id is None or state.status != "shipped":
             self.flash("Only a shipped order's labels can be voided", False)
@@ -268,30 +225,7 @@ class PackScreen(StationScreen):
             if reason:
                 self._run(f"!void {reason}")
 
-        self.app.push_screen(ReasonDialog("Void the labels: why?"), done)
+        self.ask(AskDialog("Void the labels: why?", placeholder="reason"), done)
 
     def action_leave(self) -> None:
-        self.app.pop_screen()
-
-
-class ReasonDialog(ModalScreen[str | None]):
-    """Ask for the reason of an action that is written to the order's timeline."""
-
-    BINDINGS = [("escape", "dismiss(None)", "Cancel")]
-
-    def __init__(self, question: str) -> None:
-        super().__init__()
-        self.question = question
-
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog"):
-            yield Label(literal(self.question), classes="title")
-            yield Input(placeholder="reason", id="reason")
-
-    def on_mount(self) -> None:
-        self.query_one("#reason", Input).focus()
-
-    @on(Input.Submitted, "#reason")
-    def submitted(self, event: Input.Submitted) -> None:
-        if event.value.strip():
-            self.dismiss(event.value.strip())
+        self.steps.ui(self.leave)

@@ -1,25 +1,23 @@
 """The picker screen: cart set-up, then one stop at a time in route order, every step proven by a scan.
 
-Scans are applied synchronously on the UI thread: each is one short transaction (a few milliseconds), and doing
-it in place keeps two fast scans strictly in order, which a pool of worker threads would not. Everything shown
-comes from the ``PickState`` the service returns after committing, so what the picker sees is what was saved.
+Every scan and key goes through the picking step engine in a thread worker, one at a time and in the order they
+arrived (``app.tui.steps``): the screen keeps drawing and taking keys while the database is busy, and a burst of
+scans is applied in order, each exactly once. Everything shown comes from the ``PickState`` the service returns
+after committing, so what the picker sees is what was saved.
 """
 
 from __future__ import annotations
 
 import time
-from typing import TYPE_CHECKING
+from collections.abc import Callable
 
-from sqlalchemy.exc import OperationalError
 from textual import events, on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.screen import ModalScreen, Screen
-from textual.widgets import Button, DataTable, Footer, Label, Static
+from textual.screen import Screen
+from textual.widgets import Button, DataTable, Footer, Static
 
-from app.db.retry import retry_busy
-from app.domain.gtin import ascii_digits
 from app.services import picking
 from app.services.errors import ServiceError
 from app.services.picking import PickState
@@ -27,10 +25,9 @@ from app.stations.answer import Answer
 from app.stations.pick import PickEngine
 from app.tui.literal import literal, row
 from app.tui.screens.base import StationScreen
+from app.tui.steps import Unavailable, guarded
+from app.tui.widgets.pick_dialogs import EndEarlyDialog, QuantityDialog, ShortPickDialog
 from app.tui.widgets.scan_capture import ScanCapture
-
-if TYPE_CHECKING:
-    pass
 
 PROMPTS = {
     "location": "Scan the LOCATION label",
@@ -39,152 +36,6 @@ PROMPTS = {
     "tote": "Scan the TOTE",
     "finish": "All stops done: press F10 to finish",
 }
-
-
-SCAN_MIN_LENGTH = 4
-"""A line of this many characters or more arriving at scanner speed is a scan, not keys typed into a dialog."""
-
-
-class KeysOnlyDialog(ModalScreen[object]):
-    """A dialog that takes typed keys, never scans: a scanner burst that lands here is refused and changes nothing.
-
-    Digits inside a barcode must never choose an option or become a quantity, so every answer is a short line
-    typed and ended with Enter; a line that came at scanner speed (or is too long to be typed) is thrown away with
-    a red message and the bell."""
-
-    BINDINGS = [("escape", "dismiss(None)", "Cancel")]
-
-    def compose_body(self) -> ComposeResult:
-        raise NotImplementedError
-
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog"):
-            yield from self.compose_body()
-            yield Static("", id="dialog-message")
-            yield ScanCapture("Type", submit_empty=True, id="dialog-keys")
-
-    def on_mount(self) -> None:
-        self.query_one("#dialog-keys", ScanCapture).focus()
-
-    def say(self, text: str, ok: bool) -> None:
-        message = self.query_one("#dialog-message", Static)
-        message.update(literal(text))
-        message.set_classes("ok" if ok else "error")
-        if not ok:
-            self.app.bell()
-
-    @on(ScanCapture.Scanned, "#dialog-keys")
-    def line(self, event: ScanCapture.Scanned) -> None:
-        event.stop()
-        code = event.code.strip()
-        if (not event.typed and len(code) >= SCAN_MIN_LENGTH) or len(code) > 6:
-            self.say(f"A scan ({code}) is not an answer here: nothing recorded. Type the answer or Esc.", False)
-            return
-        self.answer(code)
-
-    def answer(self, text: str) -> None:
-        raise NotImplementedError
-
-
-class ShortPickDialog(KeysOnlyDialog):
-    """Report a short at the shelf: why, how many good units are really there, then confirm with Enter."""
-
-    REASONS = {"1": "empty", "2": "damaged", "3": "missing"}
-
-    def __init__(self, sku: str, location: str, remaining: int) -> None:
-        super().__init__()
-        self.sku = sku
-        self.location = location
-        self.remaining = remaining
-        self.reason: str | None = None
-        self.counted: int | None = None
-
-    def compose_body(self) -> ComposeResult:
-        yield Label(literal(f"Short pick: {self.sku} at {self.location} ({self.remaining} needed)"), classes="title")
-        yield Static(
-            literal("Why? type 1 Location empty · 2 Item damaged · 3 Fewer than the books, then Enter"), id="ask"
-        )
-
-    def answer(self, text: str) -> None:
-        ask = self.query_one("#ask", Static)
-        if text == "" and self.counted is None:
-            return
-        if self.reason is None:
-            reason = self.REASONS.get(text)
-            if reason is None:
-                self.say("Type 1, 2 or 3 and Enter", False)
-                return
-            self.reason = reason
-            ask.update(literal(f"{reason}: how many GOOD {self.sku} are at {self.location} now? Type the count, Enter"))
-            self.say("", True)
-            return
-        if self.counted is None:
-            if not ascii_digits(text):
-                self.say("Type the number of good units you count on the shelf (0 if none)", False)
-                return
-            self.counted = int(text)
-            missing = max(0, self.remaining - self.counted)
-            ask.update(
-                literal(
-                    f"{self.counted} good {self.sku} at {self.location} ({self.reason}); {missing} missing. "
-                    "Enter records it, Esc cancels"
-                )
-            )
-            self.say("", True)
-            return
-        if text == "":
-            self.dismiss((self.reason, self.counted))
-        else:
-            self.say("Press Enter alone to record, Esc to cancel", False)
-
-
-class QuantityDialog(KeysOnlyDialog):
-    """Type how many more of the proven item are in hand; it must be confirmed with a second Enter."""
-
-    def __init__(self, sku: str, remaining: int) -> None:
-        super().__init__()
-        self.sku = sku
-        self.remaining = remaining
-        self.pending: int | None = None
-
-    def compose_body(self) -> ComposeResult:
-        yield Label(literal(f"Quantity of {self.sku} (1-{self.remaining}), Enter"), classes="title")
-
-    def answer(self, text: str) -> None:
-        if text == "" and self.pending is not None:
-            self.dismiss(self.pending)
-            return
-        qty = int(text) if ascii_digits(text) else 0
-        if not 1 <= qty <= self.remaining:
-            self.say(f"Enter a number from 1 to {self.remaining}", False)
-            self.pending = None
-            return
-        self.pending = qty
-        self.say(f"{qty} x {self.sku}: press Enter again to confirm", True)
-
-
-class EndEarlyDialog(KeysOnlyDialog):
-    """End the walk with stops left: typed ``y`` and Enter, never a scan."""
-
-    def __init__(self, batch_id: int, stops_left: int) -> None:
-        super().__init__()
-        self.batch_id = batch_id
-        self.stops_left = stops_left
-
-    def compose_body(self) -> ComposeResult:
-        yield Label(
-            literal(
-                f"End batch {self.batch_id} now? Its {self.stops_left} open stop(s) go back to the queue; "
-                "the totes go to packing. Type y and Enter (Esc cancels)"
-            ),
-            classes="title",
-        )
-
-    def answer(self, text: str) -> None:
-        if text.lower() == "y":
-            self.dismiss(True)
-        elif text:
-            self.say("Type y and Enter to end the batch, or Esc", False)
 
 
 class PickScreen(StationScreen):
@@ -297,24 +148,36 @@ class PickScreen(StationScreen):
             text = f"{text if state.phase == 'tote' else f'Scan {item}, or TOTE to drop'} {stop.tote_code}"
         prompt.update(literal(text))
 
-    # --- actions: every input goes through the step engine, the screen only renders its answer ----------
-    def _run(self, line: str, *, typed: bool = False) -> Answer | None:
-        """One input to the engine; a busy database is retried (the message line says so), never a traceback."""
-        try:
-            return retry_busy(
-                lambda: self.engine.handle(line, typed=typed),
-                on_retry=lambda n: self.flash(f"Database busy, retrying ({n})", True),
-            )
-        except OperationalError as exc:
-            self.flash(f"The database is busy or unreachable; nothing was recorded, scan again ({exc.orig})", False)
-            return None
+    # --- actions: every input goes through the step engine (in a worker), the screen only renders its answer ---
+    def _step(self, line: str, *, typed: bool = False) -> Callable[[], Answer | Unavailable]:
+        """One input to the engine as work for the step's worker thread (built here, on the UI thread): a busy
+        database is retried (the message line says so), one that stays busy or is down comes back as
+        ``Unavailable``, never as a traceback."""
+        engine, app, flash = self.engine, self.app, self.flash
 
-    def _after(self, answer: Answer | None) -> None:
-        if answer is None:
+        def retrying(n: int) -> None:
+            app.call_from_thread(flash, f"Database busy, retrying ({n})", True)
+
+        return lambda: guarded(lambda: engine.handle(line, typed=typed), on_retry=retrying)
+
+    def _send(self, line: str, *, typed: bool = False, started: float | None = None) -> None:
+        """Queue one input for the engine; its answer is drawn when it comes back (in input order)."""
+
+        def then(answer: Answer | Unavailable) -> None:
+            self._after(answer)
+            if started is not None:
+                self.call_after_refresh(self._measured, started)
+
+        self.steps.run(self._step(line, typed=typed), then)
+
+    def _after(self, answer: Answer | Unavailable) -> None:
+        if isinstance(answer, Unavailable):
+            busy = f"The database is busy or unreachable; nothing was recorded, scan again ({answer.detail})"
+            self.flash(busy, False)
             return
         state = self.engine.state
         if state is None:  # the claim was lost (freed, reassigned): home, saying who has the batch now
-            self.app.pop_screen()
+            self.leave()
             for message in self.app.screen.query("#home-message"):
                 if isinstance(message, Static):
                     message.update(literal(answer.message))
@@ -327,24 +190,38 @@ class PickScreen(StationScreen):
             self._show_report()
 
     def _show_report(self) -> None:
-        try:
-            report = picking.finish_batch(self.pp.db, self.pp.layout, self.state.batch_id, actor=self.actor)
-        except ServiceError as exc:
-            self.flash(str(exc), False)
-            return
-        self.app.switch_screen(BatchDoneScreen(report))
+        """The batch is done: finish it (a transaction) in the worker, then show the walk's report."""
+        db, layout, batch_id, actor = self.pp.db, self.pp.layout, self.state.batch_id, self.actor
+
+        def finish() -> picking.FinishReport | str | Unavailable:
+            try:
+                return guarded(lambda: picking.finish_batch(db, layout, batch_id, actor=actor))
+            except ServiceError as exc:
+                return str(exc)
+
+        def then(report: picking.FinishReport | str | Unavailable) -> None:
+            if isinstance(report, Unavailable):
+                self.flash(f"The database is busy or unreachable; press F10 again ({report.detail})", False)
+            elif isinstance(report, str):
+                self.flash(report, False)
+            else:
+                self.steps.close()
+                self.app.switch_screen(BatchDoneScreen(report))
+
+        self.steps.run(finish, then)
 
     @on(ScanCapture.Scanned, "#scan")
     def scanned(self, event: ScanCapture.Scanned) -> None:
-        started = event.received or time.perf_counter()
-        self._after(self._run(event.code, typed=event.typed))
-        self.call_after_refresh(self._measured, started)
+        self._send(event.code, typed=event.typed, started=event.received or time.perf_counter())
 
     def _measured(self, started: float) -> None:
         self.last_latency_ms = (time.perf_counter() - started) * 1000
         self.pp.scan_latencies_ms.append(self.last_latency_ms)
 
     def action_type_quantity(self) -> None:
+        self.steps.ui(self._type_quantity)
+
+    def _type_quantity(self) -> None:
         stop = self.state.stop
         if stop is None or self.state.phase != "item":
             self.flash("Typing a quantity works while scanning items", False)
@@ -356,11 +233,14 @@ class PickScreen(StationScreen):
 
         def done(qty: object) -> None:
             if isinstance(qty, int):
-                self._after(self._run(f"!qty {qty}"))
+                self._send(f"!qty {qty}")
 
-        self.app.push_screen(QuantityDialog(stop.sku, stop.remaining), done)
+        self.ask(QuantityDialog(stop.sku, stop.remaining), done)
 
     def action_short(self) -> None:
+        self.steps.ui(self._short)
+
+    def _short(self) -> None:
         refusal = self.engine.short_refusal()
         stop = self.state.stop
         if refusal is not None or stop is None:
@@ -371,32 +251,39 @@ class PickScreen(StationScreen):
             if not isinstance(answer, tuple):
                 return
             reason, counted = answer
-            asked = self._run(f"!short {reason}")
-            if asked is None or not asked.ok:
-                self._after(asked)
-                return
-            self._after(self._run(f"!qty {counted}"))
+            short, count = self._step(f"!short {reason}"), self._step(f"!qty {counted}")
 
-        self.app.push_screen(ShortPickDialog(stop.sku, stop.location, stop.qty - stop.qty_picked), done)
+            def report() -> Answer | Unavailable:
+                asked = short()
+                if isinstance(asked, Unavailable) or not asked.ok:
+                    return asked
+                return count()
+
+            self.steps.run(report, self._after)
+
+        self.ask(ShortPickDialog(stop.sku, stop.location, stop.qty - stop.qty_picked), done)
 
     def action_skip(self) -> None:
-        self._after(self._run("!skip"))
+        self._send("!skip")
 
     def action_finish(self) -> None:
         """F10: the report of a finished batch, or end the walk early (the open stops go back to the queue)."""
+        self.steps.ui(self._finish)
+
+    def _finish(self) -> None:
         if self.state.phase == "done":
             self._show_report()
             return
 
         def done(answer: object) -> None:
             if answer is True:
-                self._after(self._run("!finish"))
+                self._send("!finish")
 
-        self.app.push_screen(EndEarlyDialog(self.state.batch_id, self.state.stops_left), done)
+        self.ask(EndEarlyDialog(self.state.batch_id, self.state.stops_left), done)
 
     def action_leave(self) -> None:
         """Back to the home screen; the batch stays claimed and resumes where it stopped."""
-        self.app.pop_screen()
+        self.steps.ui(self.leave)
 
 
 class BatchDoneScreen(Screen[None]):

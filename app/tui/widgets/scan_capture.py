@@ -12,6 +12,7 @@ import time
 
 from rich.text import Text
 from textual import events
+from textual.keys import _character_to_key
 from textual.message import Message
 from textual.reactive import reactive
 from textual.widget import Widget
@@ -21,6 +22,27 @@ from app.tui.literal import visible
 GS = "\x1d"
 TYPED_THRESHOLD_S = 0.08
 """Mean time between keystrokes above which a code counts as typed by hand (scanners send < 20 ms)."""
+
+
+def key_name(character: str) -> str:
+    """Textual's key name for a received character ("-" -> "minus", "/" -> "slash", "a" -> "a"; GS -> ctrl+]).
+
+    The same function Textual's own input driver uses, so a hostile scan (brackets, "@", "/", control or
+    unnamed characters) is described by exactly the key events a terminal would send.
+    """
+    if character == GS:
+        return "ctrl+right_square_bracket"
+    return _character_to_key(character)
+
+
+def scanner_keys(code: str, *, suffix: str = "enter") -> list[tuple[str, str | None]]:
+    """The (key, character) events a keyboard-wedge scanner sends for ``code``: GS as ctrl+], then the suffix.
+
+    The mirror of ``ScanCapture.on_key``; a benchmark or a test that plays a scanner sends these in one burst.
+    """
+    keys: list[tuple[str, str | None]] = [(key_name(ch), None if ch == GS else ch) for ch in code]
+    keys.append((suffix, "\r" if suffix == "enter" else "\t"))
+    return keys
 
 
 class ScanCapture(Widget, can_focus=True):
