@@ -13,7 +13,7 @@ from app.cli.lazy import lazy_module
 from app.cli.output import emit_json, say
 
 picking = lazy_module("app.services.picking")
-supervisor_actions = lazy_module("app.services.supervisor_actions")
+supervisor_actions = lazy_module("app.services.supervision.actions")
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]

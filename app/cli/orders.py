@@ -20,7 +20,7 @@ from app.services.errors import InvalidInput
 
 orders = lazy_module("app.services.orders")
 process = lazy_module("app.services.process")
-supervisor_actions = lazy_module("app.services.supervisor_actions")
+supervisor_actions = lazy_module("app.services.supervision.actions")
 users = lazy_module("app.services.users")
 
 

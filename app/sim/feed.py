@@ -17,10 +17,10 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from app.config import Config
-from app.db.unit_of_work import Database
 from app.domain.actor import Actor
 from app.services import intake, users
 from app.services.errors import InvalidInput
+from app.services.runtime import Database
 from app.services.supervision import lookups
 from app.services.supervision.lookups import available_stock
 from app.services.users import UserView

@@ -16,8 +16,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from app.db.unit_of_work import Database
 from app.domain.orders import PACKING, PICKED
+from app.services.runtime import Database
 from app.services.supervision import lookups
 from app.sim.drivers import Catalog, PackJob
 

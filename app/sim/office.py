@@ -15,12 +15,11 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from app.config import Config
-from app.db.retry import retry_busy
-from app.db.unit_of_work import Database
 from app.domain.actor import Actor
 from app.domain.orders import ALLOCATED, BACKORDERED, NEW, ON_HOLD, PACKING, PICKED, PICKING, RELEASED
 from app.services import orders
 from app.services.errors import ServiceError
+from app.services.runtime import Database, with_busy_retry
 from app.services.supervision import actions as supervisor_actions
 from app.services.users import UserView
 from app.sim import floor
@@ -82,7 +81,7 @@ class Office:
 
     def _do(self, action: str, fn: Callable[[], Any]) -> None:
         try:
-            retry_busy(fn)
+            with_busy_retry(fn)
         except ServiceError as exc:
             self.stats.office_action(action, "refused", str(exc))
         except Exception:

@@ -23,12 +23,11 @@ from typing import Any
 
 from app.cli.identity import ENV_PIN
 from app.config import ENV_CONFIG, ENV_DATABASE_URL, Config
-from app.db.retry import retry_busy
-from app.db.unit_of_work import Database
 from app.domain.layout import Layout
 from app.domain.orders import ALLOCATED, NEW, RELEASED
 from app.services import audit, process, users
 from app.services.errors import InvalidInput, ServiceError
+from app.services.runtime import Database, with_busy_retry
 from app.sim import floor, summary
 from app.sim.drivers import PackDriver, PickDriver
 from app.sim.feed import OrderFeeder, available_stock, ensure_crew
@@ -116,7 +115,7 @@ class Shift:
             raise InvalidInput("no products with free stock: load a catalog first (e.g. pickpack demo --seed-only)")
         crew = ensure_crew(self.db, o.pickers, o.packers, pin, actor=self.system)
         self.feeder = OrderFeeder(self.db, self.config, self._child_rng(), self.system, _tag(time.time()))
-        self.stats.add("orders_imported", retry_busy(lambda: self.feeder.import_orders(o.orders)))
+        self.stats.add("orders_imported", with_busy_retry(lambda: self.feeder.import_orders(o.orders)))
         self._process_pass()
         self.totes = TotePool(self._child_rng(), size=max(200, o.pickers * self.config.picking.cart_totes * 4))
         queue = floor.PackQueue(lambda: floor.packable(self.db), self._child_rng())
@@ -167,7 +166,7 @@ class Shift:
             self.stats.traceback(where, traceback.format_exc())
 
     def _process_pass(self) -> None:
-        retry_busy(lambda: process.process_once(self.db, self.config, actor=self.system, layout=self.layout))
+        with_busy_retry(lambda: process.process_once(self.db, self.config, actor=self.system, layout=self.layout))
         self.stats.add("process_passes")
 
     def _feed(self) -> None:
@@ -175,7 +174,7 @@ class Shift:
         missing = self.backlog_target - floor.count_orders(self.db, (NEW, ALLOCATED, RELEASED))
         while missing > 0 and not self.stop.is_set():
             chunk = min(FEED_CHUNK, missing)
-            created = retry_busy(lambda n=chunk: self.feeder.import_orders(n))
+            created = with_busy_retry(lambda n=chunk: self.feeder.import_orders(n))
             self.stats.add("orders_imported", created)
             missing = missing - chunk if created else 0
 

@@ -8,13 +8,13 @@ from decimal import Decimal
 from typing import Any
 
 from app.config import Config
-from app.db.unit_of_work import Database
 from app.domain.actor import Actor
 from app.domain.gtin import gtin14
 from app.domain.scans import classify
 from app.services import packing, shipping, weight_approval
 from app.services.errors import ServiceError
 from app.services.packing import PackResult, PackState
+from app.services.runtime import Database
 from app.services.users import UserView
 from app.stations.answer import Answer, split_key
 

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from app.db.unit_of_work import Database
 from app.domain.actor import Actor
 from app.domain.gtin import ascii_digits, gtin14
 from app.domain.layout import Layout
 from app.services import picking
 from app.services.errors import ServiceError
 from app.services.picking import PickState, ScanResult
+from app.services.runtime import Database
 from app.services.users import UserView
 from app.stations.answer import Answer, split_key
 

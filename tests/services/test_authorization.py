@@ -20,9 +20,10 @@ from app.db.unit_of_work import Database
 from app.domain import roles
 from app.domain.actor import Actor
 from app.domain.layout import Layout
-from app.services import orders, packing, picking, process, shipping, supervisor_actions, users
+from app.services import orders, packing, picking, process, shipping, users
 from app.services.batches import plan_batches
 from app.services.errors import NotAllowed
+from app.services.supervision import actions as supervisor_actions
 from app.services.users import UserView
 from tests.picking_support import actor_of, add_users, pick_all, release_orders
 

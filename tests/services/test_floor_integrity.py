@@ -19,10 +19,11 @@ from app.db.models import Batch, BatchSlot, Event, Order, PickTask, StockMove, T
 from app.db.unit_of_work import Database
 from app.domain.actor import Actor
 from app.domain.layout import Layout
-from app.services import orders, packing, picking, shipping, supervisor_actions
+from app.services import orders, packing, picking, shipping
 from app.services.batches import plan_batches
 from app.services.errors import Refused
 from app.services.stock import stock_for_sku
+from app.services.supervision import actions as supervisor_actions
 from tests.picking_support import GTIN, actor_of, add_users, config, release_orders, short_here
 
 CFG = config()

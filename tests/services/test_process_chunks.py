@@ -21,8 +21,9 @@ from app.db.unit_of_work import Database
 from app.domain.layout import Layout
 from app.domain.orders import ALLOCATED, BACKORDERED, NEW, ON_HOLD, RELEASED, SHIPPED
 from app.services import orders as order_service
-from app.services import picking, supervisor_actions
+from app.services import picking
 from app.services.order_priority import priority_of
+from app.services.supervision import actions as supervisor_actions
 from tests.picking_support import add_users, release_orders
 
 NOW = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)

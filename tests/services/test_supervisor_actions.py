@@ -11,8 +11,9 @@ from app.config import Config
 from app.db.models import Event
 from app.db.unit_of_work import Database
 from app.domain.layout import Layout
-from app.services import orders, picking, supervisor_actions
+from app.services import orders, picking
 from app.services.errors import Refused
+from app.services.supervision import actions as supervisor_actions
 from tests.picking_support import actor_of, add_users, release_orders, short_here
 
 

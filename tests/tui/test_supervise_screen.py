@@ -17,8 +17,9 @@ from app.config import Config
 from app.db.models import Event
 from app.db.unit_of_work import Database
 from app.domain.layout import Layout
-from app.services import orders, supervisor_actions
+from app.services import orders
 from app.services.errors import Refused
+from app.services.supervision import actions as supervisor_actions
 from app.tui.app import build_app
 from app.tui.screens.home import HomeScreen
 from app.tui.widgets.dialogs import ConfirmDialog

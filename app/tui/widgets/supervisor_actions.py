@@ -11,8 +11,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from app.services import supervisor_actions
 from app.services.errors import InvalidInput
+from app.services.supervision import actions as supervisor_actions
 
 if TYPE_CHECKING:
     from app.config import Config
