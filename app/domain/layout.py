@@ -114,67 +114,15 @@ class Layout:
         ``bays_per_block = 100000000`` used to make ``pickpack init`` run for minutes), numbers must be finite,
         sides unique, the depot near the racks, and unknown keys are refused instead of silently ignored.
         """
-        if not isinstance(data, Mapping) or "layout" not in data or not isinstance(data["layout"], Mapping):
-            raise InvalidLayout(source, "layout", "a [layout] table")
-        for key in data:
-            if key != "layout":
-                raise InvalidLayout(source, key, "only a [layout] table (unknown table)")
-        table = dict(data["layout"])
-        unknown = sorted(set(table) - LAYOUT_KEYS)
-        if unknown:
-            raise InvalidLayout(
-                source, f"layout.{unknown[0]}", f"one of {', '.join(sorted(LAYOUT_KEYS))} (unknown key)"
-            )
-
-        def take(key: str, kind: type, *, default: Any = ..., minimum: float, maximum: float) -> Any:
-            if key not in table:
-                if default is ...:
-                    raise InvalidLayout(source, f"layout.{key}", f"{_KIND_NAMES[kind]} (required)")
-                return default
-            value = table.pop(key)
-            if kind is float and isinstance(value, int) and not isinstance(value, bool):
-                value = float(value)
-            if not isinstance(value, kind) or isinstance(value, bool):
-                raise InvalidLayout(source, f"layout.{key}", f"{_KIND_NAMES[kind]}, got {value!r}")
-            if not math.isfinite(value) or not minimum <= value <= maximum:
-                raise InvalidLayout(source, f"layout.{key}", f"{minimum:g} to {maximum:g}, got {value!r}")
-            return value
-
+        table = _layout_table(data, source)
         name = table.pop("name", None)
         if not isinstance(name, str) or not name.strip() or any(ord(c) < 32 for c in name):
             raise InvalidLayout(source, "layout.name", f"a non-empty name without control characters, got {name!r}")
-        aisles = take("aisles", int, minimum=1, maximum=MAX_AISLES)
-        blocks = take("blocks", int, minimum=1, maximum=MAX_BLOCKS)
-        bays_per_block = take("bays_per_block", int, minimum=1, maximum=MAX_BAYS)
-        if blocks * bays_per_block > MAX_BAYS:
-            raise InvalidLayout(
-                source,
-                "layout.bays_per_block",
-                f"at most {MAX_BAYS} bays along an aisle (blocks x bays_per_block), got {blocks} x {bays_per_block}",
-            )
-        bay_width = take("bay_width", float, minimum=0.1, maximum=10.0)
-        aisle_spacing = take("aisle_spacing", float, minimum=MIN_AISLE_SPACING, maximum=50.0)
-        cross_aisle_width = take("cross_aisle_width", float, minimum=0.0, maximum=50.0)
-        levels = take("levels", int, minimum=1, maximum=MAX_LEVELS)
-        sides = _sides(table.pop("sides", ["L", "R"]), source)
-        faces = aisles * blocks * bays_per_block * len(sides) * levels
-        if faces > MAX_PICK_FACES:
-            raise InvalidLayout(
-                source,
-                "layout",
-                f"at most {MAX_PICK_FACES:,} pick faces (aisles x bays x sides x levels), got {faces:,}",
-            )
+        sizes = _sizes(table, source)
         racks, positions = _reserve(table.pop("reserve", {}), source)
         layout = cls(
             name=name,
-            aisles=aisles,
-            blocks=blocks,
-            bays_per_block=bays_per_block,
-            bay_width=bay_width,
-            aisle_spacing=aisle_spacing,
-            cross_aisle_width=cross_aisle_width,
-            levels=levels,
-            sides=sides,
+            **sizes,
             depot=Point(0.0, 0.0),  # replaced below once the size is known to check the depot against
             reserve_racks=racks,
             reserve_positions=positions,
@@ -282,6 +230,73 @@ class Layout:
         for rack in range(1, self.reserve_racks + 1):
             for pos in range(1, self.reserve_positions + 1):
                 yield f"RES-{rack:02d}-{pos:02d}"
+
+
+def _layout_table(data: Mapping[str, Any], source: str) -> dict[str, Any]:
+    """A copy of the ``[layout]`` table (keys are popped as they are read); refuses other tables and unknown keys."""
+    if not isinstance(data, Mapping) or "layout" not in data or not isinstance(data["layout"], Mapping):
+        raise InvalidLayout(source, "layout", "a [layout] table")
+    for key in data:
+        if key != "layout":
+            raise InvalidLayout(source, key, "only a [layout] table (unknown table)")
+    table = dict(data["layout"])
+    unknown = sorted(set(table) - LAYOUT_KEYS)
+    if unknown:
+        raise InvalidLayout(source, f"layout.{unknown[0]}", f"one of {', '.join(sorted(LAYOUT_KEYS))} (unknown key)")
+    return table
+
+
+def _take(
+    table: dict[str, Any], source: str, key: str, kind: type, *, default: Any = ..., minimum: float, maximum: float
+) -> Any:
+    """Pop ``key`` from ``table`` as a finite ``kind`` within [minimum, maximum] (ints are accepted as floats)."""
+    if key not in table:
+        if default is ...:
+            raise InvalidLayout(source, f"layout.{key}", f"{_KIND_NAMES[kind]} (required)")
+        return default
+    value = table.pop(key)
+    if kind is float and isinstance(value, int) and not isinstance(value, bool):
+        value = float(value)
+    if not isinstance(value, kind) or isinstance(value, bool):
+        raise InvalidLayout(source, f"layout.{key}", f"{_KIND_NAMES[kind]}, got {value!r}")
+    if not math.isfinite(value) or not minimum <= value <= maximum:
+        raise InvalidLayout(source, f"layout.{key}", f"{minimum:g} to {maximum:g}, got {value!r}")
+    return value
+
+
+def _sizes(table: dict[str, Any], source: str) -> dict[str, Any]:
+    """The pick area's dimensions and sides, each within its maximum, and the pick face total within its own."""
+    aisles = _take(table, source, "aisles", int, minimum=1, maximum=MAX_AISLES)
+    blocks = _take(table, source, "blocks", int, minimum=1, maximum=MAX_BLOCKS)
+    bays_per_block = _take(table, source, "bays_per_block", int, minimum=1, maximum=MAX_BAYS)
+    if blocks * bays_per_block > MAX_BAYS:
+        raise InvalidLayout(
+            source,
+            "layout.bays_per_block",
+            f"at most {MAX_BAYS} bays along an aisle (blocks x bays_per_block), got {blocks} x {bays_per_block}",
+        )
+    bay_width = _take(table, source, "bay_width", float, minimum=0.1, maximum=10.0)
+    aisle_spacing = _take(table, source, "aisle_spacing", float, minimum=MIN_AISLE_SPACING, maximum=50.0)
+    cross_aisle_width = _take(table, source, "cross_aisle_width", float, minimum=0.0, maximum=50.0)
+    levels = _take(table, source, "levels", int, minimum=1, maximum=MAX_LEVELS)
+    sides = _sides(table.pop("sides", ["L", "R"]), source)
+    faces = aisles * blocks * bays_per_block * len(sides) * levels
+    if faces > MAX_PICK_FACES:
+        raise InvalidLayout(
+            source,
+            "layout",
+            f"at most {MAX_PICK_FACES:,} pick faces (aisles x bays x sides x levels), got {faces:,}",
+        )
+    return {
+        "aisles": aisles,
+        "blocks": blocks,
+        "bays_per_block": bays_per_block,
+        "bay_width": bay_width,
+        "aisle_spacing": aisle_spacing,
+        "cross_aisle_width": cross_aisle_width,
+        "levels": levels,
+        "sides": sides,
+    }
 
 
 def _sides(raw: Any, source: str) -> tuple[str, ...]:
