@@ -27,29 +27,33 @@ from reportlab.lib.units import inch, mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
-from labels._layout import (
+from labels.document_pages import (
     DOCUMENT_HEADER_PT,
     DOCUMENT_MARGIN_PT,
-    GREY,
-    OFFICE_DPI,
     PAGE_SIZES,
     ROW_SHADE,
+    Column,
+    TextRow,
+    draw_document_header,
+    draw_paged_table,
+    draw_table_header,
+    draw_text_row,
+    paginate,
+    text_row,
+)
+from labels.drawing import (
+    GREY,
+    OFFICE_DPI,
     RULE_GREY,
     THERMAL_DPI,
     BarcodeBlock,
-    Column,
     TextLine,
-    TextRow,
     ascent,
     checkbox,
     draw_caption,
     draw_code128_block,
-    draw_document_header,
     draw_lines,
-    draw_paged_table,
-    draw_table_header,
     draw_text,
-    draw_text_row,
     ellipsize,
     finish,
     fit_lines,
@@ -59,10 +63,8 @@ from labels._layout import (
     format_kg,
     format_money,
     new_canvas,
-    paginate,
     plan_code128,
     rule,
-    text_row,
     wrap,
 )
 from labels.fonts import FONT_SANS, FONT_SANS_BOLD, register_fonts

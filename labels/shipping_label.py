@@ -28,7 +28,8 @@ from reportlab.lib.colors import black
 from reportlab.lib.units import inch, mm
 from reportlab.pdfgen.canvas import Canvas
 
-from labels._layout import (
+from labels.barcodes import BarcodeBox, dots_to_pt, draw_gs1_128, measure_gs1_128
+from labels.drawing import (
     THERMAL_DPI,
     BarcodeBlock,
     TextLine,
@@ -49,7 +50,6 @@ from labels._layout import (
     plan_code128,
     rule,
 )
-from labels.barcodes import BarcodeBox, dots_to_pt, draw_gs1_128, measure_gs1_128
 from labels.fonts import FONT_SANS, FONT_SANS_BOLD, register_fonts
 from labels.gs1 import Element, format_hri
 from labels.model import ShippingLabelData

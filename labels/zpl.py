@@ -26,8 +26,12 @@ from collections.abc import Sequence
 
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
-from labels._layout import format_date, format_kg, longest_fitting
 from labels.barcodes import code128_modules, gs1_128_modules
+from labels.drawing import (
+    format_date,
+    format_kg,
+    longest_fitting,
+)
 from labels.fonts import FONT_SANS_BOLD, register_fonts
 from labels.gs1 import format_hri
 from labels.model import Address, ShippingLabelData
