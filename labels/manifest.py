@@ -19,25 +19,28 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
-from labels._layout import (
+from labels.document_pages import (
     CELL_PAD,
     DOCUMENT_HEADER_PT,
     DOCUMENT_MARGIN_PT,
-    GREY,
-    OFFICE_DPI,
     PAGE_SIZES,
     ROW_SHADE,
+    Column,
+    column_x,
+    draw_document_header,
+    draw_paged_table,
+    paginate,
+)
+from labels.drawing import (
+    GREY,
+    OFFICE_DPI,
     RULE_GREY,
     BarcodeBlock,
-    Column,
     TextLine,
     ascent,
-    column_x,
     draw_caption,
     draw_code128_block,
-    draw_document_header,
     draw_lines,
-    draw_paged_table,
     draw_text,
     ellipsize,
     finish,
@@ -45,7 +48,6 @@ from labels._layout import (
     format_date,
     format_kg,
     new_canvas,
-    paginate,
     plan_code128,
     rule,
     wrap,

@@ -19,26 +19,29 @@ from reportlab.lib.colors import Color
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
-from labels._layout import (
+from labels.document_pages import (
     CELL_PAD,
     DOCUMENT_HEADER_PT,
     DOCUMENT_MARGIN_PT,
-    GREY,
-    OFFICE_DPI,
     PAGE_SIZES,
     ROW_SHADE,
+    Column,
+    column_x,
+    draw_document_header,
+    draw_paged_table,
+    paginate,
+)
+from labels.drawing import (
+    GREY,
+    OFFICE_DPI,
     RULE_GREY,
     BarcodeBlock,
-    Column,
     TextLine,
     ascent,
     block_height,
-    column_x,
     draw_caption,
     draw_code128_block,
-    draw_document_header,
     draw_lines,
-    draw_paged_table,
     draw_text,
     ellipsize,
     finish,
@@ -46,7 +49,6 @@ from labels._layout import (
     fit_size,
     format_date,
     new_canvas,
-    paginate,
     plan_code128,
     rule,
     wrap,
@@ -148,7 +150,7 @@ def plan_packing_slip(data: PackingSlipData) -> PackingSlipPlan:
 def render_packing_slip(data: PackingSlipData, *, compress: bool = True) -> bytes:
     """Render the packing slip (A4 or Letter per ``data.page_size``) as PDF bytes, deterministic.
 
-    ``compress=False`` trades a larger file for about 1.7 ms less rendering time (see ``labels._layout``).
+    ``compress=False`` trades a larger file for about 1.7 ms less rendering time (see ``labels.drawing``).
 
     Raises:
         ValueError: the order number is too long to print at a scannable size.

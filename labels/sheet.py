@@ -29,7 +29,6 @@ from reportlab.lib.units import inch, mm
 from reportlab.pdfbase.pdfmetrics import getAscent, stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
-from labels._layout import ellipsize
 from labels.barcodes import (
     QUIET_ZONE_MODULES,
     code128_modules,
@@ -37,6 +36,9 @@ from labels.barcodes import (
     draw_code128,
     human_readable_height,
     measure_code128,
+)
+from labels.drawing import (
+    ellipsize,
 )
 from labels.fonts import FONT_SANS, FONT_SANS_BOLD, register_fonts
 from labels.text import SafeCanvas

@@ -28,7 +28,8 @@ from reportlab.lib.colors import black
 from reportlab.lib.units import inch, mm
 from reportlab.pdfgen.canvas import Canvas
 
-from labels._layout import (
+from labels.barcodes import BarcodeBox, dots_to_pt, draw_gs1_128, measure_gs1_128
+from labels.drawing import (
     THERMAL_DPI,
     BarcodeBlock,
     TextLine,
@@ -49,7 +50,6 @@ from labels._layout import (
     plan_code128,
     rule,
 )
-from labels.barcodes import BarcodeBox, dots_to_pt, draw_gs1_128, measure_gs1_128
 from labels.fonts import FONT_SANS, FONT_SANS_BOLD, register_fonts
 from labels.gs1 import Element, format_hri
 from labels.model import ShippingLabelData
@@ -183,6 +183,7 @@ def render_shipping_label(data: ShippingLabelData, *, compress: bool = False) ->
 
 
 def _draw_label(canvas: Canvas, data: ShippingLabelData, plan: ShippingLabelPlan) -> None:
+    """The six bands top to bottom, between the rules at ``plan.bands``; the barcodes where ``plan`` put them."""
     width, height = PAGE_SIZE
     left, right = MARGIN_PT, width - MARGIN_PT
     top = height - MARGIN_PT
@@ -196,27 +197,7 @@ def _draw_label(canvas: Canvas, data: ShippingLabelData, plan: ShippingLabelPlan
     draw_lines(canvas, left, top - 2, [TextLine(carrier, FONT_SANS_BOLD, size)])
     rule(canvas, 0, header_bottom, width, 1.6)
 
-    # 2. sender | ship date, weight, carton n of m
-    split = left + (right - left) * 0.6
-    below = draw_caption(canvas, left, header_bottom - SECTION_PAD_PT, "From")
-    sender = [TextLine(line, FONT_SANS, 7.5) for line in data.ship_from.lines()]
-    sender[0] = TextLine(sender[0].text, FONT_SANS_BOLD, 7.5)
-    room = below - 1 - (from_bottom + SECTION_PAD_PT)
-    draw_lines(canvas, left, below - 1, fit_lines(sender, split - left - 6, room), leading=1.15)
-    canvas.setLineWidth(0.8)
-    canvas.line(split, header_bottom, split, from_bottom)
-    facts = (
-        ("Ship date", format_date(data.ship_date), 9.0),
-        ("Weight", format_kg(data.weight_kg), 13.0),
-        ("Carton", f"{data.carton_no} of {data.carton_count}", 13.0),
-    )
-    row = FROM_HEIGHT_PT / len(facts)
-    for index, (caption, value, value_size) in enumerate(facts):
-        row_top = header_bottom - index * row - SECTION_PAD_PT
-        under = draw_caption(canvas, split + 6, row_top, caption)
-        value_size, value = fit_size(value, FONT_SANS_BOLD, value_size, 7.0, right - split - 6)
-        draw_lines(canvas, split + 6, under - 0.5, [TextLine(value, FONT_SANS_BOLD, value_size)])
-    rule(canvas, 0, from_bottom, width, 0.8)
+    _draw_sender_band(canvas, data, header_bottom, from_bottom)
 
     # 3. recipient, large
     below = draw_caption(canvas, left, from_bottom - SECTION_PAD_PT, "Ship to")
@@ -240,7 +221,38 @@ def _draw_label(canvas: Canvas, data: ShippingLabelData, plan: ShippingLabelPlan
     draw_code128_block(canvas, plan.tracking)
     rule(canvas, 0, tracking_bottom, width, 0.8)
 
-    # 6. SSCC
+    _draw_sscc_band(canvas, data, plan, tracking_bottom)
+
+
+def _draw_sender_band(canvas: Canvas, data: ShippingLabelData, header_bottom: float, from_bottom: float) -> None:
+    """2. Sender left; ship date, weight and ``carton n of m`` right, split by a vertical line."""
+    width, _ = PAGE_SIZE
+    left, right = MARGIN_PT, width - MARGIN_PT
+    split = left + (right - left) * 0.6
+    below = draw_caption(canvas, left, header_bottom - SECTION_PAD_PT, "From")
+    sender = [TextLine(line, FONT_SANS, 7.5) for line in data.ship_from.lines()]
+    sender[0] = TextLine(sender[0].text, FONT_SANS_BOLD, 7.5)
+    room = below - 1 - (from_bottom + SECTION_PAD_PT)
+    draw_lines(canvas, left, below - 1, fit_lines(sender, split - left - 6, room), leading=1.15)
+    canvas.setLineWidth(0.8)
+    canvas.line(split, header_bottom, split, from_bottom)
+    facts = (
+        ("Ship date", format_date(data.ship_date), 9.0),
+        ("Weight", format_kg(data.weight_kg), 13.0),
+        ("Carton", f"{data.carton_no} of {data.carton_count}", 13.0),
+    )
+    row = FROM_HEIGHT_PT / len(facts)
+    for index, (caption, value, value_size) in enumerate(facts):
+        row_top = header_bottom - index * row - SECTION_PAD_PT
+        under = draw_caption(canvas, split + 6, row_top, caption)
+        value_size, value = fit_size(value, FONT_SANS_BOLD, value_size, 7.0, right - split - 6)
+        draw_lines(canvas, split + 6, under - 0.5, [TextLine(value, FONT_SANS_BOLD, value_size)])
+    rule(canvas, 0, from_bottom, width, 0.8)
+
+
+def _draw_sscc_band(canvas: Canvas, data: ShippingLabelData, plan: ShippingLabelPlan, tracking_bottom: float) -> None:
+    """6. The SSCC as GS1-128 at the box the plan computed, with its human-readable line under it."""
+    left = MARGIN_PT
     draw_caption(canvas, left, tracking_bottom - SECTION_PAD_PT, "SSCC", CAPTION_SIZE_PT)
     box = plan.sscc
     drawn = draw_gs1_128(

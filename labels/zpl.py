@@ -26,8 +26,12 @@ from collections.abc import Sequence
 
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
-from labels._layout import format_date, format_kg, longest_fitting
 from labels.barcodes import code128_modules, gs1_128_modules
+from labels.drawing import (
+    format_date,
+    format_kg,
+    longest_fitting,
+)
 from labels.fonts import FONT_SANS_BOLD, register_fonts
 from labels.gs1 import format_hri
 from labels.model import Address, ShippingLabelData
@@ -130,8 +134,15 @@ def _module_dots(minimum_mm: float, dpi: int) -> int:
     return math.ceil(minimum_mm * dpi / 25.4 - 1e-9)
 
 
+LABEL_WIDTH_MM = LABEL_WIDTH_IN * 25.4
+MARGIN_MM = 2.5
+INNER_WIDTH_MM = LABEL_WIDTH_MM - 2 * MARGIN_MM
+
+
 def shipping_label_zpl(data: ShippingLabelData, *, dpi: int = 203) -> str:
     """ZPL II for the 4 x 6 in shipping label of one carton, at the printer's ``dpi`` (203, 300 or 600).
+
+    The label is six bands from top to bottom, each drawn by its own function that returns the y under it.
 
     Raises:
         ValueError: unsupported ``dpi``; a tracking number with ``>`` (a ZPL Code 128 control character) or
@@ -145,12 +156,19 @@ def shipping_label_zpl(data: ShippingLabelData, *, dpi: int = 203) -> str:
     width_dots = round(LABEL_WIDTH_IN * dpi)
     length_dots = round(LABEL_LENGTH_IN * dpi)
     zpl.lines += ["^XA", "^CI28", f"^PW{width_dots}", f"^LL{length_dots}", "^LH0,0", "^PON"]
+    y = _carrier_band(zpl, data)
+    y = _sender_band(zpl, data, y)
+    y = _recipient_band(zpl, data, y)
+    y = _order_band(zpl, data, y)
+    y = _tracking_band(zpl, data, y, width_dots)
+    _sscc_band(zpl, data, y, width_dots)
+    zpl.lines += ["^PQ1", "^XZ"]
+    return "\n".join(zpl.lines) + "\n"
 
-    width_mm = LABEL_WIDTH_IN * 25.4
-    margin = 2.5
-    inner = width_mm - 2 * margin
 
-    # 1. carrier and service (service reversed out of a black box)
+def _carrier_band(zpl: _Zpl, data: ShippingLabelData) -> float:
+    """1. Carrier and service (the service reversed out of a black box)."""
+    width_mm, margin, inner = LABEL_WIDTH_MM, MARGIN_MM, INNER_WIDTH_MM
     service = data.service_name.upper()
     service_height, service_fitted = _fit(service, 5.0, 3.0, inner * 0.5 - 3.0)
     service_width = min(inner * 0.5, float(stringWidth(service_fitted, FONT_SANS_BOLD, service_height)) + 3.0)
@@ -166,8 +184,12 @@ def shipping_label_zpl(data: ShippingLabelData, *, dpi: int = 203) -> str:
     zpl.text(margin, margin + 0.5, data.carrier_name, 6.0, max_width_mm=inner - service_width - 3, min_height_mm=3.5)
     y = 13.2
     zpl.rule(y, 0.5)
+    return y
 
-    # 2. sender | ship date, weight, carton n of m
+
+def _sender_band(zpl: _Zpl, data: ShippingLabelData, y: float) -> float:
+    """2. Sender left; ship date, weight and ``carton n of m`` right."""
+    margin, inner = MARGIN_MM, INNER_WIDTH_MM
     split = margin + inner * 0.6
     zpl.text(margin, y + 1.2, "FROM", 2.0, max_width_mm=20)
     _address_block(zpl, data.ship_from, margin, y + 3.8, split - margin - 2, 18.5, 2.6)
@@ -180,14 +202,22 @@ def shipping_label_zpl(data: ShippingLabelData, *, dpi: int = 203) -> str:
         row_y += 7.6
     y += 23.3
     zpl.rule(y)
+    return y
 
-    # 3. recipient
+
+def _recipient_band(zpl: _Zpl, data: ShippingLabelData, y: float) -> float:
+    """3. The recipient, large."""
+    margin, inner = MARGIN_MM, INNER_WIDTH_MM
     zpl.text(margin, y + 1.2, "SHIP TO", 2.0, max_width_mm=20)
     _recipient_block(zpl, data.ship_to, margin + 1.5, y + 4.0, inner - 3, 35.0)
     y += 40.2
     zpl.rule(y, 0.5)
+    return y
 
-    # 4. order and reference
+
+def _order_band(zpl: _Zpl, data: ShippingLabelData, y: float) -> float:
+    """4. Order number left, the customer's reference right."""
+    width_mm, margin, inner = LABEL_WIDTH_MM, MARGIN_MM, INNER_WIDTH_MM
     zpl.text(margin, y + 1.6, f"Order {data.order_number}", 3.4, max_width_mm=inner * 0.55, min_height_mm=2.4)
     if data.reference:
         reference = f"Ref {data.reference}"
@@ -196,8 +226,12 @@ def shipping_label_zpl(data: ShippingLabelData, *, dpi: int = 203) -> str:
         zpl.text(width_mm - margin - ref_width, y + 1.8, reference, ref_height, max_width_mm=inner * 0.43)
     y += 6.35
     zpl.rule(y)
+    return y
 
-    # 5. tracking number: Code 128, automatic subsets, centred
+
+def _tracking_band(zpl: _Zpl, data: ShippingLabelData, y: float, width_dots: int) -> float:
+    """5. The tracking number: Code 128 with automatic subsets, centred, the widest module that fits."""
+    width_mm, margin, inner, dpi = LABEL_WIDTH_MM, MARGIN_MM, INNER_WIDTH_MM, zpl.dpi
     zpl.text(margin, y + 1.0, f"{data.carrier_name.upper()} TRACKING NUMBER", 2.0, max_width_mm=inner)
     modules = len(code128_modules(data.tracking_number))  # the printer's automatic mode packs about the same
     fitting = math.floor((width_dots - zpl.dots(3.0)) / (modules + 2 * QUIET_ZONE_MODULES))
@@ -213,10 +247,14 @@ def shipping_label_zpl(data: ShippingLabelData, *, dpi: int = 203) -> str:
     zpl.text(0, y + 4.2 + 17.0 + 0.8, data.tracking_number, 3.4, max_width_mm=width_mm, centre_width_mm=width_mm)
     y += 4.2 + 17.0 + 0.8 + 3.4 + 1.3
     zpl.rule(y)
+    return y
 
-    # 6. SSCC: GS1-128 = subset C start, FNC1, AI 00 and 18 digits
+
+def _sscc_band(zpl: _Zpl, data: ShippingLabelData, y: float, width_dots: int) -> None:
+    """6. The SSCC as GS1-128 (subset C start, FNC1, AI 00 and 18 digits) down to the bottom margin."""
+    width_mm, margin = LABEL_WIDTH_MM, MARGIN_MM
     zpl.text(margin, y + 1.0, "SSCC", 2.0, max_width_mm=20)
-    sscc_module = _module_dots(SSCC_MIN_MODULE_MM, dpi)
+    sscc_module = _module_dots(SSCC_MIN_MODULE_MM, zpl.dpi)
     sscc_modules = len(gs1_128_modules([("00", data.sscc)]))
     hri_height = 3.8
     bars_top = y + 4.2
@@ -226,9 +264,6 @@ def shipping_label_zpl(data: ShippingLabelData, *, dpi: int = 203) -> str:
     zpl.lines.append(f"^FO{x},{zpl.dots(bars_top)}^BY{sscc_module},3,{bars}^BCN,{bars},N,N,N,N^FD>;>800{data.sscc}^FS")
     hri = format_hri([("00", data.sscc)])
     zpl.text(0, bars_top + sscc_bar_mm + 0.8, hri, hri_height, max_width_mm=width_mm, centre_width_mm=width_mm)
-
-    zpl.lines += ["^PQ1", "^XZ"]
-    return "\n".join(zpl.lines) + "\n"
 
 
 def _address_block(zpl: _Zpl, address: Address, x: float, y: float, width: float, room: float, size: float) -> None:

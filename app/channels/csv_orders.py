@@ -251,38 +251,37 @@ def parse_items(text: str | Iterable[str], source: str) -> list[ParsedOrder]:
     if columns is None:
         return [ParsedOrder(None, (IntakeProblem(source, "", "", "empty file: no header row", 1),))]
 
-    items: list[ParsedOrder] = []
-    for group in groups.values():
-        if group.problems or group.facts is None or not group.lines:
-            items.append(ParsedOrder(None, tuple(group.problems), group.number))
-            continue
-        facts = group.facts
-        lines = tuple(group.lines)
-        items.append(
-            ParsedOrder(
-                IntakeOrder(
-                    channel=CHANNEL,
-                    external_id=group.number,
-                    number=group.number,
-                    customer_name=facts.customer_name,
-                    email=facts.email,
-                    phone=facts.phone,
-                    shipping_address=facts.address,
-                    shipping_method=facts.service,
-                    ship_by=facts.ship_by,
-                    promised_delivery=facts.promised_delivery,
-                    order_value=lines_value(lines),
-                    currency=facts.currency,
-                    tags=facts.tags,
-                    placed_at=facts.placed_at,
-                    lines=lines,
-                    source_ref=f"{source}:{group.first_line}",
-                ),
-                (),
-                group.number,
-            )
-        )
-    return items + loose
+    return [_group_item(group, source) for group in groups.values()] + loose
+
+
+def _group_item(group: _Group, source: str) -> ParsedOrder:
+    """One order's rows as a ``ParsedOrder``: the order when every row was good, else only its problems."""
+    if group.problems or group.facts is None or not group.lines:
+        return ParsedOrder(None, tuple(group.problems), group.number)
+    facts = group.facts
+    lines = tuple(group.lines)
+    return ParsedOrder(
+        IntakeOrder(
+            channel=CHANNEL,
+            external_id=group.number,
+            number=group.number,
+            customer_name=facts.customer_name,
+            email=facts.email,
+            phone=facts.phone,
+            shipping_address=facts.address,
+            shipping_method=facts.service,
+            ship_by=facts.ship_by,
+            promised_delivery=facts.promised_delivery,
+            order_value=lines_value(lines),
+            currency=facts.currency,
+            tags=facts.tags,
+            placed_at=facts.placed_at,
+            lines=lines,
+            source_ref=f"{source}:{group.first_line}",
+        ),
+        (),
+        group.number,
+    )
 
 
 def _read_row(

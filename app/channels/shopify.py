@@ -36,11 +36,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from app.channels.jsondata import PROMISED_DELIVERY_KEYS, SHIP_BY_KEYS, attribute_field, find_attribute, mapping
+from app.channels.jsondata import mapping
 from app.channels.model import IntakeAddress, IntakeLine, IntakeOrder, ParseResult
+from app.channels.order_fields import attribute_dates, first_shipping_line, order_lines, order_value
 from app.channels.scan import parse_decoded
-from app.channels.values import OrderChecker, join_name, lines_value, show
-from app.domain import limits
+from app.channels.values import OrderChecker, join_name, show
 
 NO_ADDRESS = IntakeAddress("", "", "", "", "", "", "", "", "")
 """What an order without a shipping address stores (it is held until someone adds one)."""
@@ -133,85 +133,28 @@ def _line(checker: OrderChecker, index: int, data: Any) -> IntakeLine | None:
 
 
 def parse_order(obj: Mapping[str, Any], checker: OrderChecker, source_ref: str) -> IntakeOrder | None:
-    text = checker.text
+    """One Shopify order object as an ``IntakeOrder``, or ``None`` with the problems in ``checker``.
+
+    The fields are checked in a fixed order (the helpers below are called in it), so problems are reported in
+    the same order every time.
+    """
     customer = mapping(obj.get("customer"))
     billing = mapping(obj.get("billing_address"))
-    shipping = obj.get("shipping_address")
-
-    external_id = text("id", obj.get("id"), required=True, key="order.external_id")
-    before = len(checker.problems)
-    number = text("name", obj.get("name"), key="order.number") or text(
-        "order_number", obj.get("order_number"), key="order.number"
-    )
-    if not number and len(checker.problems) == before:
-        checker.add("name", "missing (and no order_number either)")
-
-    address: IntakeAddress | None = None
-    if isinstance(shipping, dict):
-        address = _address(checker, shipping)
-    elif shipping is not None:
-        checker.add("shipping_address", f"expected an address object or null, got {show(shipping)}")
-
-    customer_name = checker.fits(
-        "customer",
-        join_name(
-            text("customer.first_name", customer.get("first_name")),
-            text("customer.last_name", customer.get("last_name")),
-        )
-        or text("billing_address.name", billing.get("name"))
-        or (address.name if address else ""),
-        "order.customer_name",
-    )
-    email = (
-        text("email", obj.get("email"), key="order.email")
-        or text("contact_email", obj.get("contact_email"), key="order.email")
-        or text("customer.email", customer.get("email"), key="order.email")
-    )
-    phone = (
-        text("phone", obj.get("phone"), key="order.phone")
-        or (address.phone if address else "")
-        or text("customer.phone", customer.get("phone"), key="order.phone")
-        or text("billing_address.phone", billing.get("phone"), key="order.phone")
-    )
-
-    shipping_lines = obj.get("shipping_lines")
-    first_shipping = mapping(shipping_lines[0]) if isinstance(shipping_lines, list) and shipping_lines else {}
-    shipping_method = text("shipping_lines[0].code", first_shipping.get("code"), key="order.shipping_method") or text(
-        "shipping_lines[0].title", first_shipping.get("title"), key="order.shipping_method"
-    )
+    external_id = checker.text("id", obj.get("id"), required=True, key="order.external_id")
+    number = _number(checker, obj)
+    address = _shipping_address(checker, obj.get("shipping_address"))
+    customer_name, email, phone = _contact(checker, obj, customer, billing, address)
+    shipping_method = _shipping_method(checker, obj)
     cancel_reason, status_hold = _status(checker, obj)
-
-    attributes = obj.get("note_attributes")
-    ship_by = None
-    if found := find_attribute(attributes, "name", "value", SHIP_BY_KEYS):
-        ship_by = checker.date(attribute_field("note_attributes", found[0]), found[1])
-    promised = None
-    if found := find_attribute(attributes, "name", "value", PROMISED_DELIVERY_KEYS):
-        promised = checker.date(attribute_field("note_attributes", found[0]), found[1])
-
+    ship_by, promised = attribute_dates(checker, obj.get("note_attributes"), "name", "note_attributes")
     tags = list(checker.tags("tags", obj.get("tags")))
     tags += [tag for tag in checker.tags("customer.tags", customer.get("tags")) if tag not in tags]
-
     if obj.get("created_at"):
         placed_at = checker.timestamp("created_at", obj.get("created_at"))
     else:
         placed_at = checker.timestamp("processed_at", obj.get("processed_at"))
-
-    lines: list[IntakeLine] = []
-    items = obj.get("line_items")
-    if not isinstance(items, list) or not items:
-        checker.add("line_items", "missing; an order needs at least one line")
-    else:
-        for index, item in enumerate(items):
-            line = _line(checker, index, item)
-            if line is not None:
-                lines.append(line)
-
-    total = checker.money("total_price", obj.get("total_price"), key="order.order_value")
-    currency = checker.currency("currency", obj.get("currency"))
-    value = total if total is not None else lines_value(tuple(lines))
-    if total is None and limits.numeric_problem(value, "order.order_value"):
-        checker.add("line_items", "the lines add up to more than an order value can hold")
+    lines = order_lines(checker, obj.get("line_items"), _line)
+    value, currency = order_value(checker, obj, lines, "total_price")
 
     if checker.problems:
         return None
@@ -238,3 +181,64 @@ def parse_order(obj: Mapping[str, Any], checker: OrderChecker, source_ref: str) 
         hold_reasons=holds,
         cancel_reason=cancel_reason,
     )
+
+
+def _number(checker: OrderChecker, obj: Mapping[str, Any]) -> str:
+    """``name`` (``"#1001"``), else ``order_number``; one problem when both are missing."""
+    before = len(checker.problems)
+    number = checker.text("name", obj.get("name"), key="order.number") or checker.text(
+        "order_number", obj.get("order_number"), key="order.number"
+    )
+    if not number and len(checker.problems) == before:
+        checker.add("name", "missing (and no order_number either)")
+    return number
+
+
+def _shipping_address(checker: OrderChecker, shipping: Any) -> IntakeAddress | None:
+    """The shipping address; ``None`` when there is none (``null`` is how Shopify says so)."""
+    if isinstance(shipping, dict):
+        return _address(checker, shipping)
+    if shipping is not None:
+        checker.add("shipping_address", f"expected an address object or null, got {show(shipping)}")
+    return None
+
+
+def _contact(
+    checker: OrderChecker,
+    obj: Mapping[str, Any],
+    customer: Mapping[str, Any],
+    billing: Mapping[str, Any],
+    address: IntakeAddress | None,
+) -> tuple[str, str, str]:
+    """(customer name, email, phone), each from the first of its sources that has it."""
+    text = checker.text
+    customer_name = checker.fits(
+        "customer",
+        join_name(
+            text("customer.first_name", customer.get("first_name")),
+            text("customer.last_name", customer.get("last_name")),
+        )
+        or text("billing_address.name", billing.get("name"))
+        or (address.name if address else ""),
+        "order.customer_name",
+    )
+    email = (
+        text("email", obj.get("email"), key="order.email")
+        or text("contact_email", obj.get("contact_email"), key="order.email")
+        or text("customer.email", customer.get("email"), key="order.email")
+    )
+    phone = (
+        text("phone", obj.get("phone"), key="order.phone")
+        or (address.phone if address else "")
+        or text("customer.phone", customer.get("phone"), key="order.phone")
+        or text("billing_address.phone", billing.get("phone"), key="order.phone")
+    )
+    return customer_name, email, phone
+
+
+def _shipping_method(checker: OrderChecker, obj: Mapping[str, Any]) -> str:
+    """``shipping_lines[0].code``, else its ``title``; empty without a shipping line."""
+    first_shipping = first_shipping_line(obj)
+    return checker.text(
+        "shipping_lines[0].code", first_shipping.get("code"), key="order.shipping_method"
+    ) or checker.text("shipping_lines[0].title", first_shipping.get("title"), key="order.shipping_method")

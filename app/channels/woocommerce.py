@@ -36,12 +36,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from app.channels.jsondata import PROMISED_DELIVERY_KEYS, SHIP_BY_KEYS, attribute_field, find_attribute, mapping
+from app.channels.jsondata import attribute_field, find_attribute, mapping
 from app.channels.model import IntakeAddress, IntakeLine, IntakeOrder, ParseResult
+from app.channels.order_fields import attribute_dates, first_shipping_line, order_lines, order_value
 from app.channels.scan import parse_decoded
 from app.channels.shopify import address_hold
-from app.channels.values import OrderChecker, join_name, lines_value
-from app.domain import limits
+from app.channels.values import OrderChecker, join_name
 
 CHANNEL = "woocommerce"
 
@@ -130,6 +130,10 @@ def _line(checker: OrderChecker, index: int, data: Any) -> IntakeLine | None:
 
 
 def parse_order(obj: Mapping[str, Any], checker: OrderChecker, source_ref: str) -> IntakeOrder | None:
+    """One WooCommerce order object as an ``IntakeOrder``, or ``None`` with the problems in ``checker``.
+
+    The fields are checked in a fixed order, so problems are reported in the same order every time.
+    """
     text = checker.text
     billing = mapping(obj.get("billing"))
     shipping = mapping(obj.get("shipping"))
@@ -142,7 +146,6 @@ def parse_order(obj: Mapping[str, Any], checker: OrderChecker, source_ref: str) 
     )
     prefix = "shipping" if _has_address(shipping) or not _has_address(billing) else "billing"
     address = _address(checker, prefix, shipping if prefix == "shipping" else billing, phone)
-
     customer_name = checker.fits(
         "billing.last_name",
         join_name(
@@ -152,42 +155,15 @@ def parse_order(obj: Mapping[str, Any], checker: OrderChecker, source_ref: str) 
         "order.customer_name",
     )
     email = text("billing.email", billing.get("email"), key="order.email")
-
-    shipping_lines = obj.get("shipping_lines")
-    first_shipping = mapping(shipping_lines[0]) if isinstance(shipping_lines, list) and shipping_lines else {}
-    shipping_method = text(
-        "shipping_lines[0].method_id", first_shipping.get("method_id"), key="order.shipping_method"
-    ) or text("shipping_lines[0].method_title", first_shipping.get("method_title"), key="order.shipping_method")
+    shipping_method = _shipping_method(checker, obj)
     cancel_reason, status_hold = _status(checker, obj)
-
-    meta = obj.get("meta_data")
-    ship_by = None
-    if found := find_attribute(meta, "key", "value", SHIP_BY_KEYS):
-        ship_by = checker.date(attribute_field("meta_data", found[0]), found[1])
-    promised = None
-    if found := find_attribute(meta, "key", "value", PROMISED_DELIVERY_KEYS):
-        promised = checker.date(attribute_field("meta_data", found[0]), found[1])
-
+    ship_by, promised = attribute_dates(checker, obj.get("meta_data"), "key", "meta_data")
     if obj.get("date_created_gmt"):
         placed_at = checker.timestamp("date_created_gmt", obj.get("date_created_gmt"))
     else:
         placed_at = checker.timestamp("date_created", obj.get("date_created"))
-
-    lines: list[IntakeLine] = []
-    items = obj.get("line_items")
-    if not isinstance(items, list) or not items:
-        checker.add("line_items", "missing; an order needs at least one line")
-    else:
-        for index, item in enumerate(items):
-            line = _line(checker, index, item)
-            if line is not None:
-                lines.append(line)
-
-    total = checker.money("total", obj.get("total"), key="order.order_value")
-    currency = checker.currency("currency", obj.get("currency"))
-    value = total if total is not None else lines_value(tuple(lines))
-    if total is None and limits.numeric_problem(value, "order.order_value"):
-        checker.add("line_items", "the lines add up to more than an order value can hold")
+    lines = order_lines(checker, obj.get("line_items"), _line)
+    value, currency = order_value(checker, obj, lines, "total")
 
     if checker.problems:
         return None
@@ -213,3 +189,11 @@ def parse_order(obj: Mapping[str, Any], checker: OrderChecker, source_ref: str) 
         hold_reasons=holds,
         cancel_reason=cancel_reason,
     )
+
+
+def _shipping_method(checker: OrderChecker, obj: Mapping[str, Any]) -> str:
+    """``shipping_lines[0].method_id``, else its ``method_title``; empty without a shipping line."""
+    first_shipping = first_shipping_line(obj)
+    return checker.text(
+        "shipping_lines[0].method_id", first_shipping.get("method_id"), key="order.shipping_method"
+    ) or checker.text("shipping_lines[0].method_title", first_shipping.get("method_title"), key="order.shipping_method")

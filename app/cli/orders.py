@@ -25,8 +25,22 @@ users = lazy_module("app.services.users")
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """Add ``orders ACTION`` and ``process``; the actions are added in the order ``--help`` lists them."""
     o = sub.add_parser("orders", help="list, show and change orders")
     o_sub = o.add_subparsers(dest="action", metavar="ACTION", required=True)
+    _add_view_actions(o_sub)
+    _add_status_actions(o_sub)
+    _add_approval_actions(o_sub)
+    _add_edit_action(o_sub)
+
+    p = sub.add_parser("process", help="allocate, retry backorders and release orders to picking")
+    p.add_argument("--watch", action="store_true", help="keep going (interval from config [release])")
+    p.add_argument("--json", action="store_true", help="print each pass's counts as JSON")
+    p.set_defaults(handler=handle_process)
+
+
+def _add_view_actions(o_sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """``orders list`` and ``orders show``: read-only, no user needed."""
     p = o_sub.add_parser("list", help="orders by priority (highest first)")
     p.add_argument("--status", choices=STATUSES)
     p.add_argument("--limit", type=int)
@@ -36,6 +50,10 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("ref", help="order id, order number, or channel:external_id")
     p.add_argument("--json", action="store_true", help="print JSON on stdout")
     p.set_defaults(handler=handle_show)
+
+
+def _add_status_actions(o_sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """``orders hold|cancel|unhold|priority``: a supervisor changes an order's status or priority."""
     for name, helptext in (("hold", "put an order on hold"), ("cancel", "cancel an order")):
         p = o_sub.add_parser(name, help=f"{helptext} (supervisor, admin)")
         p.add_argument("ref")
@@ -58,6 +76,10 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     which.add_argument("--clear", action="store_true", help="back to the computed score")
     identity.add_user_option(p)
     p.set_defaults(handler=handle_priority)
+
+
+def _add_approval_actions(o_sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """``orders approve-short|approve-weight``: a supervisor decides what picking or packing could not."""
     p = o_sub.add_parser(
         "approve-short",
         help="decide an order picking came up short on (supervisor, admin)",
@@ -79,6 +101,10 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--kg", required=True, metavar="KG", help="the weight the scale shows, e.g. 2.45")
     identity.add_user_option(p)
     p.set_defaults(handler=handle_approve_weight)
+
+
+def _add_edit_action(o_sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """``orders edit``: change lines, address or service level until picking starts."""
     p = o_sub.add_parser(
         "edit",
         help="change lines, address or service level (until picking starts)",
@@ -91,11 +117,6 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--service", choices=["same_day", "express", "standard"])
     identity.add_user_option(p)
     p.set_defaults(handler=handle_edit)
-
-    p = sub.add_parser("process", help="allocate, retry backorders and release orders to picking")
-    p.add_argument("--watch", action="store_true", help="keep going (interval from config [release])")
-    p.add_argument("--json", action="store_true", help="print each pass's counts as JSON")
-    p.set_defaults(handler=handle_process)
 
 
 def handle_list(args: argparse.Namespace) -> int:
