@@ -16,7 +16,7 @@ meanwhile waits for the next pass; two concurrent passes never put an order or a
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from app.config import Config
 from app.db.models import Batch, PickTask
@@ -180,9 +180,11 @@ def _write_wave(
     made = orders = 0
     carried = len(waiting)
     for draft in drafts or [_Draft(PUT_BACK_CUTOFF, ())]:  # put-backs alone still make a batch
-        totes = tuple(t for t in draft.totes if t.order_id in eligible)
-        if draft.split_of is not None and len(totes) != len(draft.totes):
-            totes = ()  # a cart load of an order that changed: the whole order waits for the next pass
+        kept = [t for t in draft.totes if t.order_id in eligible]
+        if draft.split_of is not None and len(kept) != len(draft.totes):
+            kept = []  # a cart load of an order that changed: the whole order waits for the next pass
+        # the picker sets up slots 1..n: an order that dropped out must not leave a gap ("tote 7 of 6")
+        totes = tuple(replace(t, slot=n) for n, t in enumerate(kept, 1))
         if not totes and not waiting:
             continue
         order_ids = tuple(dict.fromkeys(t.order_id for t in totes))

@@ -49,6 +49,29 @@ def test_an_order_held_during_the_search_stays_off_the_carts(
     assert report.orders == 2 and sum(len(d["orders"]) for d in planned) == 2
 
 
+def test_an_order_dropped_after_the_search_leaves_no_gap_in_the_slots(
+    sample_catalog: Database, layout: Layout, tmp_path: Path, system: Actor, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The picker sets up totes 1..n: the order the search put in slot 1 is held meanwhile, the others move up."""
+    db = sample_catalog
+    sofia = actor_of(add_users(db)["sofia"])
+    released(db, tmp_path, system, 3)
+    search = batches.draft_batches
+
+    def search_then_hold_the_first_seat(*args, **kwargs):  # type: ignore[no-untyped-def]
+        drafts = search(*args, **kwargs)
+        first = drafts[0].totes[0]
+        assert first.slot == 1
+        orders.hold(db, CFG, str(first.order_id), "customer called", actor=sofia)
+        return drafts
+
+    monkeypatch.setattr(batches, "draft_batches", search_then_hold_the_first_seat)
+    report = batches.plan_batches(db, CFG, layout, actor=system)
+    with db.unit_of_work(readonly=True) as uow:
+        slots = sorted(uow.session.scalars(select(BatchSlot.slot)))
+    assert report.orders == 2 and slots == [1, 2]
+
+
 def test_a_second_pass_finds_nothing_left_to_plan(
     sample_catalog: Database, layout: Layout, tmp_path: Path, system: Actor
 ) -> None:
