@@ -11,7 +11,7 @@ from app.db.models import BatchSlot, Event, Order
 from app.db.unit_of_work import Database
 from app.domain.actor import Actor
 from app.domain.layout import Layout
-from app.services import batches, intake, orders, process
+from app.services import batches, intake, orders, picking, process
 from tests.picking_support import CSV_HEADER, actor_of, add_users, config
 
 CFG = config()
@@ -79,4 +79,6 @@ def test_a_second_pass_finds_nothing_left_to_plan(
     released(db, tmp_path, system, 4)
     first = batches.plan_batches(db, CFG, layout, actor=system)
     assert first.orders == 4 and first.batches >= 1
+    listed = [number for line in picking.list_batches(db) for number in line.orders]  # `pickpack batches list`
+    assert sorted(listed) == ["W-0", "W-1", "W-2", "W-3"]  # each once (PostgreSQL refused the old DISTINCT query)
     assert batches.plan_batches(db, CFG, layout, actor=system) == batches.WaveReport(0, 0, 0)

@@ -160,14 +160,16 @@ def stop_rows(session: Session, batch_id: int) -> list[StopRow]:
 
 
 def slot_order_numbers(session: Session, batch_id: int) -> tuple[str, ...]:
-    """The numbers of the orders on the batch, in slot order."""
+    """The numbers of the orders on the batch, each once, in the order of its first slot (an order may fill
+    several totes). Grouped, not DISTINCT: PostgreSQL refuses DISTINCT ordered by a column it does not return."""
+    first_slot = func.min(BatchSlot.slot)
     return tuple(
         session.scalars(
             select(Order.number)
             .join(BatchSlot, BatchSlot.order_id == Order.id)
             .where(BatchSlot.batch_id == batch_id)
-            .order_by(BatchSlot.slot)
-            .distinct()
+            .group_by(Order.number)
+            .order_by(first_slot, Order.number)
         )
     )
 
