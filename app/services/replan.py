@@ -77,6 +77,10 @@ def order_leaves_floor(uow: UnitOfWork, order: Order, actor: Actor, why: str, *,
     uow.flush()
     for batch_id in sorted(touched):
         batch = uow.batches.get(batch_id)
+        if batch is not None and batch.status == "ready":  # not on a cart yet: the rest move up, no gap
+            uow.batches.close_slot_gaps(batch.id)
+    for batch_id in sorted(touched):
+        batch = uow.batches.get(batch_id)
         if batch is not None:
             end_if_empty(uow, batch, actor)
     return LeaveReport(len(open_stops), units, tuple(freed), tuple(to_put_back))

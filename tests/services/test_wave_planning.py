@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from app.db.models import BatchSlot, Event, Order
+from app.db.models import BatchSlot, Event, Order, PickTask
 from app.db.unit_of_work import Database
 from app.domain.actor import Actor
 from app.domain.layout import Layout
@@ -82,3 +82,26 @@ def test_a_second_pass_finds_nothing_left_to_plan(
     listed = [number for line in picking.list_batches(db) for number in line.orders]  # `pickpack batches list`
     assert sorted(listed) == ["W-0", "W-1", "W-2", "W-3"]  # each once (PostgreSQL refused the old DISTINCT query)
     assert batches.plan_batches(db, CFG, layout, actor=system) == batches.WaveReport(0, 0, 0)
+
+
+def test_an_order_cancelled_off_a_waiting_cart_leaves_no_gap_in_the_slots(
+    sample_catalog: Database, layout: Layout, tmp_path: Path, system: Actor
+) -> None:
+    """A cart still in the queue loses the order in slot 1: the next picker sets up totes 1..n, not "2 of 1"."""
+    db = sample_catalog
+    sofia = actor_of(add_users(db)["sofia"])
+    released(db, tmp_path, system, 3)
+    batches.plan_batches(db, CFG, layout, actor=system)
+    with db.unit_of_work(readonly=True) as uow:
+        first = uow.session.execute(
+            select(BatchSlot.batch_id, Order.number)
+            .join(Order, Order.id == BatchSlot.order_id)
+            .where(BatchSlot.slot == 1)
+        ).first()
+    assert first is not None
+    batch_id, number = first
+    orders.cancel(db, CFG, number, "customer cancelled", actor=sofia)
+    with db.unit_of_work(readonly=True) as uow:
+        slots = sorted(uow.session.scalars(select(BatchSlot.slot).where(BatchSlot.batch_id == batch_id)))
+        stop_slots = set(uow.session.scalars(select(PickTask.slot).where(PickTask.batch_id == batch_id)))
+    assert slots == list(range(1, len(slots) + 1)) and stop_slots <= set(slots)

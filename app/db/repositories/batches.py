@@ -94,6 +94,27 @@ class BatchRepository(Repository[Batch]):
     def delete_slots(self, slot_ids: Iterable[int]) -> None:
         self.session.execute(delete(BatchSlot).where(BatchSlot.id.in_(list(slot_ids))))
 
+    def close_slot_gaps(self, batch_id: int) -> None:
+        """Number the batch's slots 1..n again, its stops with them, after orders left it before cart set-up (the
+        picker sets up totes 1..n: a gap asked for "tote 2 of 1"). Ascending, one row at a time: a slot only ever
+        moves down to a number already vacated, so the unique (batch, slot) never collides."""
+        numbers = self.session.scalars(
+            select(BatchSlot.slot).where(BatchSlot.batch_id == batch_id).order_by(BatchSlot.slot)
+        ).all()
+        for new, old in enumerate(numbers, 1):
+            if new == old:
+                continue
+            self.session.execute(
+                update(BatchSlot).where(BatchSlot.batch_id == batch_id, BatchSlot.slot == old).values(slot=new),
+                execution_options={"synchronize_session": False},
+            )
+            self.session.execute(
+                update(PickTask).where(PickTask.batch_id == batch_id, PickTask.slot == old).values(slot=new),
+                execution_options={"synchronize_session": False},
+            )
+        if numbers and list(numbers) != list(range(1, len(numbers) + 1)):
+            self.session.expire_all()  # rows loaded earlier in this unit of work now hold old numbers
+
     def count_slot_orders(self, batch_id: int) -> int:
         return (
             self.session.scalar(
