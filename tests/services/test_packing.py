@@ -54,6 +54,23 @@ def test_pack_by_tote_with_suggested_box_and_refusals(picked, config: Config) ->
     assert refusals == 3
 
 
+def test_a_carton_closed_for_items_takes_no_more_items(picked, config: Config) -> None:  # type: ignore[no-untyped-def]
+    """Split on purpose: after !close and the box, the next item waits for the weight (it went into the weighed
+    carton and changed its expected weight)."""
+    db, people, totes = picked
+    paul = actor_of(people["paul"])
+    state = packing.start_packing(db, config, totes[0], actor=paul)
+    assert packing.handle_scan(db, config, state.order_id, GTIN["MUG-BLU-350"], actor=paul).accepted
+    assert packing.close_items(db, config, state.order_id, actor=paul).accepted
+    boxed = packing.confirm_box(db, config, state.order_id, None, actor=paul)
+    assert boxed.accepted and boxed.state.expect == "weight" and boxed.state.open_carton is not None
+    late = packing.handle_scan(db, config, state.order_id, GTIN["MUG-BLU-350"], actor=paul)
+    assert not late.accepted and "the weight of carton 1 first" in late.message
+    carton = late.state.open_carton
+    assert carton is not None and carton.expected_weight_kg == boxed.state.open_carton.expected_weight_kg
+    assert sum(qty for _sku, qty in carton.items) == 1 and late.state.expect == "weight"
+
+
 def _tare(config: Config, code: str) -> Decimal:
     box = next(b for b in packing.box_catalog(config) if b.code == code)
     return Decimal(str(box.tare_weight_kg))

@@ -175,6 +175,8 @@ def _not_now(state: PackState) -> str:
     carton_view = state.open_carton
     if carton_view is not None and carton_view.pack_step == "box":
         return f"the box for carton {carton_view.seq} first"
+    if carton_view is not None and carton_view.pack_step == "weight":  # its box and weight are decided: closed
+        return f"the weight of carton {carton_view.seq} first"
     if carton_view is None and not state.suggestion:
         return "a box first: no box in the catalog fits"
     return ""
