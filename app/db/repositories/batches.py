@@ -96,24 +96,25 @@ class BatchRepository(Repository[Batch]):
 
     def close_slot_gaps(self, batch_id: int) -> None:
         """Number the batch's slots 1..n again, its stops with them, after orders left it before cart set-up (the
-        picker sets up totes 1..n: a gap asked for "tote 2 of 1"). Ascending, one row at a time: a slot only ever
-        moves down to a number already vacated, so the unique (batch, slot) never collides."""
-        numbers = self.session.scalars(
-            select(BatchSlot.slot).where(BatchSlot.batch_id == batch_id).order_by(BatchSlot.slot)
-        ).all()
-        for new, old in enumerate(numbers, 1):
-            if new == old:
-                continue
-            self.session.execute(
-                update(BatchSlot).where(BatchSlot.batch_id == batch_id, BatchSlot.slot == old).values(slot=new),
-                execution_options={"synchronize_session": False},
-            )
-            self.session.execute(
-                update(PickTask).where(PickTask.batch_id == batch_id, PickTask.slot == old).values(slot=new),
-                execution_options={"synchronize_session": False},
-            )
-        if numbers and list(numbers) != list(range(1, len(numbers) + 1)):
-            self.session.expire_all()  # rows loaded earlier in this unit of work now hold old numbers
+        picker sets up totes 1..n: a gap asked for "tote 2 of 1").
+
+        Through the session's own objects (rows already loaded stay true; nothing is expired under the caller)
+        and one flush per slot in ascending order: a slot only ever moves down to a number already vacated, so
+        the unique (batch, slot) never collides."""
+        slots = list(
+            self.session.scalars(select(BatchSlot).where(BatchSlot.batch_id == batch_id).order_by(BatchSlot.slot))
+        )
+        renumber = {slot.slot: new for new, slot in enumerate(slots, 1) if slot.slot != new}
+        if not renumber:
+            return
+        for slot in slots:
+            if slot.slot in renumber:
+                slot.slot = renumber[slot.slot]
+                self.session.flush()
+        for task in self.session.scalars(select(PickTask).where(PickTask.batch_id == batch_id)):
+            if task.slot in renumber:
+                task.slot = renumber[task.slot]
+        self.session.flush()
 
     def count_slot_orders(self, batch_id: int) -> int:
         return (
