@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 
 from app.cli.lazy import lazy_module
-from app.cli.output import say
+from app.cli.output import say, write_out
 
 label_sheets = lazy_module("app.services.label_sheets")
 
@@ -42,7 +42,6 @@ def handle_sheet(args: argparse.Namespace) -> int:
         sheet = label_sheets.tote_sheet(args.totes, page_size=args.page_size)
     else:
         sheet = label_sheets.badge_sheet(args.context.db, page_size=args.page_size)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_bytes(sheet.pdf)
+    write_out(args.out, sheet.pdf)
     say(f"{args.out}: {sheet.count} {args.kind} labels")
     return 0

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from app.services.errors import InvalidInput
 
 if TYPE_CHECKING:
     from app.services.catalog import ImportReport
@@ -17,6 +20,16 @@ def emit_json(data: Any) -> None:
 
 def say(message: str) -> None:
     print(message, file=sys.stderr)
+
+
+def write_out(path: Path, data: bytes) -> None:
+    """Write a document the user asked for with ``--out``; a path that cannot be written is the user's setting
+    (exit 2 naming the path and why), not an unexpected error (exit 1 and a crash log)."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+    except OSError as exc:
+        raise InvalidInput(f"--out {path}: cannot write it: {exc.strerror or exc}") from None
 
 
 def report_import(report: ImportReport, what: str) -> int:

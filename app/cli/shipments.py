@@ -12,7 +12,7 @@ from pathlib import Path
 
 from app.cli import identity
 from app.cli.lazy import lazy_module
-from app.cli.output import emit_json, say
+from app.cli.output import emit_json, say, write_out
 from app.services.errors import InvalidInput
 
 shipping = lazy_module("app.services.shipping")
@@ -68,7 +68,10 @@ def handle_list(args: argparse.Namespace) -> int:
 def handle_reprint(args: argparse.Namespace) -> int:
     ctx = args.context
     if args.out:
-        written = shipping.write_documents(ctx.db, ctx.config, args.id, args.out)
+        try:
+            written = shipping.write_documents(ctx.db, ctx.config, args.id, args.out)
+        except OSError as exc:  # the user's folder, not a failure of the shipment
+            raise InvalidInput(f"--out {args.out}: cannot write the documents: {exc.strerror or exc}") from None
         for path in written:
             print(path)
         say(f"shipment {args.id}: {len(written)} files written to {args.out}")
@@ -102,7 +105,6 @@ def handle_manifest(args: argparse.Namespace) -> int:
     if args.out.suffix.lower() != ".pdf":
         raise InvalidInput(f"--out {args.out}: expected a .pdf file")
     pdf = shipping.manifest(ctx.db, ctx.config, args.carrier, args.date)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_bytes(pdf)
+    write_out(args.out, pdf)
     say(f"{args.out}: manifest of {args.carrier} for {args.date}")
     return 0

@@ -28,8 +28,19 @@ def test_location_tote_and_badge_sheets_decode(db_url: str, tmp_path: Path) -> N
     made = pickpack("users", "add", "adam", "--role", "admin", "--badge", "BADGE-ADAM", "--pin", "4444", db_url=db_url)
     assert made.returncode == 0, made.stderr  # the first admin needs nobody's PIN
     made = pickpack(
-        "users", "add", "pia", "--role", "picker", "--badge", "BADGE-PIA", "--pin", "1111", "--user", "adam",
-        db_url=db_url, pin="4444",
+        "users",
+        "add",
+        "pia",
+        "--role",
+        "picker",
+        "--badge",
+        "BADGE-PIA",
+        "--pin",
+        "1111",
+        "--user",
+        "adam",
+        db_url=db_url,
+        pin="4444",
     )
     assert made.returncode == 0, made.stderr
     badges = tmp_path / "badges.pdf"
@@ -46,3 +57,12 @@ def test_empty_selection_is_bad_input(db_url: str, tmp_path: Path) -> None:
     assert result.returncode == 2 and "no badges match" in result.stderr
     bad = pickpack("labels", "sheet", "totes", "--totes", "9-1", "--out", str(tmp_path / "y.pdf"), db_url=db_url)
     assert bad.returncode == 2 and "--totes '9-1'" in bad.stderr
+
+
+def test_an_unwritable_output_path_is_refused_with_exit_2(db_url: str, tmp_path: Path) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    for out in (blocker / "totes.pdf", Path("/proc/pickpack-totes.pdf")):
+        result = pickpack("labels", "sheet", "totes", "--totes", "1-2", "--out", str(out), db_url=db_url)
+        assert result.returncode == 2, result.stderr  # was exit 1 with "unexpected error" and a crash log entry
+        assert f"--out {out}: cannot write it" in result.stderr and "unexpected" not in result.stderr
