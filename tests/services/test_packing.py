@@ -71,6 +71,16 @@ def test_a_carton_closed_for_items_takes_no_more_items(picked, config: Config) -
     assert sum(qty for _sku, qty in carton.items) == 1 and late.state.expect == "weight"
 
 
+def test_a_restarted_station_returns_to_the_order_it_had_just_opened(picked, config: Config) -> None:  # type: ignore[no-untyped-def]
+    """Killed after scanning the tote and before the first item: opening writes only the order's status change,
+    and the restarted station showed nothing in hand (the shift simulator's "resume needs a rescan")."""
+    db, people, totes = picked
+    paul = actor_of(people["paul"])
+    state = packing.start_packing(db, config, totes[0], actor=paul)
+    again = packing.order_in_hand(db, config, people["paul"].id)
+    assert again is not None and again.order_id == state.order_id and again.expect == "item"
+
+
 def _tare(config: Config, code: str) -> Decimal:
     box = next(b for b in packing.box_catalog(config) if b.code == code)
     return Decimal(str(box.tare_weight_kg))

@@ -6,7 +6,7 @@ need live here, as plain functions of a session (``queries.shipping.fn(uow.sessi
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from app.db.models import Allocation, Event, Order, OrderLine, Product, Shipment, Stock, Tote
@@ -75,10 +75,16 @@ def totes_at_packing(session: Session, order_id: int) -> list[Tote]:
 
 
 def last_packed_order_id(session: Session, user_id: int) -> int | None:
-    """The order of the user's newest packing event (``pack.*`` on ``order:ID``), if there is one."""
+    """The order of the user's newest packing event (``pack.*`` or an order status change on ``order:ID``), if
+    there is one. The status change counts because opening an order writes only that (``packing``): a station
+    killed before its first item scan must still come back to the order it had open."""
     subject = session.scalar(
         select(Event.subject)
-        .where(Event.user_id == user_id, Event.kind.like("pack.%"), Event.subject.like("order:%"))
+        .where(
+            Event.user_id == user_id,
+            or_(Event.kind.like("pack.%"), Event.kind == "order.status"),
+            Event.subject.like("order:%"),
+        )
         .order_by(Event.id.desc())
         .limit(1)
     )
