@@ -95,8 +95,8 @@ class BatchRepository(Repository[Batch]):
         self.session.execute(delete(BatchSlot).where(BatchSlot.id.in_(list(slot_ids))))
 
     def close_slot_gaps(self, batch_id: int) -> None:
-        """Number the batch's slots 1..n again, its stops with them, after orders left it before cart set-up (the
-        picker sets up totes 1..n: a gap asked for "tote 2 of 1").
+        """Number the batch's slots 1..n again, its stops with them, after orders left it before its cart was set up
+        (the picker sets up totes 1..n: a gap asked for "tote 2 of 1").
 
         Through the session's own objects (rows already loaded stay true; nothing is expired under the caller)
         and one flush per slot in ascending order: a slot only ever moves down to a number already vacated, so
@@ -105,8 +105,8 @@ class BatchRepository(Repository[Batch]):
             self.session.scalars(select(BatchSlot).where(BatchSlot.batch_id == batch_id).order_by(BatchSlot.slot))
         )
         renumber = {slot.slot: new for new, slot in enumerate(slots, 1) if slot.slot != new}
-        if not renumber:
-            return
+        if not renumber or any(slot.tote_code for slot in slots):
+            return  # a cart already set up (a batch left back in the queue) keeps its positions: totes are on it
         for slot in slots:
             if slot.slot in renumber:
                 slot.slot = renumber[slot.slot]
