@@ -12,5 +12,6 @@ BENCHMARKS: dict[str, str] = {
     "scan": "app.bench.scan",
     "labels": "app.bench.labels",
     "live": "app.bench.live",
+    "floor": "app.bench.floor",
 }
 """Benchmark name -> module path (imported only when that benchmark runs)."""

@@ -101,6 +101,8 @@ class Shift:
         self.progress = progress
         self.workers: list[StationWorker] = []
         self.system = users.system_actor(db, "simulate")
+        self.stopped_at: float | None = None
+        """``time.perf_counter()`` when the shift was told to stop (before the stations wind down)."""
 
     def _child_rng(self) -> random.Random:
         return random.Random(self.rng.randrange(2**32))
@@ -227,6 +229,7 @@ class Shift:
         except KeyboardInterrupt:
             interrupted = True
         finally:
+            self.stopped_at = time.perf_counter()
             self.stop.set()
             self._wind_down(threads)
         duration = time.monotonic() - started

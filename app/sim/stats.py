@@ -57,6 +57,11 @@ class Stats:
     finding_kinds: Counter[str] = field(default_factory=Counter)
     repeats: Counter[str] = field(default_factory=Counter)
     """Findings seen again after their first (kept in full once), by kind and what made them the same."""
+    answer_ms: dict[str, list[tuple[float, float]]] = field(default_factory=dict)
+    """``(time.perf_counter() when answered, milliseconds from sending the line to reading its answer)`` by
+    ``<role>.scan`` / ``<role>.key`` (the pipe included: what a scanner front end waits for)."""
+    stamps: dict[str, list[float]] = field(default_factory=dict)
+    """When each ``stamp``-ed count happened."""
     _seen: set[tuple[str, str]] = field(default_factory=set, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
@@ -77,6 +82,16 @@ class Stats:
                 self.faults[f"{kind}.refused"] += 1
             else:
                 self.counts["wrong_scans_accepted"] += 1
+
+    def stamp(self, key: str, at: float) -> None:
+        """Count ``key`` and remember when (``time.perf_counter()``): benchmarks count only a steady window."""
+        with self._lock:
+            self.counts[key] += 1
+            self.stamps.setdefault(key, []).append(at)
+
+    def answered(self, kind: str, at: float, milliseconds: float) -> None:
+        with self._lock:
+            self.answer_ms.setdefault(kind, []).append((at, milliseconds))
 
     def refusal(self, kind: str, message: str) -> None:
         with self._lock:
@@ -130,4 +145,5 @@ class Stats:
                 "findings": [f.as_json() for f in self.findings],
                 "finding_kinds": dict(self.finding_kinds),
                 "finding_repeats": dict(self.repeats),
+                "answer_ms": {kind: [ms for _, ms in values] for kind, values in self.answer_ms.items()},
             }

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from app.domain.stats import percentile
 from app.services.audit import AuditReport
 from app.sim.stats import error_line
 
@@ -37,6 +38,21 @@ DETAIL = (
 )
 
 
+def answer_times(samples: dict[str, list[float]]) -> dict[str, dict[str, float]]:
+    """Per ``<role>.scan|key``: how many lines were answered and p50/p95/p99/max milliseconds to the answer."""
+    out = {}
+    for kind, values in sorted(samples.items()):
+        if values:
+            out[kind] = {
+                "n": len(values),
+                "p50": round(percentile(values, 50), 1),
+                "p95": round(percentile(values, 95), 1),
+                "p99": round(percentile(values, 99), 1),
+                "max": round(max(values), 1),
+            }
+    return out
+
+
 def build(snapshot: dict[str, Any], report: AuditReport, meta: dict[str, Any]) -> dict[str, Any]:
     counts = snapshot["counts"]
 
@@ -57,6 +73,7 @@ def build(snapshot: dict[str, Any], report: AuditReport, meta: dict[str, Any]) -
     out["ships_answered"] = n("orders_shipped")
     out["scans_by_role"] = {"pick": n("scans_pick"), "pack": n("scans_pack")}
     out.update({key: n(key) for key in DETAIL})
+    out["answer_ms"] = answer_times(snapshot.get("answer_ms", {}))
     out["faults"] = snapshot["faults"]
     out["refusals"] = snapshot["refusals"]
     out["refusal_samples"] = snapshot["refusal_samples"]
@@ -71,6 +88,10 @@ def build(snapshot: dict[str, Any], report: AuditReport, meta: dict[str, Any]) -
     out["ok"] = not failed
     out["failed_because"] = failed
     return out
+
+
+def _answer_text(times: dict[str, dict[str, float]]) -> str:
+    return "; ".join(f"{k} p50 {v['p50']:g} p99 {v['p99']:g} max {v['max']:g}" for k, v in times.items()) or "none"
 
 
 def render(s: dict[str, Any]) -> str:
@@ -100,6 +121,7 @@ def render(s: dict[str, Any]) -> str:
         ("scans counted twice", str(s["scans_counted_twice"])),
         ("stderr / non-JSON lines", f"{s['stderr_lines']} / {s['non_json_lines']}"),
         ("contract violations", str(s["contract_violations"])),
+        ("answer times (ms)", _answer_text(s.get("answer_ms", {}))),
         ("orders imported", f"{s['orders_imported']} ({s['process_passes']} process passes)"),
         ("office", ", ".join(f"{k} {v}" for k, v in sorted(s["office"].items())) or "nothing"),
         ("refusals (not injected)", ", ".join(f"{k} {v}" for k, v in sorted(s["refusals"].items())) or "none"),

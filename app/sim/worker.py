@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import random
 import threading
+import time
 import traceback
 from collections import deque
 from collections.abc import Callable, Mapping
@@ -92,6 +93,8 @@ class StationWorker(threading.Thread):
         self.rescan: object = None
         """A packer's order the restarted station did not show: resumed when the packer's rescan shows it."""
         self.alive = True
+        self.signed_in_at: float | None = None
+        """``time.perf_counter()`` of the first sign-in answer (benchmarks leave the start-up out)."""
         process.transcript = lambda: list(self.transcript)
 
     @property
@@ -114,6 +117,7 @@ class StationWorker(threading.Thread):
                 break
             if not move.line:
                 continue
+            sent = time.perf_counter()
             try:
                 new = self.process.ask(move.line)
             except StationGone:
@@ -125,6 +129,9 @@ class StationWorker(threading.Thread):
                 self.process.kill()
                 answer = self._start(restart=True, counted=False)
                 continue
+            kind = "key" if move.line.startswith("!") else "scan"
+            answered = time.perf_counter()
+            self.stats.answered(f"{self.role}.{kind}", answered, (answered - sent) * 1000.0)
             self.transcript.append((move.line, new))
             self._account(move, new)
             self._check_counted_once(move, answer, new)
@@ -177,6 +184,8 @@ class StationWorker(threading.Thread):
                 self._judge_resume(answer)
             self.work = work_in_hand(self.role, answer)
             self.transcript.append(("(sign-in)", answer))
+            if self.signed_in_at is None:
+                self.signed_in_at = time.perf_counter()
             return answer
         return None
 
@@ -285,9 +294,9 @@ class StationWorker(threading.Thread):
         if move.intent == "short_qty":
             stats.add("shorts")
         if move.intent == "claim" and answer.get("batch") is not None:
-            stats.add("claims")
+            stats.stamp("claims", time.perf_counter())
         if move.intent == "ship":
-            stats.add("orders_shipped")
+            stats.stamp("orders_shipped", time.perf_counter())
             for problem in contract.shipment_problems(answer):
                 stats.add("contract_violations")
                 stats.finding("contract", self.name, problem, list(self.transcript), once=True)
