@@ -186,7 +186,14 @@ def run(args: argparse.Namespace) -> int:
     print(_row("label + slip", both_ms, sizes["both"]))
     print(_row("shipping label (PDF, compressed)", compressed_ms, sizes["compressed"]))
     print(_row("shipping label (ZPL II)", zpl_ms, sizes["zpl"]))
-    mean_both = statistics.fmean(both_ms)
-    verdict = "met" if mean_both < TARGET_LABEL_AND_SLIP_MS else "MISSED"
-    print(f"\nTarget: label + slip under {TARGET_LABEL_AND_SLIP_MS:g} ms: {verdict} ({mean_both:.2f} ms).")
+    p95_both = percentile(both_ms, 95)
+    verdict = "met" if p95_both < TARGET_LABEL_AND_SLIP_MS else "MISSED"
+    print(
+        f"\nTarget: label + slip under {TARGET_LABEL_AND_SLIP_MS:g} ms at p95 (a packer waits on the slow ones, "
+        f"not the mean): {verdict} (p95 {p95_both:.2f} ms, mean {statistics.fmean(both_ms):.2f} ms)."
+    )
+    print(
+        "Included: building each PDF/ZPL in memory. Left out: fonts' first registration (one warm-up document), "
+        "writing files, sending to a printer, the database."
+    )
     return 0
