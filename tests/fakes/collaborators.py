@@ -10,10 +10,10 @@ from typing import Any
 
 import pytest
 
-from app.db.models import Order, User
+from app.db.models import Event, Order, User
 from app.domain import roles
 from app.domain.actor import Actor
-from app.services import batches, orders, process
+from app.services import batches, orders, process, weight_approval
 from app.services.errors import NotAllowed
 from app.services.packing import filling, starting, weighing
 from app.services.picking import finishing, queue, state
@@ -21,7 +21,7 @@ from app.services.replan import LeaveReport
 from app.services.shipping import booking, printing, voiding
 from tests.fakes.uow import FakeUnitOfWork
 
-FLOOR_MODULES = (state, queue, finishing, starting, filling, weighing, booking, printing, voiding)
+FLOOR_MODULES = (state, queue, finishing, starting, filling, weighing, weight_approval, booking, printing, voiding)
 """The floor's modules that authorize an action (``authorize`` imported by name)."""
 
 
@@ -63,8 +63,15 @@ def fake_collaborators(monkeypatch: pytest.MonkeyPatch) -> Iterator[FloorCalls]:
     yield calls
 
 
+def given_approvals(uow: FakeUnitOfWork, subject: str) -> list[Event]:
+    """``weight_approval._given`` over the fake event log: the command-line weight approvals, newest first."""
+    return [e for e in reversed(uow.events.rows) if e.subject == subject and e.kind == weight_approval.GIVEN]
+
+
 @pytest.fixture
 def fake_floor_authz(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The floor's use cases authorize through ``fake_authorize`` (the role policy, no lock-outs)."""
+    """The floor's use cases authorize through ``fake_authorize`` (the role policy, no lock-outs); standing weight
+    approvals are read from the fake event log."""
     for module in FLOOR_MODULES:
         monkeypatch.setattr(module, "authorize", fake_authorize)
+    monkeypatch.setattr(weight_approval, "_given", given_approvals)

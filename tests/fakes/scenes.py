@@ -123,3 +123,26 @@ def pick_floor(db: FakeDatabase, *, qty: int = 2, on_hand: int = 10) -> PickFloo
     assert picker.user_id is not None
     user = UserView(picker.user_id, picker.name, "picker", "pia", True)
     return PickFloor(db, picker, user, order, stock, batch, stop)
+
+
+@dataclass
+class PackFloor:
+    """One order whose 2 kettles were picked into ``TOTE-0001``, waiting on the packing shelf."""
+
+    db: FakeDatabase
+    packer: Actor
+    order: Order
+    kettle: Product
+    tote: Tote
+
+
+def pack_floor(db: FakeDatabase, *, qty: int = 2) -> PackFloor:
+    packer = db.add_user("paul", "packer")
+    kettle = db.add_product("KETTLE", KETTLE_GTIN)
+    stock = add_stock(db, kettle, SHELF, 10)
+    order = add_order(db, 1, "picked", [(kettle, qty)])
+    line = order.lines[0]
+    reserve(db, line, stock, qty).qty_picked = qty
+    line.qty_picked = qty
+    tote = db.store.add(Tote(code="TOTE-0001", status="packing", order_id=order.id))
+    return PackFloor(db, packer, order, kettle, tote)
