@@ -17,6 +17,7 @@ from app.db.engine import READONLY_OPTION
 from app.db.models import Event
 from app.db.queries.picking import PickingReads
 from app.db.queries.shipping import ShippingReads
+from app.db.queries.waves import WaveReads
 from app.db.repositories import (
     BatchRepository,
     CartonRepository,
@@ -54,6 +55,8 @@ class UnitOfWork:
     """Reads of the picking floor across aggregates (the picker's stop, listings, rows a short changes)."""
     shipping_reads: ShippingReads
     """Reads of packing and shipping across aggregates (order lines with products, totes, listings)."""
+    wave_reads: WaveReads
+    """What wave planning reads: released orders not on a cart yet, free put-back work."""
 
     def __init__(self, factory: sessionmaker[Session], *, readonly: bool = False) -> None:
         self._factory = factory
@@ -83,6 +86,7 @@ class UnitOfWork:
         self.events = EventRepository(session)
         self.picking_reads = PickingReads(session)
         self.shipping_reads = ShippingReads(session)
+        self.wave_reads = WaveReads(session)
 
     def flush(self) -> None:
         """Send pending changes (generated ids become known) without committing."""
