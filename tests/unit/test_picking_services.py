@@ -259,3 +259,16 @@ def test_leaving_the_batch_gives_it_back_and_its_untouched_order_is_released_aga
     assert floor.db.status_events() == [
         ("order:1", "picking", "released", f"batch {floor.batch.id} left: nothing picked yet")
     ]
+
+
+def test_a_freed_batch_puts_the_hand_back_and_tells_the_old_picker_who_freed_it(floor: PickFloor) -> None:
+    floor.claimed()
+    scan(floor, SHELF)
+    scan(floor, KETTLE_GTIN)
+    olga = floor.db.add_user("olga", "supervisor")
+    state = picking.release_batch(floor.db, floor.batch.id, actor=olga, idle_minutes=10, force=True)  # type: ignore[arg-type]
+    assert state.status == "ready" and floor.stop.qty_in_hand == 0 and not floor.stop.location_confirmed
+    assert floor.order.status == "released"
+    freed = f"Batch {floor.batch.id} was freed by olga and is back in the queue: nothing recorded; claim again"
+    with pytest.raises(picking.LeaseLost, match=freed):
+        scan(floor, SHELF)
