@@ -15,6 +15,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from app.db.base import utcnow
 from app.db.engine import READONLY_OPTION
 from app.db.models import Event
+from app.db.queries.picking import PickingReads
+from app.db.queries.shipping import ShippingReads
+from app.db.queries.waves import WaveReads
 from app.db.repositories import (
     BatchRepository,
     CartonRepository,
@@ -48,6 +51,12 @@ class UnitOfWork:
     shipments: ShipmentRepository
     cartons: CartonRepository
     events: EventRepository
+    picking_reads: PickingReads
+    """Reads of the picking floor across aggregates (the picker's stop, listings, rows a short changes)."""
+    shipping_reads: ShippingReads
+    """Reads of packing and shipping across aggregates (order lines with products, totes, listings)."""
+    wave_reads: WaveReads
+    """What wave planning reads: released orders not on a cart yet, free put-back work."""
 
     def __init__(self, factory: sessionmaker[Session], *, readonly: bool = False) -> None:
         self._factory = factory
@@ -75,6 +84,9 @@ class UnitOfWork:
         self.shipments = ShipmentRepository(session)
         self.cartons = CartonRepository(session)
         self.events = EventRepository(session)
+        self.picking_reads = PickingReads(session)
+        self.shipping_reads = ShippingReads(session)
+        self.wave_reads = WaveReads(session)
 
     def flush(self) -> None:
         """Send pending changes (generated ids become known) without committing."""

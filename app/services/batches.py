@@ -20,7 +20,6 @@ from dataclasses import dataclass, replace
 
 from app.config import Config
 from app.db.models import Batch, PickTask
-from app.db.queries import waves
 from app.db.queries.waves import FreePutback, OpenPick, WaveOrder
 from app.db.unit_of_work import Database, UnitOfWork
 from app.domain.actor import Actor
@@ -78,8 +77,8 @@ def plan_batches(db: Database, config: Config, layout: Layout, *, actor: Actor) 
     """Batch every released order that is not on a cart yet: read, search outside a transaction, write briefly."""
     with db.unit_of_work(readonly=True) as uow:
         authorize(uow, actor, "batches.wave")
-        candidates = waves.unbatched_released_orders(uow.session)
-        putbacks = waves.free_putbacks(uow.session)
+        candidates = uow.wave_reads.unbatched_released_orders()
+        putbacks = uow.wave_reads.free_putbacks()
     if not candidates and not putbacks:
         return WaveReport(0, 0, 0)
     drafts = draft_batches(config, layout, candidates)
@@ -153,7 +152,7 @@ def _still_as_read(uow: UnitOfWork, candidates: Sequence[WaveOrder]) -> dict[int
     ids = [c.order_id for c in candidates]
     uow.orders.hold_planning_lock()
     uow.orders.lock_for_status_change(ids)
-    now = waves.wave_orders(uow.session, ids)
+    now = uow.wave_reads.wave_orders(ids)
 
     def same(was: WaveOrder, is_: WaveOrder | None) -> bool:
         return (
@@ -175,7 +174,7 @@ def _write_wave(
 ) -> WaveReport:
     """Write the drafts for the orders still eligible; put-backs still free ride on the first batch written."""
     eligible = _still_as_read(uow, candidates)
-    free_now = set(waves.free_putbacks(uow.session))
+    free_now = set(uow.wave_reads.free_putbacks())
     waiting = [p for p in putbacks if p in free_now]
     made = orders = 0
     carried = len(waiting)

@@ -10,7 +10,6 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from app.db.models import Batch, Carton, Order, PickTask, PutbackTask, Shipment, Tote
-from app.db.queries import picking as queries
 from app.db.unit_of_work import UnitOfWork
 from app.domain.actor import Actor
 from app.domain.states import BATCH, CARTON, PUTBACK, SHIPMENT, TASK, TOTE, Machine
@@ -121,7 +120,7 @@ def set_carton(uow: UnitOfWork, carton: Carton, to: str, actor: Actor, reason: s
 
 def void_open_shipments(uow: UnitOfWork, order: Order, actor: Actor, reason: str) -> None:
     """A cancelled order's shipment still being packed is voided with its cartons (no label was issued yet)."""
-    for shipment in queries.shipments_being_packed(uow.session, order.id):
-        for carton in queries.unshipped_cartons(uow.session, shipment.id):
+    for shipment in uow.picking_reads.shipments_being_packed(order.id):
+        for carton in uow.picking_reads.unshipped_cartons(shipment.id):
             set_carton(uow, carton, "voided", actor, f"order {order.number} cancelled: {reason}")
         set_shipment(uow, shipment, "voided", actor, f"order {order.number} cancelled: {reason}")

@@ -17,15 +17,20 @@ REASONS = ("opening", "import", "pick", "put_back", "short", "damaged", "count",
 quantity from a file."""
 
 
-def lock_stock(session: Session, stock_ids: list[int] | set[int]) -> dict[int, Stock]:
+def _rows(where: Session | StockRepository) -> StockRepository:
+    """The unit of work's stock repository (``uow.stock``), or one over a caller's session."""
+    return StockRepository(where) if isinstance(where, Session) else where
+
+
+def lock_stock(session: Session | StockRepository, stock_ids: list[int] | set[int]) -> dict[int, Stock]:
     """The stock rows, re-read and locked in primary-key order (PostgreSQL ``FOR UPDATE``; SQLite's writers already
     take turns), so two pickers taking from one shelf at once never write back a stale count."""
-    return {s.id: s for s in StockRepository(session).locked(stock_ids)}
+    return {s.id: s for s in _rows(session).locked(stock_ids)}
 
 
-def stock_row(session: Session, location_id: int, product_id: int, lot: str) -> Stock:
+def stock_row(session: Session | StockRepository, location_id: int, product_id: int, lot: str) -> Stock:
     """The stock row of a product and lot at a location, created empty when there is none yet."""
-    rows = StockRepository(session)
+    rows = _rows(session)
     stock = rows.at(location_id, product_id, lot, locked=True)
     if stock is None:
         stock = rows.add(
@@ -35,14 +40,14 @@ def stock_row(session: Session, location_id: int, product_id: int, lot: str) -> 
     return stock
 
 
-def move(session: Session, stock: Stock, qty: int, reason: str, actor: Actor, ref: str = "") -> None:
+def move(session: Session | StockRepository, stock: Stock, qty: int, reason: str, actor: Actor, ref: str = "") -> None:
     """Change the units on hand of ``stock`` by ``qty`` (signed) and write the ledger line in this transaction."""
     if reason not in REASONS:
         raise ValueError(f"stock move reason {reason!r}: expected one of {', '.join(REASONS)}")
     if qty == 0:
         return
     stock.quantity_on_hand += qty
-    StockRepository(session).add_move(
+    _rows(session).add_move(
         StockMove(
             product_id=stock.product_id,
             location_id=stock.location_id,
@@ -56,7 +61,9 @@ def move(session: Session, stock: Stock, qty: int, reason: str, actor: Actor, re
     )
 
 
-def set_counted(session: Session, stock: Stock, counted: int, reason: str, actor: Actor, ref: str = "") -> int:
+def set_counted(
+    session: Session | StockRepository, stock: Stock, counted: int, reason: str, actor: Actor, ref: str = ""
+) -> int:
     """Set on hand to a counted quantity through one move of the difference; returns that difference."""
     difference = counted - stock.quantity_on_hand
     move(session, stock, difference, reason, actor, ref)

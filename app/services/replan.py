@@ -13,7 +13,6 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from app.db.models import Batch, Order, PickTask, PutbackTask, Tote
-from app.db.queries import picking as queries
 from app.db.queries.picking import DbSession
 from app.db.repositories import BatchRepository
 from app.db.unit_of_work import UnitOfWork
@@ -138,14 +137,14 @@ def _put_back_tote(uow: UnitOfWork, order: Order, tote_code: str, rows: UnitsByP
 
 
 def _code(uow: UnitOfWork, location_id: int) -> str:
-    return queries.location_code(uow.session, location_id)
+    return uow.picking_reads.location_code(location_id)
 
 
 def _picked_units_by_tote(uow: UnitOfWork, order: Order) -> dict[str, UnitsByPlace]:
     """Units picked for ``order`` and not yet put back, per tote, per (location, product, lot) they came from.
 
     The allocations say what left which shelf; the stop that picked them says into which tote."""
-    rows = queries.picked_allocations(uow.session, order.id)
+    rows = uow.picking_reads.picked_allocations(order.id)
     fallback = uow.totes.first_code_of_order(order.id) or ""
     result: dict[str, UnitsByPlace] = defaultdict(lambda: defaultdict(int))
     for row in rows:
@@ -214,10 +213,6 @@ def close_put_back(uow: UnitOfWork, task: PickTask, actor: Actor) -> None:
     tote = uow.totes.by_code(task.tote_code)
     if not still and tote is not None and tote.status == "putback":
         set_tote(uow, tote, "free", actor, "emptied: every unit is back on a shelf")
-
-
-def order_of(session: DbSession, order_id: int | None) -> Order | None:
-    return queries.order(session, order_id)
 
 
 def follow_order_priority(session: DbSession, order_id: int) -> None:

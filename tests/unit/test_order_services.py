@@ -1,4 +1,4 @@
-"""The order use cases on a fake unit of work (``tests/fakes.py``): what the office sees, without a database.
+"""The order use cases on a fake unit of work (``tests/fakes``): what the office sees, without a database.
 
 Each test asserts what a user would notice: the order's status, the event in its timeline, the refusal message,
 and that a refused action committed nothing. The SQL behind the same use cases is covered on both databases by

@@ -248,3 +248,71 @@ def unshipped_cartons(session: Session, shipment_id: int) -> list[Carton]:
     return list(
         session.scalars(select(Carton).where(Carton.shipment_id == shipment_id, Carton.status.in_(("open", "packed"))))
     )
+
+
+class PickingReads:
+    """The reads above as one object the unit of work opens (``uow.picking_reads``), so a use case asks its unit
+    of work and never holds a session: a fake unit of work (``tests/fakes``) provides the same methods."""
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def slots(self, batch_id: int) -> list[SlotRow]:
+        return slots(self._session, batch_id)
+
+    def stop_counts(self, batch_id: int) -> dict[str, int]:
+        return stop_counts(self._session, batch_id)
+
+    def short_stops(self, batch_id: int) -> tuple[str, ...]:
+        return short_stops(self._session, batch_id)
+
+    def next_open_stop(self, batch_id: int) -> OpenStop | None:
+        return next_open_stop(self._session, batch_id)
+
+    def last_batch_changer(self, batch_id: int) -> str | None:
+        return last_batch_changer(self._session, batch_id)
+
+    def user_name(self, user_id: int | None) -> str | None:
+        return user_name(self._session, user_id)
+
+    def product_sku(self, product_id: int) -> str | None:
+        return product_sku(self._session, product_id)
+
+    def visited_locations(self, batch_id: int) -> list[str]:
+        return visited_locations(self._session, batch_id)
+
+    def stop_rows(self, batch_id: int) -> list[StopRow]:
+        return stop_rows(self._session, batch_id)
+
+    def slot_order_numbers(self, batch_id: int) -> tuple[str, ...]:
+        return slot_order_numbers(self._session, batch_id)
+
+    def allocation(self, allocation_id: int | None) -> Allocation | None:
+        return allocation(self._session, allocation_id)
+
+    def order_line(self, line_id: int | None) -> OrderLine | None:
+        return order_line(self._session, line_id)
+
+    def order(self, order_id: int | None) -> Order | None:
+        return order(self._session, order_id)
+
+    def location_by_code(self, code: str) -> Location | None:
+        return location_by_code(self._session, code)
+
+    def location_code(self, location_id: int) -> str:
+        return location_code(self._session, location_id)
+
+    def unpicked_reservations_at(self, stock_id: int) -> list[tuple[Allocation, OrderLine, Order]]:
+        return unpicked_reservations_at(self._session, stock_id)
+
+    def free_pick_stock(self, product_id: int, exclude_stock_id: int) -> list[tuple[Stock, str]]:
+        return free_pick_stock(self._session, product_id, exclude_stock_id)
+
+    def picked_allocations(self, order_id: int) -> list[PickedAllocation]:
+        return picked_allocations(self._session, order_id)
+
+    def shipments_being_packed(self, order_id: int) -> list[Shipment]:
+        return shipments_being_packed(self._session, order_id)
+
+    def unshipped_cartons(self, shipment_id: int) -> list[Carton]:
+        return unshipped_cartons(self._session, shipment_id)

@@ -111,3 +111,38 @@ def shipped_with_orders(session: Session, carrier: str) -> list[tuple[Shipment, 
         .order_by(Shipment.id)
     ).all()
     return [(shipment, order) for shipment, order in rows]
+
+
+class ShippingReads:
+    """The reads above as one object the unit of work opens (``uow.shipping_reads``), so packing and shipping ask
+    their unit of work and never hold a session: a fake unit of work (``tests/fakes``) provides the same methods."""
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def picked_lots(self, order_id: int) -> dict[int, list[tuple[str, int]]]:
+        return picked_lots(self._session, order_id)
+
+    def lines_with_gtins(self, order_id: int) -> list[tuple[OrderLine, str | None]]:
+        return lines_with_gtins(self._session, order_id)
+
+    def lines_with_products(self, order_id: int) -> list[tuple[OrderLine, Product | None]]:
+        return lines_with_products(self._session, order_id)
+
+    def lines_of_known_products(self, order_id: int) -> list[tuple[OrderLine, Product]]:
+        return lines_of_known_products(self._session, order_id)
+
+    def line_of_product(self, order_id: int, product_id: int) -> OrderLine | None:
+        return line_of_product(self._session, order_id, product_id)
+
+    def totes_at_packing(self, order_id: int) -> list[Tote]:
+        return totes_at_packing(self._session, order_id)
+
+    def last_packed_order_id(self, user_id: int) -> int | None:
+        return last_packed_order_id(self._session, user_id)
+
+    def shipments_with_order_numbers(self, order_id: int | None = None) -> list[tuple[Shipment, str]]:
+        return shipments_with_order_numbers(self._session, order_id)
+
+    def shipped_with_orders(self, carrier: str) -> list[tuple[Shipment, Order]]:
+        return shipped_with_orders(self._session, carrier)

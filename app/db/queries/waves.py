@@ -150,3 +150,20 @@ def free_putbacks(session: Session) -> list[FreePutback]:
         .order_by(PutbackTask.id)
     )
     return [FreePutback(*row) for row in session.execute(query)]
+
+
+class WaveReads:
+    """The reads above as one object the unit of work opens (``uow.wave_reads``), so wave planning asks its unit
+    of work and never holds a session."""
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def unbatched_released_orders(self) -> list[WaveOrder]:
+        return unbatched_released_orders(self._session)
+
+    def wave_orders(self, order_ids: Iterable[int]) -> dict[int, WaveOrder]:
+        return wave_orders(self._session, order_ids)
+
+    def free_putbacks(self) -> list[FreePutback]:
+        return free_putbacks(self._session)

@@ -2,7 +2,7 @@
 
 Every statement the order use cases need lives here (``app.services.orders``, ``allocation``, ``process``,
 ``order_status``), so the services hold no SQL and a fake repository with the same methods can stand in for this
-one in unit tests (``tests/fakes.py``). Reads that only feed a screen live in ``app.db.queries.orders``.
+one in unit tests (``tests/fakes``). Reads that only feed a screen live in ``app.db.queries.orders``.
 
 Locking follows ``app.db.locking``: orders are locked in primary-key order before a status change; allocators
 claim orders with ``SKIP LOCKED`` (another allocator takes the next ones) and lock pick-face stock in

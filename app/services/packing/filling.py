@@ -10,7 +10,6 @@ from decimal import Decimal
 
 from app.config import Config
 from app.db.models import Carton, CartonItem, Order, OrderLine, Product, Shipment
-from app.db.queries import shipping as queries
 from app.db.unit_of_work import Database, UnitOfWork
 from app.domain.actor import Actor
 from app.domain.cartonization import BoxTooSmall, BoxType, CartonPlan, Item, UnknownBox, box_for_scan, plan_for_box
@@ -160,7 +159,7 @@ def handle_scan(db: Database, config: Config, order_id: int, raw: str, *, actor:
         refused = _not_now(state)
         if refused:
             return _refuse(uow, config, order, actor, scan.printable, refused)
-        product, units = product_for_scan(uow.session, scan)  # also the SKU label of an item without a GTIN
+        product, units = product_for_scan(uow.products, scan)  # also the SKU label of an item without a GTIN
         line, refused = _line_for(uow, state, order, product, scan, units)
         if line is None:
             return _refuse(uow, config, order, actor, scan.printable, refused)
@@ -188,7 +187,7 @@ def _line_for(
     """The order line the scanned units belong to and may still be packed, or None and what was expected."""
     if product is None and (scan.error or not scan.gtin):
         return None, "an item of this order"
-    line = queries.line_of_product(uow.session, order.id, product.id) if product is not None else None
+    line = uow.shipping_reads.line_of_product(order.id, product.id) if product is not None else None
     if line is None:
         wanted = ", ".join(f"{x.sku}" for x in state.lines if x.to_pack) or "nothing"
         return None, f"an item of this order ({wanted})"

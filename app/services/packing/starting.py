@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from app.config import Config
 from app.db.models import Order
-from app.db.queries import shipping as queries
 from app.db.unit_of_work import Database, UnitOfWork
 from app.domain.actor import Actor
 from app.domain.orders import PACKING, PICKED
 from app.domain.scans import classify
 from app.services.authz import authorize
 from app.services.errors import NotFound, Refused
-from app.services.order_lookup import find_order
+from app.services.order_lookup import order_by_ref
 from app.services.order_status import set_status
 from app.services.packing.views import PACKABLE, PackState, state_of
 
@@ -27,7 +26,7 @@ def pack_state(db: Database, config: Config, order_id: int) -> PackState:
 def order_in_hand(db: Database, config: Config, user_id: int) -> PackState | None:
     """The order this packer was last packing, if it is still being packed (a restarted station shows it)."""
     with db.unit_of_work(readonly=True) as uow:
-        order_id = queries.last_packed_order_id(uow.session, user_id)
+        order_id = uow.shipping_reads.last_packed_order_id(user_id)
         order = uow.orders.get(order_id) if order_id is not None else None
         if order is not None and order.status == PACKING:
             return state_of(uow, config, order)
@@ -56,10 +55,7 @@ def start_packing(db: Database, config: Config, code: str, *, actor: Actor) -> P
     scan = classify(code)
     with db.unit_of_work() as uow:
         authorize(uow, actor, "orders.pack")
-        if scan.kind == "tote":
-            order = _order_in_tote(uow, scan.code)
-        else:
-            order = find_order(uow.session, code, for_update=True)
+        order = _order_in_tote(uow, scan.code) if scan.kind == "tote" else order_by_ref(uow, code, locked=True)
         if order.status not in PACKABLE and order.status != "shipped":
             raise Refused(f"order {order.number} is {order.status}: only picked orders can be packed")
         refuse_if_short_pending(order)

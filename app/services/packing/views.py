@@ -12,7 +12,6 @@ from functools import cache
 
 from app.config import Config
 from app.db.models import Carton, Order, Product, Shipment
-from app.db.queries import shipping as queries
 from app.db.unit_of_work import UnitOfWork
 from app.domain.cartonization import BoxType, Item, choose_boxes, load_boxes
 from app.domain.errors import DomainError
@@ -148,7 +147,7 @@ def unit_of(product: Product) -> Item:
 def units_to_pack(uow: UnitOfWork, order_id: int) -> list[Item]:
     """One cartonization item per unit picked and not packed yet."""
     units = []
-    for line, product in queries.lines_of_known_products(uow.session, order_id):
+    for line, product in uow.shipping_reads.lines_of_known_products(order_id):
         units.extend(unit_of(product) for _ in range(max(0, line.qty_picked - line.qty_packed)))
     return units
 
@@ -165,12 +164,12 @@ def carton_units(uow: UnitOfWork, carton_id: int) -> list[Item]:
 
 
 def _lines(uow: UnitOfWork, order_id: int) -> tuple[PackLine, ...]:
-    lots = queries.picked_lots(uow.session, order_id)
+    lots = uow.shipping_reads.picked_lots(order_id)
     return tuple(
         PackLine(
             x.id, x.sku, x.name, x.qty_ordered, x.qty_picked, x.qty_packed, gtin or x.gtin, tuple(lots.get(x.id, ()))
         )
-        for x, gtin in queries.lines_with_gtins(uow.session, order_id)
+        for x, gtin in uow.shipping_reads.lines_with_gtins(order_id)
     )
 
 

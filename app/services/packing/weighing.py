@@ -20,7 +20,7 @@ from app.services import weight_approval
 from app.services.authz import authorize
 from app.services.errors import InvalidInput, NotFound, Refused
 from app.services.floor_state import set_carton
-from app.services.order_lookup import find_order
+from app.services.order_lookup import order_by_ref
 from app.services.order_status import order_subject, set_status
 from app.services.packing.views import PackResult, state_of
 
@@ -240,7 +240,7 @@ def approve_weight(db: Database, config: Config, ref: str, kg: Decimal, *, actor
         raise InvalidInput(f"--kg {kg}: must be more than zero")
     with db.unit_of_work() as uow:
         authorize(uow, actor, weight_approval.ACTION)
-        order = find_order(uow.session, ref, for_update=True)
+        order = order_by_ref(uow, ref, locked=True)
         state = state_of(uow, config, order)
         view = state.open_carton
         subject = order_subject(order.id)

@@ -4,7 +4,6 @@ onto a shelf at a put-back stop."""
 from __future__ import annotations
 
 from app.db.models import Batch, PickTask
-from app.db.queries import picking as queries
 from app.db.unit_of_work import UnitOfWork
 from app.domain.actor import Actor
 from app.domain.scans import Scan
@@ -22,7 +21,7 @@ def count_units(
     if task.kind == "putback":
         return _put_back_units(uow, batch, task, units, scan, actor, typed)
     task.qty_in_hand += units
-    sku = queries.product_sku(uow.session, task.product_id)
+    sku = uow.picking_reads.product_sku(task.product_id)
     return accept(
         uow,
         batch,
@@ -77,18 +76,18 @@ def scan_tote_drop(
 def _record_pick(uow: UnitOfWork, task: PickTask, units: int, actor: Actor, tote: str) -> None:
     """Units leave the shelf for a tote: on hand (a ledger move) and reserved go down together; the order line
     and the allocation count them."""
-    session = uow.session
+    reads = uow.picking_reads
     if task.stock_id is not None:
-        stock = inventory.lock_stock(session, {task.stock_id})[task.stock_id]
+        stock = inventory.lock_stock(uow.stock, {task.stock_id})[task.stock_id]
         inventory.move(
-            session, stock, -units, "pick", actor, f"order:{task.order_id} tote:{tote} batch:{task.batch_id}"
+            uow.stock, stock, -units, "pick", actor, f"order:{task.order_id} tote:{tote} batch:{task.batch_id}"
         )
         stock.quantity_reserved -= units
-    allocation = queries.allocation(session, task.allocation_id)
+    allocation = reads.allocation(task.allocation_id)
     if allocation is not None:
         allocation.qty_picked += units
     if task.order_line_id is not None:
-        line = queries.order_line(session, task.order_line_id)
+        line = reads.order_line(task.order_line_id)
         assert line is not None
         line.qty_picked += units
 
@@ -97,11 +96,10 @@ def _put_back_units(
     uow: UnitOfWork, batch: Batch, task: PickTask, units: int, scan: Scan, actor: Actor, typed: bool
 ) -> ScanResult:
     """Units of a cancelled order go back onto the shelf they came from; the tote is freed once it is empty."""
-    session = uow.session
-    location = queries.location_by_code(session, task.location_code)
+    location = uow.picking_reads.location_by_code(task.location_code)
     assert location is not None
-    stock = inventory.stock_row(session, location.id, task.product_id, task.lot)
-    inventory.move(session, stock, units, "put_back", actor, f"order:{task.order_id} tote:{task.tote_code}")
+    stock = inventory.stock_row(uow.stock, location.id, task.product_id, task.lot)
+    inventory.move(uow.stock, stock, units, "put_back", actor, f"order:{task.order_id} tote:{task.tote_code}")
     task.qty_picked += units
     if task.qty_picked >= task.qty:
         set_task(uow, task, "done", actor, f"{task.qty} put back at {task.location_code}")

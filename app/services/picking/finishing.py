@@ -6,7 +6,6 @@ from __future__ import annotations
 from itertools import pairwise
 
 from app.db.models import Batch
-from app.db.queries import picking as queries
 from app.db.unit_of_work import Database, UnitOfWork
 from app.domain.actor import Actor
 from app.domain.layout import Layout
@@ -15,7 +14,7 @@ from app.domain.routing import s_shape_route
 from app.services.authz import authorize
 from app.services.errors import Refused
 from app.services.floor_state import set_batch, set_tote
-from app.services.order_status import lock_orders, set_status
+from app.services.order_status import set_status
 from app.services.picking.state import leased, state_of
 from app.services.picking.views import FinishReport
 
@@ -25,7 +24,7 @@ def complete_batch(uow: UnitOfWork, batch: Batch, actor: Actor) -> None:
 
     Shared by the picker's finish and by a batch whose last stops left with their orders."""
     order_ids = uow.batches.slot_orders_with_empty(batch.id)
-    for order in lock_orders(uow.session, {i for i in order_ids if i}):
+    for order in uow.orders.lock_for_status_change({i for i in order_ids if i}):
         if order.status == RELEASED:
             set_status(uow, order, PICKING, actor, f"batch {batch.id} completed")
         # an order split over several carts is picked only when its last cart load finishes
@@ -64,7 +63,7 @@ def finish_batch(db: Database, layout: Layout, batch_id: int, *, actor: Actor) -
         state = state_of(uow, batch)
         if state.phase not in ("finish", "done"):
             raise Refused(f"batch {batch_id} still has {state.stops_left} open stop(s)")
-        distance, s_shape = walked(layout, queries.visited_locations(uow.session, batch.id))
+        distance, s_shape = walked(layout, uow.picking_reads.visited_locations(batch.id))
         numbers = tuple(s.order_number for s in state.slots if s.order_number)
         totes = tuple(s.tote_code for s in state.slots if s.tote_code)
         if batch.status == "done":

@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from app.db.queries import picking as queries
 from app.db.unit_of_work import Database
 
 
@@ -67,17 +66,17 @@ def batch_stops(db: Database, batch_id: int) -> list[StopLine]:
     with db.unit_of_work(readonly=True) as uow:
         return [
             StopLine(t.seq, t.kind, t.location_code, sku, t.lot, t.qty, t.qty_picked, t.slot, number, t.status)
-            for t, sku, number in queries.stop_rows(uow.session, batch_id)
+            for t, sku, number in uow.picking_reads.stop_rows(batch_id)
         ]
 
 
 def list_batches(db: Database, *, include_done: bool = False) -> list[BatchLine]:
     with db.unit_of_work(readonly=True) as uow:
-        session = uow.session
+        reads = uow.picking_reads
         result = []
         for batch in uow.batches.listing(include_done=include_done):
-            counts = queries.stop_counts(session, batch.id)
-            picker = queries.user_name(session, batch.picker_id)
+            counts = reads.stop_counts(batch.id)
+            picker = reads.user_name(batch.picker_id)
             total = sum(counts.values())
             result.append(
                 BatchLine(
@@ -85,7 +84,7 @@ def list_batches(db: Database, *, include_done: bool = False) -> list[BatchLine]
                     batch.status,
                     batch.priority,
                     picker or "",
-                    queries.slot_order_numbers(session, batch.id),
+                    reads.slot_order_numbers(batch.id),
                     total,
                     total - counts.get("open", 0),
                     batch.planned_distance_m,

@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from app.db.models import Batch
-from app.db.queries import picking as queries
 from app.db.queries.picking import DbSession
 from app.db.repositories import BatchRepository, TaskRepository
 from app.db.unit_of_work import Database, UnitOfWork
@@ -15,7 +14,7 @@ from app.domain.orders import PICKING, RELEASED
 from app.services.authz import authorize
 from app.services.errors import NotFound, Refused
 from app.services.floor_state import claim_if_ready, set_batch
-from app.services.order_status import lock_orders, set_status
+from app.services.order_status import set_status
 from app.services.picking.state import state_of
 from app.services.picking.views import PickState
 from app.services.users import UserView
@@ -23,7 +22,7 @@ from app.services.users import UserView
 
 def start_orders(uow: UnitOfWork, batch: Batch, actor: Actor, reason: str) -> None:
     """The batch's released orders start picking (claim and supervisor hand-over both come through here)."""
-    for order in lock_orders(uow.session, uow.batches.slot_order_ids(batch.id)):
+    for order in uow.orders.lock_for_status_change(uow.batches.slot_order_ids(batch.id)):
         if order.status == RELEASED:
             set_status(uow, order, PICKING, actor, reason)
 
@@ -34,7 +33,7 @@ def unstart_orders(uow: UnitOfWork, order_ids: set[int], actor: Actor, reason: s
     starts them (``start_orders``). An order with units confirmed (dropped into a tote; units in hand were reset
     to the shelf) or on another cart being picked keeps ``picking``. Returns the numbers of the orders moved."""
     moved = []
-    for order in lock_orders(uow.session, {i for i in order_ids if i}):
+    for order in uow.orders.lock_for_status_change({i for i in order_ids if i}):
         if order.status != PICKING or any(line.qty_picked for line in order.lines):
             continue
         if uow.tasks.order_touched_on_floor(order.id):
@@ -94,14 +93,14 @@ def release_batch(db: Database, batch_id: int, *, actor: Actor, idle_minutes: in
         if batch.status != "picking":
             raise Refused(f"batch {batch_id} is {batch.status}, not being picked")
         idle = datetime.now(UTC) - (batch.last_activity_at or batch.claimed_at or datetime.now(UTC))
-        holder = queries.user_name(uow.session, batch.picker_id)
+        holder = uow.picking_reads.user_name(batch.picker_id)
         holder_name = holder if holder is not None else "?"
         if not force and idle < timedelta(minutes=idle_minutes):
             raise Refused(
                 f"batch {batch_id} is held by {holder_name} and was active "
                 f"{idle.total_seconds() / 60:.0f} min ago (release allowed after {idle_minutes} min)"
             )
-        reset_hands(uow.session, batch)
+        reset_open_stops(uow.tasks, batch)
         set_batch(
             uow, batch, "ready", actor, f"taken from {holder_name} after {idle.total_seconds() / 60:.0f} min idle"
         )
@@ -112,8 +111,13 @@ def release_batch(db: Database, batch_id: int, *, actor: Actor, idle_minutes: in
 
 
 def reset_hands(session: DbSession, batch: Batch) -> None:
+    """``reset_open_stops`` for callers that hold a session (a supervisor's reassignment)."""
+    reset_open_stops(TaskRepository(session), batch)
+
+
+def reset_open_stops(tasks: TaskRepository, batch: Batch) -> None:
     """Units scanned but not dropped are back on the shelf as far as the books know: the stop starts again."""
-    for task in TaskRepository(session).open_of_batch(batch.id):
+    for task in tasks.open_of_batch(batch.id):
         task.qty_in_hand = 0
         task.qty_awaiting_lot = 0
         task.location_confirmed = False

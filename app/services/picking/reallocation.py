@@ -11,14 +11,13 @@ from __future__ import annotations
 from datetime import date
 
 from app.db.models import Allocation, Batch, Order, OrderLine, PickTask, Stock
-from app.db.queries import picking as queries
 from app.db.unit_of_work import UnitOfWork
 from app.domain.actor import Actor
 from app.domain.allocation import StockCandidate, allocate_line
 from app.domain.layout import Layout
 from app.domain.orders import ALLOCATED, NEW, PICKING, RELEASED
 from app.domain.routing import shortest_route
-from app.services.allocation import release_reservations
+from app.services.allocation import release_stock
 from app.services.floor_state import set_task
 from app.services.order_status import set_status
 from app.services.replan import order_leaves_floor
@@ -32,7 +31,7 @@ def displace(uow: UnitOfWork, layout: Layout, stock: Stock, counted: int, actor:
     if overflow <= 0:
         return 0
     replanned = 0
-    for allocation, line, order in queries.unpicked_reservations_at(uow.session, stock.id):
+    for allocation, line, order in uow.picking_reads.unpicked_reservations_at(stock.id):
         if overflow <= 0:
             break
         if allocation.id == keep:
@@ -114,7 +113,7 @@ def _lost_to_count(uow: UnitOfWork, order: Order, line: OrderLine, stock: Stock,
         )
     elif order.status in (ALLOCATED, RELEASED):
         order_leaves_floor(uow, order, actor, "lost stock to a count", put_back=False)
-        release_reservations(uow.session, order)
+        release_stock(uow, order)
         set_status(uow, order, NEW, actor, f"stock of {line.sku} counted short at {stock.location.code}")
 
 
@@ -130,7 +129,7 @@ def reallocate(uow: UnitOfWork, task: PickTask, line: OrderLine, exclude_stock: 
     new stops, one per shelf, are returned for the caller to add to a batch."""
     product = uow.products.get(task.product_id)
     assert product is not None
-    rows = queries.free_pick_stock(uow.session, task.product_id, exclude_stock)
+    rows = uow.picking_reads.free_pick_stock(task.product_id, exclude_stock)
     today = date.today()
     candidates = [
         StockCandidate(s.id, code, s.lot, s.expiry, s.quantity_on_hand - s.quantity_reserved, s.received_at)

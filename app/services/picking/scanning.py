@@ -8,7 +8,6 @@ answered from the current state instead of being applied twice.
 from __future__ import annotations
 
 from app.db.models import Batch, PickTask, Tote
-from app.db.queries import picking as queries
 from app.db.unit_of_work import Database, UnitOfWork
 from app.domain.actor import Actor
 from app.domain.scans import Scan, classify
@@ -93,11 +92,11 @@ def _where_tote_is(uow: UnitOfWork, batch: Batch, tote: Tote) -> str:
         return "already on this cart"
     if tote.status == "picking":
         other = uow.batches.get(tote.batch_id) if tote.batch_id else None
-        holder = queries.user_name(uow.session, other.picker_id) if other else None
+        holder = uow.picking_reads.user_name(other.picker_id) if other else None
         return f"on batch {tote.batch_id}" + (f" picked by {holder}" if holder is not None else "")
     if tote.status == "putback":
         return f"holding goods to put back (batch {tote.batch_id})"
-    order = queries.order(uow.session, tote.order_id)
+    order = uow.picking_reads.order(tote.order_id)
     return f"holding order {order.number if order else '?'} for packing"
 
 
@@ -112,7 +111,7 @@ def _scan_item(
         expected += " - no barcode: scan its SKU label"
     if state.phase == "tote":
         return refuse(uow, batch, actor, scan, f"tote {stop.tote_code} for the {task.qty_in_hand} in hand", typed)
-    product, units = product_for_scan(uow.session, scan)  # also the SKU label of an item without a GTIN
+    product, units = product_for_scan(uow.products, scan)  # also the SKU label of an item without a GTIN
     if product is None and scan.error:
         return refuse(uow, batch, actor, scan, f"{expected} ({scan.error})", typed)
     if product is None or product.id != task.product_id:
@@ -159,7 +158,7 @@ def _scan_lot(
     expected = f"lot {task.lot} of {stop.sku}"
     lot = scan.lot if scan.lot is not None else scan.raw.strip()
     if scan.gtin and scan.lot is not None:
-        product, _units = product_for_scan(uow.session, scan)
+        product, _units = product_for_scan(uow.products, scan)
         if product is None or product.id != task.product_id:
             return refuse(uow, batch, actor, scan, expected, typed)
     if lot != task.lot:

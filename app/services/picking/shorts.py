@@ -9,7 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from app.db.models import Batch, OrderLine, PickTask, Stock
-from app.db.queries import picking as queries
 from app.db.unit_of_work import Database, UnitOfWork
 from app.domain.actor import Actor
 from app.domain.layout import Layout
@@ -118,8 +117,8 @@ def short_pick(
         refused = _not_countable(task, state)
         if refused is not None:
             return refused
-        stock = inventory.lock_stock(uow.session, {task.stock_id}).get(task.stock_id) if task.stock_id else None
-        line = queries.order_line(uow.session, task.order_line_id)
+        stock = inventory.lock_stock(uow.stock, {task.stock_id}).get(task.stock_id) if task.stock_id else None
+        line = uow.picking_reads.order_line(task.order_line_id)
         assert stock is not None and line is not None
         short = _Short(batch, task, stock, line, reason, counted, state.stop.sku)
         shelf = _count_shelf(uow, layout, short, actor)
@@ -167,7 +166,7 @@ def _count_shelf(uow: UnitOfWork, layout: Layout, short: _Short, actor: Actor) -
     remaining = task.qty - task.qty_picked
     books = stock.quantity_on_hand
     missing = max(0, remaining - counted)
-    allocation = queries.allocation(uow.session, task.allocation_id)
+    allocation = uow.picking_reads.allocation(task.allocation_id)
     if missing:
         if allocation is not None:
             allocation.qty -= missing
@@ -180,11 +179,11 @@ def _count_shelf(uow: UnitOfWork, layout: Layout, short: _Short, actor: Actor) -
     displaced = displace(uow, layout, stock, counted, actor, keep=task.allocation_id)
     written_off = max(0, books - max(counted, stock.quantity_reserved))
     if counted >= books:
-        inventory.set_counted(uow.session, stock, counted, "count", actor, ref)
+        inventory.set_counted(uow.stock, stock, counted, "count", actor, ref)
     else:
         target = max(counted, stock.quantity_reserved)
         kind = "damaged" if short.reason == "damaged" else "short"
-        inventory.set_counted(uow.session, stock, target, kind, actor, ref)
+        inventory.set_counted(uow.stock, stock, target, kind, actor, ref)
     uow.record(
         actor,
         "stock.short",
@@ -212,7 +211,7 @@ def _short_the_stop(
         set_task(uow, task, "short", actor, f"{reason}: counted 0, {missing} missing")
     uow.flush()
     replacement = reallocate(uow, task, short.line, short.stock.id, missing)
-    order = queries.order(uow.session, task.order_id)
+    order = uow.picking_reads.order(task.order_id)
     number = order.number if order else ""
     message = ""
     if replacement:

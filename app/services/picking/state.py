@@ -6,32 +6,21 @@ action re-reads it here before deciding, and reads it again for the answer befor
 
 from __future__ import annotations
 
-from app.db.models import Batch, PickTask
-from app.db.queries import picking as queries
-from app.db.queries.picking import DbSession, OpenStop
+from app.db.models import Batch
+from app.db.queries.picking import DbSession, OpenStop, PickingReads
 from app.db.unit_of_work import Database, UnitOfWork
 from app.domain.actor import Actor
+from app.domain.picking import phase_of
 from app.services.authz import authorize
 from app.services.errors import NotFound, Refused
 from app.services.picking.views import PickState, SlotView, StopView
 
 
-def phase_of(task: PickTask) -> str:
-    """What the next scan at an open stop must be."""
-    if not task.location_confirmed:
-        return "location"
-    if task.qty_awaiting_lot:
-        return "lot"
-    if task.kind == "pick" and task.qty_in_hand + task.qty_picked >= task.qty:
-        return "tote"
-    return "item"
-
-
 def state_of(uow: UnitOfWork, batch: Batch) -> PickState:
     """The batch as the picker screen shows it: cart setup, the next open stop, or finished."""
-    session = uow.session
-    slots = tuple(SlotView(*row) for row in queries.slots(session, batch.id))
-    counts = queries.stop_counts(session, batch.id)
+    reads = uow.picking_reads
+    slots = tuple(SlotView(*row) for row in reads.slots(batch.id))
+    counts = reads.stop_counts(batch.id)
     total = sum(counts.values())
     common = {
         "batch_id": batch.id,
@@ -41,14 +30,14 @@ def state_of(uow: UnitOfWork, batch: Batch) -> PickState:
         "stops_done": total - counts.get("open", 0),
         "planned_distance_m": batch.planned_distance_m,
         "s_shape_distance_m": batch.s_shape_distance_m,
-        "shorts": queries.short_stops(session, batch.id),
+        "shorts": reads.short_stops(batch.id),
     }
     if batch.status in ("done", "cancelled"):
         return PickState(phase="done", stop=None, **common)
     missing = [s.slot for s in slots if s.tote_code is None]
     if missing:
         return PickState(phase="setup", stop=None, setup_slot=missing[0], **common)
-    row = queries.next_open_stop(session, batch.id)
+    row = reads.next_open_stop(batch.id)
     if row is None:
         return PickState(phase="finish", stop=None, **common)
     stop = _stop_view(row, {s.slot: s.tote_code for s in slots})
@@ -105,11 +94,16 @@ class LeaseLost(Refused):
 
 
 def lease_message(session: DbSession, batch: Batch) -> str:
+    """Why a terminal no longer holds ``batch``, naming who has it now (for callers holding a session)."""
+    return lease_lost_message(PickingReads(session), batch)
+
+
+def lease_lost_message(reads: PickingReads, batch: Batch) -> str:
     """Why a terminal no longer holds ``batch``, naming who has it now."""
-    name = queries.last_batch_changer(session, batch.id)
+    name = reads.last_batch_changer(batch.id)
     by = f" by {name}" if name else ""
     if batch.status == "picking":
-        holder = queries.user_name(session, batch.picker_id)
+        holder = reads.user_name(batch.picker_id)
         return f"Batch {batch.id} was given to {holder if holder is not None else 'someone else'}{by}: nothing recorded"
     if batch.status == "ready":
         return f"Batch {batch.id} was freed{by} and is back in the queue: nothing recorded; claim again"
@@ -126,5 +120,5 @@ def leased(uow: UnitOfWork, batch_id: int, actor: Actor) -> Batch:
     if batch is None:
         raise NotFound(f"no batch {batch_id}")
     if batch.status != "picking" or batch.picker_id != actor.user_id:
-        raise LeaseLost(batch.id, lease_message(uow.session, batch))
+        raise LeaseLost(batch.id, lease_lost_message(uow.picking_reads, batch))
     return batch

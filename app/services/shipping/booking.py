@@ -11,7 +11,6 @@ from datetime import UTC, datetime, time
 
 from app.config import Config
 from app.db.models import Carton, Order, Shipment
-from app.db.queries import shipping as queries
 from app.db.unit_of_work import Database, UnitOfWork
 from app.domain import carriers as carrier_domain
 from app.domain.actor import Actor
@@ -162,5 +161,5 @@ def _ship(
         )
     reason = f"{carrier_name} {choice.service}: {', '.join(tracking_numbers)}"
     set_status(uow, order, SHIPPED, actor, reason)
-    for tote in queries.totes_at_packing(uow.session, order.id):
+    for tote in uow.shipping_reads.totes_at_packing(order.id):
         set_tote(uow, tote, "free", actor, f"order {order.number} shipped")

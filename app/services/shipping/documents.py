@@ -11,7 +11,6 @@ from pathlib import Path
 
 from app.config import Config
 from app.db.models import Carton, Order, OrderLine, Product, Shipment
-from app.db.queries import shipping as queries
 from app.db.unit_of_work import Database, UnitOfWork
 from app.services.shipping.outcomes import shipment_of
 from labels import model as doc
@@ -87,7 +86,7 @@ def shipment_documents(uow: UnitOfWork, config: Config, shipment: Shipment) -> l
         shipment=shipment,
         order=order,
         cartons=uow.cartons.of_shipment(shipment.id, statuses=("labelled",)),
-        lines=queries.lines_with_products(uow.session, order.id),
+        lines=uow.shipping_reads.lines_with_products(order.id),
         ship_from=ship_from_address(config),
         ship_to=ship_to_address(order),
         ship_day=(shipment.shipped_at or datetime.now(UTC)).date(),

@@ -7,10 +7,9 @@ from datetime import date
 from decimal import Decimal
 
 from app.config import Config
-from app.db.queries import shipping as queries
 from app.db.unit_of_work import Database
 from app.services.errors import InvalidInput, NotFound
-from app.services.order_lookup import find_order
+from app.services.order_lookup import order_by_ref
 from app.services.shipping.documents import carton_weight, ship_from_address
 from labels import model as doc
 
@@ -49,9 +48,9 @@ def list_shipments(db: Database, *, order_ref: str | None = None) -> list[Shipme
     """Every shipment (or one order's), with the numbers of its labelled cartons (a voided one: the retired
     numbers) and the documents whose last print failed."""
     with db.unit_of_work(readonly=True) as uow:
-        order_id = find_order(uow.session, order_ref).id if order_ref else None
+        order_id = order_by_ref(uow, order_ref).id if order_ref else None
         result = []
-        for shipment, number in queries.shipments_with_order_numbers(uow.session, order_id):
+        for shipment, number in uow.shipping_reads.shipments_with_order_numbers(order_id):
             statuses = ("labelled",) if shipment.status == "shipped" else ("voided",)
             cartons = uow.cartons.of_shipment(shipment.id, statuses=statuses)
             failed = tuple(f"{kind}: {detail}" for kind, detail in uow.shipments.failed_prints(shipment.id))
@@ -81,7 +80,7 @@ def manifest(db: Database, config: Config, carrier: str, day: date) -> bytes:
         raise InvalidInput(f"no carrier {carrier!r} in config.toml ({', '.join(config.carriers)})")
     lines = []
     with db.unit_of_work(readonly=True) as uow:
-        for shipment, order in queries.shipped_with_orders(uow.session, carrier):
+        for shipment, order in uow.shipping_reads.shipped_with_orders(carrier):
             if shipment.shipped_at is None or shipment.shipped_at.date() != day:
                 continue
             for carton in uow.cartons.of_shipment(shipment.id, statuses=("labelled",)):
@@ -111,7 +110,7 @@ def manifest(db: Database, config: Config, carrier: str, day: date) -> bytes:
 def find_shipment_for_order(db: Database, ref: str) -> int:
     """The id of the order's newest shipped shipment."""
     with db.unit_of_work(readonly=True) as uow:
-        order = find_order(uow.session, ref)
+        order = order_by_ref(uow, ref)
         shipment_id = uow.shipments.latest_shipped_id(order.id)
         if shipment_id is None:
             raise NotFound(f"order {order.number} has no shipped shipment")

@@ -1,34 +1,19 @@
-"""An in-memory unit of work for service unit tests (cosmicpython's ``FakeUnitOfWork``): no database at all.
+"""The order, event and user repositories in memory: orders with their lines and allocations, pick-face stock
+for allocation, the event log and the users.
 
-``FakeDatabase`` stands where the services expect a ``Database``: every ``unit_of_work()`` opens a
-``FakeUnitOfWork`` over the same in-memory repositories (the "database"), and the test reads back what a user
-would notice: the orders' statuses, the events written (``db.events``) and whether anything was committed
-(``db.commits``). Repositories hold real model instances (transient, never in a session) and implement the
-methods of the real repositories the order use cases call.
-
-Collaborators outside the order slice that still speak SQL (authorization, taking an order off the floor,
-voiding its shipments) are replaced by ``fake_collaborators``: authorization applies the real role policy to
-the fake users; the floor has nothing of the order on it.
+Repositories hold real model instances (transient, never in a session) and implement the methods of the real
+repositories the use cases call.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
-from types import TracebackType
 from typing import Any
 
-import pytest
-
 from app.db.models import Allocation, Event, Order, OrderLine, Stock, User
-from app.db.unit_of_work import UnitOfWork
-from app.domain import roles
-from app.domain.actor import Actor
 from app.domain.allocation import LineToAllocate, OrderToAllocate, StockOnShelf
-from app.services import batches, orders, process
-from app.services.errors import NotAllowed
-from app.services.replan import LeaveReport
 
 
 @dataclass
@@ -64,10 +49,15 @@ class FakeOrderRepository:
     def by_ids(self, ids: Iterable[int], *, locked: bool = False) -> list[Order]:
         return [self.rows[i] for i in sorted(set(ids)) if i in self.rows]
 
-    def add(self, row: Order) -> Order:
+    def add(self, row: Any) -> Any:
+        """An order; or an allocation (the real repository adds any row to the session): onto its line."""
         if row.id is None:
             row.id = self._next_id
             self._next_id += 1
+        if isinstance(row, Allocation):
+            row.qty_picked = row.qty_picked or 0
+            self._lines()[row.order_line_id].allocations.append(row)
+            return row
         self.rows[row.id] = row
         return row
 
@@ -75,8 +65,17 @@ class FakeOrderRepository:
         for row in rows:
             self.add(row)
 
-    def delete(self, row: Order) -> None:
+    def delete(self, row: Any) -> None:
+        if isinstance(row, Allocation):
+            for line in self.lines():
+                if row in line.allocations:
+                    line.allocations.remove(row)
+            return
         del self.rows[row.id]
+
+    def lines(self) -> list[OrderLine]:
+        """Every order line, in order and line order."""
+        return [line for _, o in sorted(self.rows.items()) for line in o.lines]
 
     def flush(self) -> None:
         for order in self.rows.values():
@@ -239,124 +238,9 @@ class FakeUserRepository:
     def get(self, ident: int) -> User | None:
         return self.rows.get(ident)
 
+    def by_badge(self, badge: str) -> User | None:
+        return next((u for u in self.rows.values() if u.badge == badge), None)
 
-class FakeUnitOfWork:
-    """The unit of work's surface over in-memory repositories; ``commit()`` only records that it happened."""
-
-    event_row = staticmethod(UnitOfWork.event_row)
-    session: None = None
-    """No session: what still takes ``uow.session`` is replaced by ``fake_collaborators``."""
-
-    def __init__(self, db: FakeDatabase, *, readonly: bool = False) -> None:
-        self.db = db
-        self.readonly = readonly
-        self.committed = False
-        self.orders = db.orders
-        self.events = db.event_log
-        self.users = db.users
-
-    def __enter__(self) -> FakeUnitOfWork:
-        return self
-
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        pass
-
-    def commit(self) -> None:
-        if self.readonly:
-            raise RuntimeError("a read-only unit of work cannot commit")
-        self.committed = True
-
-    def flush(self) -> None:
-        self.orders.flush()
-
-    def record(self, actor: Actor, kind: str, subject: str = "", message: str = "", **data: Any) -> Event:
-        event = Event(
-            at=datetime.now(UTC),
-            kind=kind,
-            actor=actor.name,
-            user_id=actor.user_id,
-            terminal=actor.terminal,
-            subject=subject,
-            message=message,
-            data=data,
-        )
-        self.events.rows.append(event)
-        return event
-
-    def record_rows(self, rows: list[dict[str, Any]]) -> None:
-        self.events.rows.extend(Event(**row) for row in rows)
-
-
-@dataclass
-class FakeDatabase:
-    """Where the services expect a ``Database``: opens fake units of work over one in-memory store."""
-
-    orders: FakeOrderRepository = field(default_factory=FakeOrderRepository)
-    event_log: FakeEventRepository = field(default_factory=FakeEventRepository)
-    users: FakeUserRepository = field(default_factory=FakeUserRepository)
-    units: list[FakeUnitOfWork] = field(default_factory=list)
-    dialect: str = "fake"
-
-    def unit_of_work(self, *, readonly: bool = False) -> FakeUnitOfWork:
-        uow = FakeUnitOfWork(self, readonly=readonly)
-        self.units.append(uow)
-        return uow
-
-    @property
-    def commits(self) -> int:
-        return sum(1 for u in self.units if u.committed)
-
-    @property
-    def events(self) -> list[Event]:
-        return self.event_log.rows
-
-    def status_events(self) -> list[tuple[str, str | None, str, str]]:
-        """(subject, from, to, reason) of every order status event, oldest first."""
-        return [
-            (e.subject, e.data["from"], e.data["to"], e.data["reason"]) for e in self.events if e.kind == "order.status"
-        ]
-
-    def add_user(self, name: str, role: str) -> Actor:
-        user = User(id=len(self.users.rows) + 1, name=name, role=role, badge=name, pin_hash="", active=True)
-        self.users.rows[user.id] = user
-        return Actor(name, "test", user.id)
-
-
-def fake_authorize(uow: FakeUnitOfWork, actor: Actor, action: str, *, now: datetime | None = None) -> User:
-    """The role policy of ``app.services.authz.authorize`` over the fake users (no lock-outs in the fake)."""
-    found = roles.rule(action)
-    user = uow.users.get(actor.user_id) if actor.user_id is not None else None
-    if user is None or user.name != actor.name or not user.active:
-        raise NotAllowed(f"{actor.name or 'nobody'} is not a signed-in user and may not {found.what}: sign in first")
-    why = roles.refusal(user.name, user.role, action)
-    if why is not None:
-        raise NotAllowed(why)
-    return user
-
-
-@dataclass
-class FloorCalls:
-    """What the fake floor was asked: (order number, why, put_back) per order that left it."""
-
-    left: list[tuple[str, str, bool]] = field(default_factory=list)
-    voided: list[str] = field(default_factory=list)
-    followed: list[int] = field(default_factory=list)
-
-
-@pytest.fixture
-def fake_collaborators(monkeypatch: pytest.MonkeyPatch) -> Iterator[FloorCalls]:
-    """Authorization, the floor and shipments as fakes in the order services (they still speak SQL)."""
-    calls = FloorCalls()
-
-    def leaves_floor(uow: Any, order: Order, actor: Actor, why: str, *, put_back: bool) -> LeaveReport:
-        calls.left.append((order.number, why, put_back))
-        return LeaveReport()
-
-    for module in (orders, process, batches):
-        monkeypatch.setattr(module, "authorize", fake_authorize)
-    monkeypatch.setattr(orders, "order_leaves_floor", leaves_floor)
-    monkeypatch.setattr(orders, "void_open_shipments", lambda uow, order, *_: calls.voided.append(order.number))
-    monkeypatch.setattr(orders, "follow_order_priority", lambda session, order_id: calls.followed.append(order_id))
-    yield calls
+    def role_of(self, user_id: int) -> str | None:
+        user = self.rows.get(user_id)
+        return user.role if user is not None else None
