@@ -538,3 +538,36 @@ def test_users_disable_and_unlock_are_for_admins_and_say_why(cli: Callable[..., 
     assert listed["paul"] is False and listed["pia"] is True
     again = cli("batches", "claim", "--user", "paul", "--json", pin="2222")
     assert again.code == 2 and "paul is disabled" in again.err
+
+
+def test_disabling_a_picker_gives_their_batch_back_to_the_queue(cli: Callable[..., Run], database: Database) -> None:
+    """A disabled picker can never finish: their batch must not stay held by nobody who can sign in."""
+    _add_staff(cli)
+    _load_orders(cli)
+    assert cli("process").code == 0
+    claim = cli("batches", "claim", "--user", "pia", "--json", pin="1111")
+    assert claim.code == 0, claim.err
+    batch = json.loads(claim.out)["batch"]
+    stops = cli("batches", "stops", str(batch), "--json")
+    assert stops.code == 0 and json.loads(stops.out), stops.err
+    missing = cli("batches", "stops", "999999", "--json")
+    assert missing.code == 2 and "no batch 999999" in missing.err and missing.out == ""
+
+    done = cli("users", "disable", "pia", "--user", "adam", pin="4444")
+    assert done.code == 0, done.err
+    listed = {b["batch"]: b for b in json.loads(cli("batches", "list", "--json").out)}
+    assert listed[batch]["status"] == "ready" and listed[batch]["picker"] is None
+    with database.unit_of_work(readonly=True) as uow:
+        batch_events = [
+            (e.kind, e.message) for e in uow.session.scalars(select(Event).where(Event.subject == f"batch:{batch}"))
+        ]
+        disabled = uow.session.scalars(select(Event.message).where(Event.kind == "user.disabled")).one()
+    assert batch_events[-1] == ("batch.status", "pia was disabled")
+    assert f"batch {batch} back in the queue" in disabled
+    added = cli(
+        "users", "add", "pete", "--role", "picker", "--badge", "BADGE-PETE", "--pin", "5555", "--user", "adam",
+        pin="4444",
+    )  # fmt: skip
+    assert added.code == 0, added.err
+    taken = cli("batches", "claim", "--user", "pete", "--json", pin="5555")
+    assert taken.code == 0 and json.loads(taken.out)["batch"] == batch, taken.err

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from app.db.unit_of_work import Database
+from app.services.errors import NotFound
 
 
 @dataclass(frozen=True)
@@ -63,7 +64,11 @@ class BatchLine:
 
 
 def batch_stops(db: Database, batch_id: int) -> list[StopLine]:
+    """The stops of a batch in walking order; ``NotFound`` for a batch that does not exist (an empty list
+    would read as "nothing left to pick")."""
     with db.unit_of_work(readonly=True) as uow:
+        if uow.batches.get(batch_id) is None:
+            raise NotFound(f"no batch {batch_id}")
         return [
             StopLine(t.seq, t.kind, t.location_code, sku, t.lot, t.qty, t.qty_picked, t.slot, number, t.status)
             for t, sku, number in uow.picking_reads.stop_rows(batch_id)

@@ -100,14 +100,19 @@ def release_batch(db: Database, batch_id: int, *, actor: Actor, idle_minutes: in
                 f"batch {batch_id} is held by {holder_name} and was active "
                 f"{idle.total_seconds() / 60:.0f} min ago (release allowed after {idle_minutes} min)"
             )
-        reset_open_stops(uow.tasks, batch)
-        set_batch(
-            uow, batch, "ready", actor, f"taken from {holder_name} after {idle.total_seconds() / 60:.0f} min idle"
-        )
-        unstart_orders(uow, uow.batches.slot_order_ids(batch.id), actor, f"batch {batch_id} freed: nothing picked yet")
+        free_held_batch(uow, batch, actor, f"taken from {holder_name} after {idle.total_seconds() / 60:.0f} min idle")
         state = state_of(uow, batch)  # read before commit: no second transaction after it
         uow.commit()
         return state
+
+
+def free_held_batch(uow: UnitOfWork, batch: Batch, actor: Actor, reason: str) -> None:
+    """Put a batch being picked back in the queue, inside the caller's transaction: open stops start again at
+    their location scan, the batch is ``ready`` for anyone, and orders with nothing picked yet are no longer
+    ``picking``. Shared by a supervisor's release and by disabling the user who holds it."""
+    reset_open_stops(uow.tasks, batch)
+    set_batch(uow, batch, "ready", actor, reason)
+    unstart_orders(uow, uow.batches.slot_order_ids(batch.id), actor, f"batch {batch.id} freed: nothing picked yet")
 
 
 def reset_hands(session: DbSession, batch: Batch) -> None:

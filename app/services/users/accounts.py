@@ -197,9 +197,26 @@ def disable_user(db: Database, name: str, *, actor: Actor) -> UserView:
         if user.role == roles.ADMIN and not uow.users.count_active_with_role(roles.ADMIN, except_id=user.id):
             raise InvalidInput(f"{name} is the last active admin")
         user.active = False
-        uow.record(actor, "user.disabled", subject=subject_of(name), message=f"user {name} disabled")
+        freed = _free_batches_of(uow, user, actor)
+        message = f"user {name} disabled" + (f"; batch {', '.join(map(str, freed))} back in the queue" if freed else "")
+        uow.record(actor, "user.disabled", subject=subject_of(name), message=message, batches_freed=freed)
         uow.commit()
         return user_view(user)
+
+
+def _free_batches_of(uow: UnitOfWork, user: User, actor: Actor) -> list[int]:
+    """A disabled picker can never finish their batch: it goes back to the queue in the same transaction, as a
+    supervisor's release would (dropped units stay picked, units in hand start again at the shelf)."""
+    from app.services.picking.queue import free_held_batch  # picking imports users: import it only when needed
+
+    freed: list[int] = []
+    while (held := uow.batches.held_by(user.id)) is not None:
+        batch = uow.batches.lock(held.id)
+        if batch is None or batch.status != "picking" or batch.picker_id != user.id:
+            break
+        free_held_batch(uow, batch, actor, f"{user.name} was disabled")
+        freed.append(batch.id)
+    return freed
 
 
 def read_lock_state(session: Session, name: str, now: datetime | None = None) -> LockState:
