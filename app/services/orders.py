@@ -11,7 +11,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from app.config import Config
+from app.config.settings import Config
 from app.db.models import Order, OrderLine
 from app.db.queries import orders as order_queries
 from app.db.retry import retry_busy

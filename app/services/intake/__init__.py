@@ -23,7 +23,7 @@ from pathlib import Path
 
 from app.channels.detect import OrderScan
 from app.channels.model import IntakeOrder, IntakeProblem
-from app.config import Config
+from app.config.settings import Config
 from app.db.unit_of_work import Database
 from app.domain.actor import Actor
 from app.services.authz import authorize

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from app.channels.model import IntakeOrder
-from app.config import Config
+from app.config.settings import Config
 from app.db.models import Order, OrderLine, Product
 from app.db.queries import intake as intake_queries
 from app.db.unit_of_work import UnitOfWork

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from app.config import Config
+from app.config.settings import Config
 from app.db.queries import shipping as queries
 from app.db.unit_of_work import Database
 from app.services.errors import InvalidInput, NotFound
