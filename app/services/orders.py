@@ -212,7 +212,7 @@ ADDRESS_FIELDS = ("name", "company", "line1", "line2", "city", "region", "postal
 
 
 def edit_address(db: Database, config: Config, ref: str, fields: dict[str, str], *, actor: Actor) -> OrderSummary:
-    from app.channels.countries import is_country_code
+    from app.parsers.countries import is_country_code
 
     bad = [k for k in fields if k not in ADDRESS_FIELDS]
     if bad:
