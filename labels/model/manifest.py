@@ -1,5 +1,4 @@
-"""Records of the carrier manifest: one line per shipment handed over, and the manifest itself.
-"""
+"""Records of the carrier manifest: one line per shipment handed over, and the manifest itself."""
 
 from __future__ import annotations
 

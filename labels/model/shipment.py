@@ -1,5 +1,4 @@
-"""Records of what travels with a carton: the postal address, the shipping label and the packing slip.
-"""
+"""Records of what travels with a carton: the postal address, the shipping label and the packing slip."""
 
 from __future__ import annotations
 

@@ -1,5 +1,4 @@
-"""Tables of the catalog and its stock: products, locations, stock per place and lot, and the stock ledger.
-"""
+"""Tables of the catalog and its stock: products, locations, stock per place and lot, and the stock ledger."""
 
 from __future__ import annotations
 

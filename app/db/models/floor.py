@@ -1,5 +1,4 @@
-"""Tables of the picking floor: batches (cart trips), their tote slots, the totes and the pick stops.
-"""
+"""Tables of the picking floor: batches (cart trips), their tote slots, the totes and the pick stops."""
 
 from __future__ import annotations
 

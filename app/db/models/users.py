@@ -1,5 +1,4 @@
-"""Tables of people and what they did: terminal users and the append-only event log.
-"""
+"""Tables of people and what they did: terminal users and the append-only event log."""
 
 from __future__ import annotations
 
