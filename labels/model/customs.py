@@ -11,22 +11,22 @@ from decimal import Decimal
 
 from labels.model.shipment import Address
 from labels.model.values import (
-    _HS_CODE,
     CN22_MAX_ITEMS,
     CN22_MAX_VALUE_SDR,
     CUSTOMS_CATEGORIES,
     CUSTOMS_FORMS,
+    HS_CODE,
     PAGE_SIZES,
     CustomsCategory,
     CustomsForm,
     PageSize,
-    _freeze,
-    _require_barcode_text,
-    _require_count,
-    _require_country,
-    _require_currency,
-    _require_decimal,
-    _require_text,
+    freeze_sequence,
+    require_barcode_text,
+    require_count,
+    require_country,
+    require_currency,
+    require_decimal,
+    require_text,
 )
 
 
@@ -48,14 +48,14 @@ class CustomsItem:
 
     def __post_init__(self) -> None:
         owner = "CustomsItem"
-        _require_text(owner, "description", self.description)
-        if not isinstance(self.hs_code, str) or _HS_CODE.fullmatch(self.hs_code.replace(".", "")) is None:
+        require_text(owner, "description", self.description)
+        if not isinstance(self.hs_code, str) or HS_CODE.fullmatch(self.hs_code.replace(".", "")) is None:
             raise ValueError(f"{owner}.hs_code must be 6-10 digits (dots allowed), got {self.hs_code!r}")
-        _require_country(owner, "origin_country", self.origin_country)
-        _require_count(owner, "qty", self.qty, minimum=1)
-        _require_decimal(owner, "unit_value", self.unit_value)
-        _require_currency(owner, "currency", self.currency)
-        _require_decimal(owner, "net_weight_kg", self.net_weight_kg, positive=True)
+        require_country(owner, "origin_country", self.origin_country)
+        require_count(owner, "qty", self.qty, minimum=1)
+        require_decimal(owner, "unit_value", self.unit_value)
+        require_currency(owner, "currency", self.currency)
+        require_decimal(owner, "net_weight_kg", self.net_weight_kg, positive=True)
 
     @property
     def value(self) -> Decimal:
@@ -64,10 +64,10 @@ class CustomsItem:
 
 
 def _check_items(owner: str, instance: object, items: Sequence[CustomsItem], currency: str) -> None:
-    frozen = _freeze(instance, "items", items, CustomsItem)
+    frozen = freeze_sequence(instance, "items", items, CustomsItem)
     if not frozen:
         raise ValueError(f"{owner}.items must hold at least one item")
-    _require_currency(owner, "currency", currency)
+    require_currency(owner, "currency", currency)
     for item in items:
         if item.currency != currency:
             raise ValueError(f"{owner}: item {item.description!r} is in {item.currency}, the document in {currency}")
@@ -112,16 +112,16 @@ class CustomsData:
         if self.category not in CUSTOMS_CATEGORIES:
             raise ValueError(f"{owner}.category must be one of {CUSTOMS_CATEGORIES}, got {self.category!r}")
         _check_items(owner, self, self.items, self.currency)
-        _require_decimal(owner, "total_value", self.total_value)
-        _require_decimal(owner, "gross_weight_kg", self.gross_weight_kg, positive=True)
-        _require_decimal(owner, "postal_charges", self.postal_charges)
+        require_decimal(owner, "total_value", self.total_value)
+        require_decimal(owner, "gross_weight_kg", self.gross_weight_kg, positive=True)
+        require_decimal(owner, "postal_charges", self.postal_charges)
         computed = sum((item.value for item in self.items), Decimal(0))
         if computed != self.total_value:
             raise ValueError(f"{owner}.total_value is {self.total_value} but the item lines add up to {computed}")
         if self.form == "CN22" and len(self.items) > CN22_MAX_ITEMS:
             raise ValueError(f"a CN22 has room for {CN22_MAX_ITEMS} item lines, this parcel has {len(self.items)}")
         if self.tracking_number:
-            _require_barcode_text(owner, "tracking_number", self.tracking_number)
+            require_barcode_text(owner, "tracking_number", self.tracking_number)
         if self.page_size not in PAGE_SIZES:
             raise ValueError(f"{owner}.page_size must be one of {PAGE_SIZES}, got {self.page_size!r}")
 
@@ -174,15 +174,15 @@ class InvoiceData:
 
     def __post_init__(self) -> None:
         owner = "InvoiceData"
-        _require_text(owner, "invoice_number", self.invoice_number)
-        _require_barcode_text(owner, "order_number", self.order_number)
+        require_text(owner, "invoice_number", self.invoice_number)
+        require_barcode_text(owner, "order_number", self.order_number)
         _check_items(owner, self, self.items, self.currency)
-        _require_decimal(owner, "gross_weight_kg", self.gross_weight_kg, positive=True)
-        _require_decimal(owner, "shipping_cost", self.shipping_cost)
-        _require_count(owner, "package_count", self.package_count, minimum=1)
-        _require_text(owner, "incoterm", self.incoterm)
+        require_decimal(owner, "gross_weight_kg", self.gross_weight_kg, positive=True)
+        require_decimal(owner, "shipping_cost", self.shipping_cost)
+        require_count(owner, "package_count", self.package_count, minimum=1)
+        require_text(owner, "incoterm", self.incoterm)
         if self.tracking_number:
-            _require_barcode_text(owner, "tracking_number", self.tracking_number)
+            require_barcode_text(owner, "tracking_number", self.tracking_number)
         if self.page_size not in PAGE_SIZES:
             raise ValueError(f"{owner}.page_size must be one of {PAGE_SIZES}, got {self.page_size!r}")
 

@@ -12,12 +12,12 @@ from labels.model.shipment import Address
 from labels.model.values import (
     PAGE_SIZES,
     PageSize,
-    _freeze,
-    _require_barcode_text,
-    _require_count,
-    _require_country,
-    _require_decimal,
-    _require_text,
+    freeze_sequence,
+    require_barcode_text,
+    require_count,
+    require_country,
+    require_decimal,
+    require_text,
 )
 
 
@@ -38,12 +38,12 @@ class ManifestLine:
 
     def __post_init__(self) -> None:
         owner = "ManifestLine"
-        _require_barcode_text(owner, "tracking_number", self.tracking_number)
-        _require_text(owner, "order_number", self.order_number)
-        _require_text(owner, "recipient_name", self.recipient_name)
-        _require_country(owner, "country", self.country)
-        _require_decimal(owner, "weight_kg", self.weight_kg, positive=True)
-        _require_count(owner, "cartons", self.cartons, minimum=1)
+        require_barcode_text(owner, "tracking_number", self.tracking_number)
+        require_text(owner, "order_number", self.order_number)
+        require_text(owner, "recipient_name", self.recipient_name)
+        require_country(owner, "country", self.country)
+        require_decimal(owner, "weight_kg", self.weight_kg, positive=True)
+        require_count(owner, "cartons", self.cartons, minimum=1)
         if self.sscc and not (len(self.sscc) == 18 and has_valid_check_digit(self.sscc)):
             raise ValueError(f"{owner}.sscc must be empty or 18 digits with a valid check digit, got {self.sscc!r}")
 
@@ -65,9 +65,9 @@ class ManifestData:
     page_size: PageSize = "A4"
 
     def __post_init__(self) -> None:
-        _require_barcode_text("ManifestData", "manifest_id", self.manifest_id)
-        _require_text("ManifestData", "carrier_name", self.carrier_name)
-        _freeze(self, "lines", self.lines, ManifestLine)
+        require_barcode_text("ManifestData", "manifest_id", self.manifest_id)
+        require_text("ManifestData", "carrier_name", self.carrier_name)
+        freeze_sequence(self, "lines", self.lines, ManifestLine)
         if self.page_size not in PAGE_SIZES:
             raise ValueError(f"ManifestData.page_size must be one of {PAGE_SIZES}, got {self.page_size!r}")
 

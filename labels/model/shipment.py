@@ -11,13 +11,13 @@ from labels.gs1 import has_valid_check_digit
 from labels.model.values import (
     PAGE_SIZES,
     PageSize,
-    _freeze,
-    _require_barcode_text,
-    _require_count,
-    _require_country,
-    _require_decimal,
-    _require_text,
     country_name,
+    freeze_sequence,
+    require_barcode_text,
+    require_count,
+    require_country,
+    require_decimal,
+    require_text,
 )
 
 
@@ -41,8 +41,8 @@ class Address:
 
     def __post_init__(self) -> None:
         for name in ("name", "line1", "city"):
-            _require_text("Address", name, getattr(self, name))
-        _require_country("Address", "country", self.country)
+            require_text("Address", name, getattr(self, name))
+        require_country("Address", "country", self.country)
 
     def locality(self) -> str:
         """The city line: ``SPRINGFIELD IL 62704`` (US, CA, AU), ``London`` (GB, IE: postcode on its own line),
@@ -98,15 +98,15 @@ class ShippingLabelData:
 
     def __post_init__(self) -> None:
         owner = "ShippingLabelData"
-        _require_text(owner, "carrier_name", self.carrier_name)
-        _require_text(owner, "service_name", self.service_name)
-        _require_barcode_text(owner, "tracking_number", self.tracking_number)
-        _require_barcode_text(owner, "order_number", self.order_number)
+        require_text(owner, "carrier_name", self.carrier_name)
+        require_text(owner, "service_name", self.service_name)
+        require_barcode_text(owner, "tracking_number", self.tracking_number)
+        require_barcode_text(owner, "order_number", self.order_number)
         if not (isinstance(self.sscc, str) and len(self.sscc) == 18 and has_valid_check_digit(self.sscc)):
             raise ValueError(f"{owner}.sscc must be 18 digits ending in a valid GS1 check digit, got {self.sscc!r}")
-        _require_decimal(owner, "weight_kg", self.weight_kg, positive=True)
-        _require_count(owner, "carton_count", self.carton_count, minimum=1)
-        _require_count(owner, "carton_no", self.carton_no, minimum=1)
+        require_decimal(owner, "weight_kg", self.weight_kg, positive=True)
+        require_count(owner, "carton_count", self.carton_count, minimum=1)
+        require_count(owner, "carton_no", self.carton_no, minimum=1)
         if self.carton_no > self.carton_count:
             raise ValueError(f"{owner}: carton {self.carton_no} of {self.carton_count} is out of range")
 
@@ -125,10 +125,10 @@ class SlipLine:
     note: str = ""
 
     def __post_init__(self) -> None:
-        _require_text("SlipLine", "sku", self.sku)
-        _require_text("SlipLine", "name", self.name)
-        _require_count("SlipLine", "qty_ordered", self.qty_ordered, minimum=0)
-        _require_count("SlipLine", "qty_shipped", self.qty_shipped, minimum=0)
+        require_text("SlipLine", "sku", self.sku)
+        require_text("SlipLine", "name", self.name)
+        require_count("SlipLine", "qty_ordered", self.qty_ordered, minimum=0)
+        require_count("SlipLine", "qty_shipped", self.qty_shipped, minimum=0)
 
     @property
     def qty_short(self) -> int:
@@ -155,8 +155,8 @@ class PackingSlipData:
     page_size: PageSize = "A4"
 
     def __post_init__(self) -> None:
-        _require_barcode_text("PackingSlipData", "order_number", self.order_number)
-        if not _freeze(self, "lines", self.lines, SlipLine):
+        require_barcode_text("PackingSlipData", "order_number", self.order_number)
+        if not freeze_sequence(self, "lines", self.lines, SlipLine):
             raise ValueError("PackingSlipData.lines must hold at least one line")
         if self.page_size not in PAGE_SIZES:
             raise ValueError(f"PackingSlipData.page_size must be one of {PAGE_SIZES}, got {self.page_size!r}")

@@ -36,7 +36,7 @@ CN22_MAX_VALUE_SDR = Decimal(300)
 
 _COUNTRY = re.compile(r"[A-Z]{2}")
 _CURRENCY = re.compile(r"[A-Z]{3}")
-_HS_CODE = re.compile(r"\d{6,10}")
+HS_CODE = re.compile(r"\d{6,10}")
 
 NAME_OVERRIDES: dict[str, str] = {"TR": "TURKEY", "XK": "KOSOVO"}
 """Names ``pycountry`` does not give: TR as the documents printed it before the full table arrived (pycountry says
@@ -55,41 +55,41 @@ def country_name(code: str) -> str:
     return str(getattr(found, "common_name", None) or found.name).upper()
 
 
-def _require_text(owner: str, name: str, value: str) -> None:
+def require_text(owner: str, name: str, value: str) -> None:
     if not isinstance(value, str) or not value.strip():
         raise ValueError(f"{owner}.{name} must be non-empty text, got {value!r}")
 
 
-def _require_barcode_text(owner: str, name: str, value: str) -> None:
+def require_barcode_text(owner: str, name: str, value: str) -> None:
     """Text that becomes a Code 128 symbol: printable ASCII (what a keyboard-wedge scanner can type back)."""
-    _require_text(owner, name, value)
+    require_text(owner, name, value)
     if not all(" " <= c <= "~" for c in value) or value != value.strip():
         raise ValueError(f"{owner}.{name} goes into a barcode and must be printable ASCII, got {value!r}")
 
 
-def _require_decimal(owner: str, name: str, value: Decimal, *, positive: bool = False) -> None:
+def require_decimal(owner: str, name: str, value: Decimal, *, positive: bool = False) -> None:
     if not isinstance(value, Decimal) or not value.is_finite():
         raise TypeError(f"{owner}.{name} must be a finite Decimal, got {value!r}")
     if value < 0 or (positive and value == 0):
         raise ValueError(f"{owner}.{name} must be {'positive' if positive else 'zero or more'}, got {value}")
 
 
-def _require_country(owner: str, name: str, value: str) -> None:
+def require_country(owner: str, name: str, value: str) -> None:
     if not isinstance(value, str) or _COUNTRY.fullmatch(value) is None:
         raise ValueError(f"{owner}.{name} must be an ISO 3166-1 alpha-2 code such as 'DE', got {value!r}")
 
 
-def _require_currency(owner: str, name: str, value: str) -> None:
+def require_currency(owner: str, name: str, value: str) -> None:
     if not isinstance(value, str) or _CURRENCY.fullmatch(value) is None:
         raise ValueError(f"{owner}.{name} must be an ISO 4217 code such as 'EUR', got {value!r}")
 
 
-def _require_count(owner: str, name: str, value: int, *, minimum: int) -> None:
+def require_count(owner: str, name: str, value: int, *, minimum: int) -> None:
     if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
         raise ValueError(f"{owner}.{name} must be a whole number >= {minimum}, got {value!r}")
 
 
-def _freeze(instance: object, name: str, values: Sequence[object], kind: type) -> tuple[object, ...]:
+def freeze_sequence(instance: object, name: str, values: Sequence[object], kind: type) -> tuple[object, ...]:
     frozen = tuple(values)
     for value in frozen:
         if not isinstance(value, kind):

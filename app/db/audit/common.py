@@ -54,7 +54,7 @@ class Found:
     rows: tuple[dict[str, Any], ...]
 
 
-def _found(session: Session, stmt: Select[Any] | CompoundSelect, limit: int, order: Sequence[str]) -> Found:
+def first_rows(session: Session, stmt: Select[Any] | CompoundSelect, limit: int, order: Sequence[str]) -> Found:
     """The first ``limit`` rows, ordered by the named columns, and how many rows there are in all.
 
     The check's statement is a ``MATERIALIZED`` CTE, so each database plans it for its whole result (hash
@@ -65,27 +65,27 @@ def _found(session: Session, stmt: Select[Any] | CompoundSelect, limit: int, ord
     if limit < 1:
         raise ValueError("an audit lists at least one row per check")
     found = stmt.cte("violations").prefix_with("MATERIALIZED")
-    listed = select(found, func.count().over().label(_TOTAL)).order_by(*(found.c[name] for name in order))
+    listed = select(found, func.count().over().label(TOTAL_COLUMN)).order_by(*(found.c[name] for name in order))
     rows = session.execute(listed.limit(limit)).mappings().all()
     if not rows:
         return Found(0, ())
-    return Found(rows[0][_TOTAL], tuple({k: v for k, v in r.items() if k != _TOTAL} for r in rows))
+    return Found(rows[0][TOTAL_COLUMN], tuple({k: v for k, v in r.items() if k != TOTAL_COLUMN} for r in rows))
 
 
-_TOTAL = "audit_total"
+TOTAL_COLUMN = "audit_total"
 
 
-def _ids(gathered: str | None) -> list[int]:
+def id_list(gathered: str | None) -> list[int]:
     """A gathered id list (``"3,1,3"``) as sorted, distinct integers."""
     return sorted({int(part) for part in (gathered or "").split(",") if part})
 
 
-def _gather(column: ColumnElement[int]) -> ColumnElement[str]:
+def gather_ids(column: ColumnElement[int]) -> ColumnElement[str]:
     return func.aggregate_strings(cast(column, String), ",")
 
 
-def _with_ids(found: Found, *keys: str) -> Found:
-    return Found(found.count, tuple({**r, **{k: _ids(r[k]) for k in keys}} for r in found.rows))
+def with_id_lists(found: Found, *keys: str) -> Found:
+    return Found(found.count, tuple({**r, **{k: id_list(r[k]) for k in keys}} for r in found.rows))
 
 
 def repeatable_snapshot(session: Session) -> None:

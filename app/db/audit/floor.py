@@ -26,9 +26,9 @@ from app.db.audit.common import (
     PICK_KIND,
     TOTE_PUTBACK,
     Found,
-    _found,
-    _gather,
-    _with_ids,
+    first_rows,
+    gather_ids,
+    with_id_lists,
 )
 from app.db.models import (
     Allocation,
@@ -89,7 +89,7 @@ def order_in_one_open_batch(session: Session, limit: int = DEFAULT_LIMIT) -> Fou
     )
     carts = other_batches + func.max(distinct_pairs.c.split)
     grouped = (
-        select(distinct_pairs.c.order_id, _gather(distinct_pairs.c.batch_id).label("batches"))
+        select(distinct_pairs.c.order_id, gather_ids(distinct_pairs.c.batch_id).label("batches"))
         .group_by(distinct_pairs.c.order_id)
         .having(carts > 1)
         .subquery()
@@ -100,7 +100,7 @@ def order_in_one_open_batch(session: Session, limit: int = DEFAULT_LIMIT) -> Fou
         Order.status.label("status"),
         grouped.c.batches,
     ).join(grouped, grouped.c.order_id == Order.id)
-    return _with_ids(_found(session, stmt, limit, ("order_id",)), "batches")
+    return with_id_lists(first_rows(session, stmt, limit, ("order_id",)), "batches")
 
 
 def _open_stops_sharing(column: Any) -> Any:
@@ -108,8 +108,8 @@ def _open_stops_sharing(column: Any) -> Any:
     return (
         select(
             column.label("key"),
-            _gather(PickTask.id).label("stops"),
-            _gather(PickTask.batch_id).label("batches"),
+            gather_ids(PickTask.id).label("stops"),
+            gather_ids(PickTask.batch_id).label("batches"),
         )
         .where(PickTask.status.in_(OPEN_TASK), column.is_not(None))
         .group_by(column)
@@ -139,7 +139,7 @@ def allocation_in_one_open_task(session: Session, limit: int = DEFAULT_LIMIT) ->
         .join(Location, Location.id == Stock.location_id)
         .join(Product, Product.id == Stock.product_id)
     )
-    return _with_ids(_found(session, stmt, limit, ("allocation",)), "stops", "batches")
+    return with_id_lists(first_rows(session, stmt, limit, ("allocation",)), "stops", "batches")
 
 
 def putback_in_one_open_task(session: Session, limit: int = DEFAULT_LIMIT) -> Found:
@@ -162,7 +162,7 @@ def putback_in_one_open_task(session: Session, limit: int = DEFAULT_LIMIT) -> Fo
         .join(Location, Location.id == PutbackTask.location_id)
         .join(Product, Product.id == PutbackTask.product_id)
     )
-    return _with_ids(_found(session, stmt, limit, ("putback",)), "stops", "batches")
+    return with_id_lists(first_rows(session, stmt, limit, ("putback",)), "stops", "batches")
 
 
 def task_not_over_picked(session: Session, limit: int = DEFAULT_LIMIT) -> Found:
@@ -185,7 +185,7 @@ def task_not_over_picked(session: Session, limit: int = DEFAULT_LIMIT) -> Found:
         .outerjoin(Order, Order.id == PickTask.order_id)
         .where(PickTask.qty_picked + PickTask.qty_in_hand + PickTask.qty_awaiting_lot > PickTask.qty)
     )
-    return _found(session, stmt, limit, ("stop",))
+    return first_rows(session, stmt, limit, ("stop",))
 
 
 def no_open_stop_for_closed_order(session: Session, limit: int = DEFAULT_LIMIT) -> Found:
@@ -211,7 +211,7 @@ def no_open_stop_for_closed_order(session: Session, limit: int = DEFAULT_LIMIT) 
             Order.status.in_(NOT_RELEASED_OR_CLOSED),
         )
     )
-    return _found(session, stmt, limit, ("stop",))
+    return first_rows(session, stmt, limit, ("stop",))
 
 
 def tote_belongs_to_open_order(session: Session, limit: int = DEFAULT_LIMIT) -> Found:
@@ -238,13 +238,13 @@ def tote_belongs_to_open_order(session: Session, limit: int = DEFAULT_LIMIT) -> 
     for_putback = (
         select(*columns).outerjoin(Order, Order.id == Tote.order_id).where(Tote.status == TOTE_PUTBACK, ~open_putback)
     )
-    return _found(session, union_all(for_order, for_putback), limit, ("tote",))
+    return first_rows(session, union_all(for_order, for_putback), limit, ("tote",))
 
 
 def picker_one_open_batch(session: Session, limit: int = DEFAULT_LIMIT) -> Found:
     """Pickers holding more than one batch in status picking."""
     held = (
-        select(Batch.picker_id, _gather(Batch.id).label("batches"))
+        select(Batch.picker_id, gather_ids(Batch.id).label("batches"))
         .where(Batch.status == BATCH_PICKING, Batch.picker_id.is_not(None))
         .group_by(Batch.picker_id)
         .having(func.count() > 1)
@@ -253,4 +253,4 @@ def picker_one_open_batch(session: Session, limit: int = DEFAULT_LIMIT) -> Found
     stmt = select(User.name.label("picker"), User.id.label("user_id"), held.c.batches).join(
         held, held.c.picker_id == User.id
     )
-    return _with_ids(_found(session, stmt, limit, ("picker",)), "batches")
+    return with_id_lists(first_rows(session, stmt, limit, ("picker",)), "batches")

@@ -26,7 +26,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql.elements import KeyedColumnElement
 
-from app.db.audit.common import DEFAULT_LIMIT, Found, _found
+from app.db.audit.common import DEFAULT_LIMIT, Found, first_rows
 from app.db.models import (
     Base,
     Batch,
@@ -109,7 +109,7 @@ def status_legal(session: Session, limit: int = DEFAULT_LIMIT) -> Found:
         select(*_tracked_columns(t)).where(t.model.status.not_in(t.statuses))  # type: ignore[attr-defined]
         for t in TRACKED
     ]
-    return _found(session, union_all(*parts), limit, ("what", "id"))
+    return first_rows(session, union_all(*parts), limit, ("what", "id"))
 
 
 def _event_to() -> ColumnElement[str]:
@@ -184,7 +184,7 @@ def status_matches_last_event(session: Session, limit: int = DEFAULT_LIMIT) -> F
                 )
             )
         )
-    return _found(session, union_all(*parts), limit, ("what", "id"))
+    return first_rows(session, union_all(*parts), limit, ("what", "id"))
 
 
 def event_chain_unbroken(session: Session, limit: int = DEFAULT_LIMIT) -> Found:
@@ -209,7 +209,7 @@ def event_chain_unbroken(session: Session, limit: int = DEFAULT_LIMIT) -> Found:
     stmt = select(chain).where(
         chain.c.previous_event.is_not(None), chain.c["from"].is_distinct_from(chain.c.previous_to)
     )
-    found = _found(session, stmt, limit, ("event",))
+    found = first_rows(session, stmt, limit, ("event",))
     if not found.rows:
         return found
     details = {

@@ -22,7 +22,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import KeyedColumnElement
 
-from app.db.audit.common import DEFAULT_LIMIT, Found, _found
+from app.db.audit.common import DEFAULT_LIMIT, Found, first_rows
 from app.db.models import (
     Allocation,
     Location,
@@ -65,7 +65,7 @@ def reserved_within_on_hand(session: Session, limit: int = DEFAULT_LIMIT) -> Fou
             Stock.quantity_reserved < 0,
         )
     )
-    return _found(session, stmt, limit, ("stock",))
+    return first_rows(session, stmt, limit, ("stock",))
 
 
 def reserved_equals_allocations(session: Session, limit: int = DEFAULT_LIMIT) -> Found:
@@ -81,7 +81,7 @@ def reserved_equals_allocations(session: Session, limit: int = DEFAULT_LIMIT) ->
         .outerjoin(open_units, open_units.c.stock_id == Stock.id)
         .where(Stock.quantity_reserved != allocations)
     )
-    return _found(session, stmt, limit, ("stock",))
+    return first_rows(session, stmt, limit, ("stock",))
 
 
 def line_allocated_equals_allocations(session: Session, limit: int = DEFAULT_LIMIT) -> Found:
@@ -105,7 +105,7 @@ def line_allocated_equals_allocations(session: Session, limit: int = DEFAULT_LIM
         .outerjoin(allocated, allocated.c.order_line_id == OrderLine.id)
         .where(OrderLine.qty_allocated != allocations)
     )
-    return _found(session, stmt, limit, ("order_id", "line"))
+    return first_rows(session, stmt, limit, ("order_id", "line"))
 
 
 def on_hand_equals_ledger(session: Session, limit: int = DEFAULT_LIMIT) -> Found:
@@ -156,4 +156,4 @@ def on_hand_equals_ledger(session: Session, limit: int = DEFAULT_LIMIT) -> Found
         .outerjoin(Stock, place)
         .where(Stock.id.is_(None), ledger.c.units != 0)
     )
-    return _found(session, union_all(with_row, without_row), limit, ("location", "sku", "lot"))
+    return first_rows(session, union_all(with_row, without_row), limit, ("location", "sku", "lot"))

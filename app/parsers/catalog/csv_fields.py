@@ -23,11 +23,11 @@ from app.parsers.input_file import MAX_CSV_BYTES, InputError, file_problem, read
 T = TypeVar("T")
 
 
-def _shown(raw: str) -> str:
+def shown_value(raw: str) -> str:
     return repr(raw) if len(raw) <= 60 else repr(raw[:60]) + f"... ({len(raw)} characters)"
 
 
-def _lines(path: Path) -> Iterator[str]:
+def file_lines(path: Path) -> Iterator[str]:
     """The file's lines, read one at a time with the caps of ``input_file`` (no device, FIFO or 5 GB file)."""
     too_big = file_problem(path, MAX_CSV_BYTES, "product or stock CSV file")
     if too_big:
@@ -42,7 +42,7 @@ def _lines(path: Path) -> Iterator[str]:
         raise FileError(0, f"cannot read: {exc.strerror or exc}") from None
 
 
-def _read_rows(
+def read_rows(
     text: str | Iterable[str], required: tuple[str, ...], optional: tuple[str, ...]
 ) -> Iterator[tuple[int, dict[str, str]]]:
     """Yield (line number, row) of CSV text; raises FileError for a bad header or text that is not CSV.
@@ -90,10 +90,10 @@ def _check_header(header: list[str], required: tuple[str, ...], optional: tuple[
     unknown = [c for c in header if c not in required and c not in optional]
     if unknown:
         known = ", ".join((*required, *optional))
-        raise FileError(1, f"unknown column(s) {', '.join(_shown(c) for c in unknown)} (known: {known})")
+        raise FileError(1, f"unknown column(s) {', '.join(shown_value(c) for c in unknown)} (known: {known})")
 
 
-def _text(row: dict[str, str], column: str, key: str) -> str:
+def text_field(row: dict[str, str], column: str, key: str) -> str:
     raw = row.get(column, "")
     problem = limits.text_problem(raw, key)
     if problem:
@@ -101,7 +101,7 @@ def _text(row: dict[str, str], column: str, key: str) -> str:
     return "" if limits.is_blank(raw) else raw
 
 
-def _decimal(
+def decimal_field(
     row: dict[str, str], column: str, *, required: bool = True, minimum: Decimal | None = None, key: str
 ) -> Decimal:
     raw = row.get(column, "")
@@ -110,28 +110,28 @@ def _decimal(
             raise RowError(f"{column}: missing")
         return Decimal("0")
     if not limits.ASCII_DECIMAL.fullmatch(raw):
-        raise RowError(f"{column}: not a number: {_shown(raw)}")
+        raise RowError(f"{column}: not a number: {shown_value(raw)}")
     try:
         value = Decimal(raw)
     except InvalidOperation:
-        raise RowError(f"{column}: not a number: {_shown(raw)}") from None
+        raise RowError(f"{column}: not a number: {shown_value(raw)}") from None
     if minimum is not None and value < minimum:
         raise RowError(f"{column}: must not be negative, got {raw}")
     too_big = limits.numeric_problem(value, key)
     if too_big:
-        raise RowError(f"{column}: {too_big}, got {_shown(raw)}")
+        raise RowError(f"{column}: {too_big}, got {shown_value(raw)}")
     return value
 
 
-def _integer(row: dict[str, str], column: str, *, minimum: int) -> int:
+def integer_field(row: dict[str, str], column: str, *, minimum: int) -> int:
     raw = row.get(column, "")
     if raw == "":
         raise RowError(f"{column}: missing")
     digits = raw[1:] if raw[:1] in "+-" else raw
     if not limits.ASCII_INTEGER.fullmatch(digits):
-        raise RowError(f"{column}: must be a whole number, got {_shown(raw)}")
+        raise RowError(f"{column}: must be a whole number, got {shown_value(raw)}")
     if len(digits) > 20:
-        raise RowError(f"{column}: too large (at most {limits.MAX_INT}), got {_shown(raw)}")
+        raise RowError(f"{column}: too large (at most {limits.MAX_INT}), got {shown_value(raw)}")
     value = -int(digits) if raw.startswith("-") else int(digits)
     if value < minimum:
         word = "negative" if minimum == 0 else f"less than {minimum}"
@@ -142,28 +142,28 @@ def _integer(row: dict[str, str], column: str, *, minimum: int) -> int:
     return value
 
 
-def _flag(row: dict[str, str], column: str) -> bool:
+def flag_field(row: dict[str, str], column: str) -> bool:
     raw = row.get(column, "").lower()
     if raw in ("", "0", "false", "no", "n"):
         return False
     if raw in ("1", "true", "yes", "y"):
         return True
-    raise RowError(f"{column}: expected 0/1 or true/false, got {_shown(raw)}")
+    raise RowError(f"{column}: expected 0/1 or true/false, got {shown_value(raw)}")
 
 
-def _gtin(row: dict[str, str], column: str) -> str | None:
+def gtin_field(row: dict[str, str], column: str) -> str | None:
     raw = row.get(column, "")
     if not raw:
         return None
     if not limits.ASCII_INTEGER.fullmatch(raw):
-        raise RowError(f"{column}: GTIN {_shown(raw)}: must contain digits 0-9 only")
+        raise RowError(f"{column}: GTIN {shown_value(raw)}: must contain digits 0-9 only")
     try:
         return validate_gtin(raw)
     except InvalidGtin as exc:
         raise RowError(f"{column}: {exc}") from None
 
 
-class _Fields:
+class RowFields:
     """Reads the fields of one row, collecting every field's problem instead of stopping at the first."""
 
     def __init__(self) -> None:

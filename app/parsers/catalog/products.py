@@ -10,15 +10,15 @@ from pathlib import Path
 
 from app.domain import limits
 from app.parsers.catalog.csv_fields import (
-    _decimal,
-    _Fields,
-    _flag,
-    _gtin,
-    _integer,
-    _lines,
-    _read_rows,
-    _shown,
-    _text,
+    RowFields,
+    decimal_field,
+    file_lines,
+    flag_field,
+    gtin_field,
+    integer_field,
+    read_rows,
+    shown_value,
+    text_field,
 )
 from app.parsers.catalog.rows import (
     OPTIONAL_PRODUCT_COLUMNS,
@@ -40,12 +40,14 @@ def _sku(row: dict[str, str]) -> str:
     if bad:
         raise RowError(f"sku: {bad}")
     if len(sku) > limits.TEXT["product.sku"] or any(c.isspace() for c in sku):
-        raise RowError(f"sku: must be up to {limits.TEXT['product.sku']} characters without spaces, got {_shown(sku)}")
+        raise RowError(
+            f"sku: must be up to {limits.TEXT['product.sku']} characters without spaces, got {shown_value(sku)}"
+        )
     return sku
 
 
 def _name(row: dict[str, str]) -> str:
-    name = _text(row, "name", "product.name")
+    name = text_field(row, "name", "product.name")
     if limits.is_blank(name):
         raise RowError("name: missing")
     return name
@@ -54,21 +56,21 @@ def _name(row: dict[str, str]) -> str:
 def _country(row: dict[str, str]) -> str:
     country = row["origin_country"].upper()
     if country and not is_country_code(country):
-        raise RowError(f"origin_country: expected a two-letter ISO code, got {_shown(row['origin_country'])}")
+        raise RowError(f"origin_country: expected a two-letter ISO code, got {shown_value(row['origin_country'])}")
     return country
 
 
 def _currency(row: dict[str, str]) -> str:
     currency = row["currency"].upper() or "EUR"
     if len(currency) != 3 or not currency.isascii() or not currency.isalpha():
-        raise RowError(f"currency: expected a three-letter ISO code, got {_shown(row['currency'])}")
+        raise RowError(f"currency: expected a three-letter ISO code, got {shown_value(row['currency'])}")
     return currency
 
 
 def _hs_code(row: dict[str, str]) -> str:
     hs_code = row["hs_code"]
     if hs_code and (not limits.ASCII_INTEGER.fullmatch(hs_code) or not 6 <= len(hs_code) <= 10):
-        raise RowError(f"hs_code: expected 6 to 10 digits, got {_shown(hs_code)}")
+        raise RowError(f"hs_code: expected 6 to 10 digits, got {shown_value(hs_code)}")
     return hs_code
 
 
@@ -76,13 +78,13 @@ def _product(line: int, row: dict[str, str]) -> ProductRow:
     """The row as a product, or ``RowErrors`` naming every wrong field (not just the first column's)."""
     if "__extra__" in row:
         raise RowErrors(["more fields than the header has columns"])
-    f = _Fields()
+    f = RowFields()
     zero = Decimal(0)
     sku = f.get(lambda: _sku(row), "")
     name = f.get(lambda: _name(row), "")
-    gtin = f.get(lambda: _gtin(row, "gtin"), None)
-    case_gtin = f.get(lambda: _gtin(row, "case_gtin"), None)
-    case_qty = f.get(lambda: _integer(row, "case_qty", minimum=1) if row.get("case_qty") else None, None)
+    gtin = f.get(lambda: gtin_field(row, "gtin"), None)
+    case_gtin = f.get(lambda: gtin_field(row, "case_gtin"), None)
+    case_qty = f.get(lambda: integer_field(row, "case_qty", minimum=1) if row.get("case_qty") else None, None)
     if not f.reasons:  # the pair rules only make sense once both values could be read
         if case_gtin and not case_qty:
             f.reasons.append("case_qty: required when case_gtin is given")
@@ -92,17 +94,17 @@ def _product(line: int, row: dict[str, str]) -> ProductRow:
             f.reasons.append("case_gtin: same as the unit gtin")
 
     def size(column: str) -> Decimal:
-        return f.get(lambda: _decimal(row, column, minimum=zero, key=f"product.{column}"), zero)
+        return f.get(lambda: decimal_field(row, column, minimum=zero, key=f"product.{column}"), zero)
 
     weight_kg, length_cm, width_cm, height_cm = (size(c) for c in ("weight_kg", "length_cm", "width_cm", "height_cm"))
     hs_code = f.get(lambda: _hs_code(row), "")
     country = f.get(lambda: _country(row), "")
     unit_value = f.get(
-        lambda: _decimal(row, "unit_value", required=False, minimum=zero, key="product.unit_value"), zero
+        lambda: decimal_field(row, "unit_value", required=False, minimum=zero, key="product.unit_value"), zero
     )
     currency = f.get(lambda: _currency(row), "EUR")
     track_lot, track_expiry, track_serial = (
-        f.get(lambda c=c: _flag(row, c), False) for c in ("track_lot", "track_expiry", "track_serial")
+        f.get(lambda c=c: flag_field(row, c), False) for c in ("track_lot", "track_expiry", "track_serial")
     )
     if f.reasons:
         raise RowErrors(f.reasons)
@@ -130,7 +132,7 @@ def _product(line: int, row: dict[str, str]) -> ProductRow:
 def parse_products(path: Path) -> tuple[list[ProductRow], list[ImportProblem]]:
     """All good rows and every problem; duplicate SKUs/GTINs within the file are problems on the later line."""
     try:
-        return parse_products_text(_lines(path), str(path))
+        return parse_products_text(file_lines(path), str(path))
     except FileError as exc:
         return [], [ImportProblem(str(path), exc.line, exc.reason)]
 
@@ -142,7 +144,7 @@ def parse_products_text(text: str | Iterable[str], source: str) -> tuple[list[Pr
     seen_sku: dict[str, int] = {}
     seen_gtin: dict[str, tuple[int, str]] = {}
     try:
-        for line, raw in _read_rows(text, PRODUCT_COLUMNS, OPTIONAL_PRODUCT_COLUMNS):
+        for line, raw in read_rows(text, PRODUCT_COLUMNS, OPTIONAL_PRODUCT_COLUMNS):
             try:
                 product = _product(line, raw)
             except RowErrors as exc:

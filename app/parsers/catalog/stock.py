@@ -12,11 +12,11 @@ from app.domain import limits
 from app.domain.errors import InvalidLocationCode
 from app.domain.layout import LocationCode, is_reserve_code
 from app.parsers.catalog.csv_fields import (
-    _integer,
-    _lines,
-    _read_rows,
-    _shown,
-    _text,
+    file_lines,
+    integer_field,
+    read_rows,
+    shown_value,
+    text_field,
 )
 from app.parsers.catalog.rows import (
     OPTIONAL_STOCK_COLUMNS,
@@ -31,19 +31,19 @@ from app.parsers.catalog.rows import (
 def _stock(line: int, row: dict[str, str]) -> StockRow:
     if "__extra__" in row:
         raise RowError("more fields than the header has columns")
-    location = _text(row, "location", "location.code").upper()
+    location = text_field(row, "location", "location.code").upper()
     if not location:
         raise RowError("location: missing")
     if not is_reserve_code(location):
         try:
             location = str(LocationCode.parse(location))
         except InvalidLocationCode as exc:
-            raise RowError(f"location: {exc.reason}, got {_shown(row['location'])}") from None
-    sku = _text(row, "sku", "product.sku")
+            raise RowError(f"location: {exc.reason}, got {shown_value(row['location'])}") from None
+    sku = text_field(row, "sku", "product.sku")
     if not sku:
         raise RowError("sku: missing")
-    qty = _integer(row, "qty", minimum=0)
-    lot = _text(row, "lot", "stock.lot")
+    qty = integer_field(row, "qty", minimum=0)
+    lot = text_field(row, "lot", "stock.lot")
     raw_expiry = row.get("expiry", "")
     expiry: date | None = None
     if raw_expiry:
@@ -52,7 +52,7 @@ def _stock(line: int, row: dict[str, str]) -> StockRow:
                 raise ValueError(raw_expiry)
             expiry = date.fromisoformat(raw_expiry)
         except ValueError:
-            raise RowError(f"expiry: not a date (YYYY-MM-DD): {_shown(raw_expiry)}") from None
+            raise RowError(f"expiry: not a date (YYYY-MM-DD): {shown_value(raw_expiry)}") from None
         out_of_range = limits.date_problem(expiry)
         if out_of_range:
             raise RowError(f"expiry: {out_of_range}, got {raw_expiry}")
@@ -62,7 +62,7 @@ def _stock(line: int, row: dict[str, str]) -> StockRow:
 def parse_stock(path: Path) -> tuple[list[StockRow], list[ImportProblem]]:
     """All good stock rows and every problem; a second row for one place, SKU and lot is a problem."""
     try:
-        return parse_stock_text(_lines(path), str(path))
+        return parse_stock_text(file_lines(path), str(path))
     except FileError as exc:
         return [], [ImportProblem(str(path), exc.line, exc.reason)]
 
@@ -73,7 +73,7 @@ def parse_stock_text(text: str | Iterable[str], source: str) -> tuple[list[Stock
     problems: list[ImportProblem] = []
     seen: dict[tuple[str, str, str], int] = {}
     try:
-        for line, raw in _read_rows(text, STOCK_COLUMNS, OPTIONAL_STOCK_COLUMNS):
+        for line, raw in read_rows(text, STOCK_COLUMNS, OPTIONAL_STOCK_COLUMNS):
             try:
                 stock = _stock(line, raw)
             except RowError as exc:

@@ -21,7 +21,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, TextIO
 
-from app.parsers.channels.json_text import DECODER, _DuplicateKey, find_duplicate
+from app.parsers.channels.json_text import DECODER, DuplicateKeySeen, find_duplicate
 from app.parsers.channels.model import IntakeProblem
 from app.parsers.channels.values import show
 
@@ -127,7 +127,7 @@ class JsonOrderReader:
         while True:
             try:
                 obj, end = DECODER.raw_decode(self._buf, self._pos)
-            except _DuplicateKey:
+            except DuplicateKeySeen:
                 found = find_duplicate(self._buf, self._pos, path)
                 position, where, key = found if found else (self._pos, path or "document", "?")
                 raise DuplicateKeyError(self.line_at(position), where, key) from None

@@ -29,14 +29,14 @@ def _int(text: str) -> int | Decimal:
     return int(text) if len(text) <= _LONG_INT_DIGITS else Decimal(text)
 
 
-class _DuplicateKey(ValueError):
+class DuplicateKeySeen(ValueError):
     """Raised by the decoder inside an object with a key given twice; ``find_duplicate`` then says where."""
 
 
 def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     obj = dict(pairs)
     if len(obj) != len(pairs):
-        raise _DuplicateKey()
+        raise DuplicateKeySeen()
     return obj
 
 
@@ -105,7 +105,7 @@ def load_json(text: str | bytes, source: str) -> tuple[Any, IntakeProblem | None
     text = text.removeprefix("\ufeff")
     try:
         return DECODER.decode(text), None
-    except _DuplicateKey:
+    except DuplicateKeySeen:
         found = find_duplicate(text, 0, "")
         position, path, key = found if found else (0, "document", "?")
         line = 1 + text.count("\n", 0, position)
