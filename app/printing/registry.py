@@ -9,7 +9,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from app.config import Config, ConfigError, PrinterConfig
+from app.config.errors import ConfigError
+from app.config.settings import Config, PrinterConfig
 from app.printing.base import CONTENT_TYPE_FOR_FORMAT, PDF, Printer
 from app.printing.cups import CupsPrinter
 from app.printing.file import FilePrinter

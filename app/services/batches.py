@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from app.config import Config
+from app.config.settings import Config
 from app.db.models import Batch, PickTask
 from app.db.queries.waves import FreePutback, OpenPick, WaveOrder
 from app.db.unit_of_work import Database, UnitOfWork

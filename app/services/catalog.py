@@ -4,7 +4,7 @@ Re-importing a file changes nothing: products are upserted by SKU, and a stock r
 of a product (and lot) at a location rather than adding to it.
 
 Every value is checked in Python against the column it goes to before anything is written
-(``app.imports.catalog_csv``), so both databases refuse exactly the same files and neither fails halfway.
+(``app.parsers.catalog``), so both databases refuse exactly the same files and neither fails halfway.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from app.db.models import Location, Product, Stock
 from app.db.unit_of_work import Database
 from app.domain.actor import Actor
 from app.domain.limits import fit
-from app.imports.catalog_csv import ImportProblem, ProductRow, StockRow, parse_products, parse_stock
+from app.parsers.catalog import ImportProblem, ProductRow, StockRow, parse_products, parse_stock
 from app.services import inventory
 from app.services.authz import authorize
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from app.config import Config
+from app.config.settings import Config
 from app.db.queries import demo as demo_queries
 from app.db.savepoints import one_transaction
 from app.db.unit_of_work import Database

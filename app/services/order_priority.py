@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
-from app.config import Config
+from app.config.settings import Config
 from app.db.models import Order
 from app.domain.priority import PriorityFacts, PriorityScore, ScorePart, score
 

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from app.config import Config
+from app.config.settings import Config
 from app.db.models import Order, OrderLine
 from app.db.queries import orders as order_queries
 from app.db.retry import retry_busy
@@ -212,7 +212,7 @@ ADDRESS_FIELDS = ("name", "company", "line1", "line2", "city", "region", "postal
 
 
 def edit_address(db: Database, config: Config, ref: str, fields: dict[str, str], *, actor: Actor) -> OrderSummary:
-    from app.channels.countries import is_country_code
+    from app.parsers.countries import is_country_code
 
     bad = [k for k in fields if k not in ADDRESS_FIELDS]
     if bad:

@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from app.config import Config
+from app.config.settings import Config
 from app.db.retry import retry_busy
 from app.db.unit_of_work import Database
 from app.domain.actor import Actor

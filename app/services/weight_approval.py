@@ -24,7 +24,7 @@ import shlex
 from dataclasses import dataclass
 from decimal import Decimal
 
-from app.config import Config
+from app.config.settings import Config
 from app.db.models import Event
 from app.db.queries import approvals
 from app.db.unit_of_work import Database, UnitOfWork

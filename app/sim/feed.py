@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from app.config import Config
+from app.config.settings import Config
 from app.domain.actor import Actor
 from app.services import intake, users
 from app.services.errors import InvalidInput

@@ -14,7 +14,7 @@ import traceback
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from app.config import Config
+from app.config.settings import Config
 from app.domain.actor import Actor
 from app.domain.orders import ALLOCATED, BACKORDERED, NEW, ON_HOLD, PACKING, PICKED, PICKING, RELEASED
 from app.services import orders

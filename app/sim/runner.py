@@ -22,7 +22,8 @@ from pathlib import Path
 from typing import Any
 
 from app.cli.identity import ENV_PIN
-from app.config import ENV_CONFIG, ENV_DATABASE_URL, Config
+from app.config.loader import ENV_CONFIG, ENV_DATABASE_URL
+from app.config.settings import Config
 from app.domain.layout import Layout
 from app.domain.orders import ALLOCATED, NEW, RELEASED
 from app.services import audit, process, users

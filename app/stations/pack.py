@@ -7,7 +7,7 @@ import re
 from decimal import Decimal
 from typing import Any
 
-from app.config import Config
+from app.config.settings import Config
 from app.domain.actor import Actor
 from app.domain.gtin import gtin14
 from app.domain.scans import classify

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from app.cli import main
-from app.imports.input_file import MAX_CSV_BYTES, MAX_LINE_BYTES, MAX_ORDER_EXPORT_BYTES
+from app.parsers.input_file import MAX_CSV_BYTES, MAX_LINE_BYTES, MAX_ORDER_EXPORT_BYTES
 from tests.conftest import ROOT
 
 DEV_ZERO = Path("/dev/zero")

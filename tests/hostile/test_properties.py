@@ -16,12 +16,9 @@ from typing import Any
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from app.channels import csv_orders, shopify, woocommerce
-from app.channels.detect import parse_orders_text
-from app.channels.model import IntakeOrder, IntakeProblem, ParseResult
 from app.domain import limits
 from app.domain.scans import classify
-from app.imports.catalog_csv import (
+from app.parsers.catalog import (
     OPTIONAL_PRODUCT_COLUMNS,
     OPTIONAL_STOCK_COLUMNS,
     PRODUCT_COLUMNS,
@@ -29,6 +26,9 @@ from app.imports.catalog_csv import (
     parse_products_text,
     parse_stock_text,
 )
+from app.parsers.channels import csv_orders, shopify, woocommerce
+from app.parsers.channels.detect import parse_orders_text
+from app.parsers.channels.model import IntakeOrder, IntakeProblem, ParseResult
 from tests.conftest import SAMPLES
 
 FAST = settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])

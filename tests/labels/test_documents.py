@@ -439,7 +439,7 @@ def test_address_lines_follow_the_destination_post() -> None:
 
 def test_every_accepted_country_prints_by_name() -> None:
     """Every code an order may carry prints as an English name in capitals, not as its code (TH printed "TH")."""
-    from app.channels.countries import EXTRA_ACCEPTED, ISO_3166_ALPHA2
+    from app.parsers.countries import EXTRA_ACCEPTED, ISO_3166_ALPHA2
 
     for code in ISO_3166_ALPHA2 + EXTRA_ACCEPTED:
         name = country_name(code)

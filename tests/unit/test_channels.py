@@ -16,10 +16,10 @@ from typing import Any
 
 import pytest
 
-from app.channels import csv_orders, shopify, woocommerce
-from app.channels.countries import ISO_3166_ALPHA2, is_country_code
-from app.channels.detect import detect_channel, parse_orders_file, parse_orders_text
-from app.channels.model import IntakeAddress, IntakeLine, IntakeProblem, ParseResult
+from app.parsers.channels import csv_orders, shopify, woocommerce
+from app.parsers.channels.detect import detect_channel, parse_orders_file, parse_orders_text
+from app.parsers.channels.model import IntakeAddress, IntakeLine, IntakeProblem, ParseResult
+from app.parsers.countries import ISO_3166_ALPHA2, is_country_code
 
 SAMPLES = Path(__file__).resolve().parents[1] / "fixtures" / "samples"
 SHARED_SAMPLES = Path(__file__).resolve().parents[2].parent / "shared" / "samples"
@@ -603,7 +603,7 @@ def test_a_key_given_twice_at_any_level_refuses_the_file(body: str, expected: st
 
 
 def test_a_key_given_twice_in_a_whole_document_is_named() -> None:
-    from app.channels.jsondata import load_json
+    from app.parsers.channels.json_text import load_json
 
     data, problem = load_json('{"a": {"b": 1,\n "b": 2}}', "hook.json")
     assert data is None and str(problem) == "hook.json:2: a: duplicate key 'b'"

@@ -21,11 +21,11 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from app.channels.detect import OrderScan
-from app.channels.model import IntakeOrder, IntakeProblem
-from app.config import Config
+from app.config.settings import Config
 from app.db.unit_of_work import Database
 from app.domain.actor import Actor
+from app.parsers.channels.detect import OrderScan
+from app.parsers.channels.model import IntakeOrder, IntakeProblem
 from app.services.authz import authorize
 from app.services.intake.rows import INTAKE_HOLDS, REIMPORT_UPDATES, SERVICE_LEVELS, UNKNOWN_SKU, is_intake_hold
 from app.services.intake.store import KEEP_AT_MOST, Tally

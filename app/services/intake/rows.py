@@ -11,10 +11,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from app.channels.model import IntakeOrder
-from app.config import Config
+from app.config.settings import Config
 from app.db.models import Order, Product
 from app.domain.orders import BACKORDERED, CANCELLED, NEW, ON_HOLD
+from app.parsers.channels.model import IntakeOrder
 from app.services.order_priority import default_ship_by
 
 REIMPORT_UPDATES = frozenset({NEW, "allocated", BACKORDERED, ON_HOLD})

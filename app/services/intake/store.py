@@ -9,13 +9,13 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from app.channels.model import IntakeOrder
-from app.config import Config
+from app.config.settings import Config
 from app.db.models import Order, OrderLine, Product
 from app.db.queries import intake as intake_queries
 from app.db.unit_of_work import UnitOfWork
 from app.domain.actor import Actor
 from app.domain.orders import CANCELLED, NEW, ON_HOLD
+from app.parsers.channels.model import IntakeOrder
 from app.services.allocation import release_reservations
 from app.services.intake.rows import (
     REIMPORT_UPDATES,

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from app.config import Config
+from app.config.settings import Config
 from app.db.models import Carton, CartonItem, Order, OrderLine, Product, Shipment
 from app.db.unit_of_work import Database, UnitOfWork
 from app.domain.actor import Actor

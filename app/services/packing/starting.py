@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from app.config import Config
+from app.config.settings import Config
 from app.db.models import Order
 from app.db.unit_of_work import Database, UnitOfWork
 from app.domain.actor import Actor

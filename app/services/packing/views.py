@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
 
-from app.config import Config
+from app.config.settings import Config
 from app.db.models import Carton, Order, Product, Shipment
 from app.db.unit_of_work import UnitOfWork
 from app.domain.cartonization import BoxType, Item, choose_boxes, load_boxes

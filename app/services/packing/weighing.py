@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
 
-from app.config import Config
+from app.config.settings import Config
 from app.db.models import Carton, Order
 from app.db.unit_of_work import Database, UnitOfWork
 from app.domain.actor import Actor

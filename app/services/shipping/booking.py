@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, time
 
-from app.config import Config
+from app.config.settings import Config
 from app.db.models import Carton, Order, Shipment
 from app.db.unit_of_work import Database, UnitOfWork
 from app.domain import carriers as carrier_domain

@@ -5,7 +5,7 @@ from __future__ import annotations
 import tomllib
 from functools import cache
 
-from app.config import Config
+from app.config.settings import Config
 from app.db.unit_of_work import UnitOfWork
 from app.domain import carriers as carrier_domain
 from app.domain.rating import RateCard, load_rate_card

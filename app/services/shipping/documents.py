@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 
-from app.config import Config
+from app.config.settings import Config
 from app.db.models import Carton, Order, OrderLine, Product, Shipment
 from app.db.unit_of_work import Database, UnitOfWork
 from app.services.shipping.outcomes import shipment_of

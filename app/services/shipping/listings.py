@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from app.config import Config
+from app.config.settings import Config
 from app.db.unit_of_work import Database
 from app.services.errors import InvalidInput, NotFound
 from app.services.order_lookup import order_by_ref

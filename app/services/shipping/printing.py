@@ -6,7 +6,7 @@ recorded afterwards, and a failed one is logged on the order's timeline with its
 
 from __future__ import annotations
 
-from app.config import Config
+from app.config.settings import Config
 from app.db.models import Order, PrintJobRecord
 from app.db.unit_of_work import Database, UnitOfWork
 from app.domain.actor import Actor

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import math
 
-from app.config import Config
+from app.config.settings import Config
 from app.db.queries.supervision import floor as floor_queries
 from app.db.queries.supervision import lookups
 from app.db.unit_of_work import Database

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from app.config import Config
+from app.config.settings import Config
 from app.db.changes import ChangeWatcher
 from app.db.queries.supervision import floor as queries
 from app.db.unit_of_work import Database, UnitOfWork

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import NamedTuple
 
-from app.config import Config
+from app.config.settings import Config
 from app.db.queries.supervision import kpis as queries
 from app.db.unit_of_work import Database
 from app.domain.orders import SHIPPED

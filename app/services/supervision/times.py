@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from datetime import UTC, date, datetime, timedelta
 
-from app.config import Config
+from app.config.settings import Config
 
 
 def now_utc(now: datetime | None) -> datetime:

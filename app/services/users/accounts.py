@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from app.config import SecurityConfig
+from app.config.settings import SecurityConfig
 from app.db.models import User
 from app.db.repositories import UserRepository
 from app.db.unit_of_work import Database, Session, UnitOfWork

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import NoReturn
 
-from app.config import SecurityConfig
+from app.config.settings import SecurityConfig
 from app.db.unit_of_work import Database, UnitOfWork
 from app.domain import roles
 from app.domain.actor import Actor

@@ -11,10 +11,16 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from app.channels.jsondata import PROMISED_DELIVERY_KEYS, SHIP_BY_KEYS, attribute_field, find_attribute, mapping
-from app.channels.model import IntakeLine
-from app.channels.values import OrderChecker, lines_value
 from app.domain import limits
+from app.parsers.channels.json_fields import (
+    PROMISED_DELIVERY_KEYS,
+    SHIP_BY_KEYS,
+    attribute_field,
+    find_attribute,
+    mapping,
+)
+from app.parsers.channels.model import IntakeLine
+from app.parsers.channels.values import OrderChecker, lines_value
 
 ParseLine = Callable[[OrderChecker, int, Any], IntakeLine | None]
 

@@ -32,9 +32,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from app.channels.model import IntakeAddress, IntakeLine, IntakeOrder, IntakeProblem, ParsedOrder, ParseResult
-from app.channels.values import OrderChecker, lines_value, show
 from app.domain import limits
+from app.parsers.channels.model import IntakeAddress, IntakeLine, IntakeOrder, IntakeProblem, ParsedOrder, ParseResult
+from app.parsers.channels.values import OrderChecker, lines_value, show
 
 CHANNEL = "csv"
 

@@ -36,12 +36,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from app.channels.jsondata import attribute_field, find_attribute, mapping
-from app.channels.model import IntakeAddress, IntakeLine, IntakeOrder, ParseResult
-from app.channels.order_fields import attribute_dates, first_shipping_line, order_lines, order_value
-from app.channels.scan import parse_decoded
-from app.channels.shopify import address_hold
-from app.channels.values import OrderChecker, join_name
+from app.parsers.channels.json_fields import attribute_field, find_attribute, mapping
+from app.parsers.channels.model import IntakeAddress, IntakeLine, IntakeOrder, ParseResult
+from app.parsers.channels.order_fields import attribute_dates, first_shipping_line, order_lines, order_value
+from app.parsers.channels.scan import parse_decoded
+from app.parsers.channels.shopify import address_hold
+from app.parsers.channels.values import OrderChecker, join_name
 
 CHANNEL = "woocommerce"
 

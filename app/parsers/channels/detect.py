@@ -24,11 +24,12 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import BinaryIO
 
-from app.channels import csv_orders, shopify, woocommerce
-from app.channels.jsondata import FoundOrder, decode_text, order_objects
-from app.channels.model import CHANNELS, IntakeProblem, ParsedOrder, ParseResult
-from app.channels.scan import collect, parse_json_items
-from app.imports.input_file import MAX_CSV_BYTES, MAX_ORDER_EXPORT_BYTES, InputError, file_problem, read_lines
+from app.parsers.channels import csv_orders, shopify, woocommerce
+from app.parsers.channels.json_stream import FoundOrder, order_objects
+from app.parsers.channels.json_text import decode_text
+from app.parsers.channels.model import CHANNELS, IntakeProblem, ParsedOrder, ParseResult
+from app.parsers.channels.scan import collect, parse_json_items
+from app.parsers.input_file import MAX_CSV_BYTES, MAX_ORDER_EXPORT_BYTES, InputError, file_problem, read_lines
 
 _USE_CHANNEL = "use --channel shopify, woocommerce or csv"
 _SNIFF_BYTES = 64 * 1024

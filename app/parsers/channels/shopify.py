@@ -36,11 +36,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from app.channels.jsondata import mapping
-from app.channels.model import IntakeAddress, IntakeLine, IntakeOrder, ParseResult
-from app.channels.order_fields import attribute_dates, first_shipping_line, order_lines, order_value
-from app.channels.scan import parse_decoded
-from app.channels.values import OrderChecker, join_name, show
+from app.parsers.channels.json_fields import mapping
+from app.parsers.channels.model import IntakeAddress, IntakeLine, IntakeOrder, ParseResult
+from app.parsers.channels.order_fields import attribute_dates, first_shipping_line, order_lines, order_value
+from app.parsers.channels.scan import parse_decoded
+from app.parsers.channels.values import OrderChecker, join_name, show
 
 NO_ADDRESS = IntakeAddress("", "", "", "", "", "", "", "", "")
 """What an order without a shipping address stores (it is held until someone adds one)."""

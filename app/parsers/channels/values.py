@@ -10,9 +10,9 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
 
-from app.channels.countries import COMMON_MISTAKES, is_country_code
-from app.channels.model import IntakeLine, IntakeProblem
 from app.domain import limits
+from app.parsers.channels.model import IntakeLine, IntakeProblem
+from app.parsers.countries import COMMON_MISTAKES, is_country_code
 
 _SHOW_AT_MOST = 60
 
@@ -79,7 +79,7 @@ class OrderChecker:
         elif isinstance(value, int) and not isinstance(value, bool):
             result = str(value)
         elif isinstance(value, Decimal) and value.is_finite() and value.as_tuple().exponent == 0:
-            result = str(value)  # a JSON integer too long for int() (see jsondata.load_json)
+            result = str(value)  # a JSON integer too long for int() (see json_text.load_json)
         else:
             self.add(field, f"expected text, got {show(value)}")
             return ""

@@ -1,4 +1,4 @@
-"""JSON plumbing shared by the Shopify and WooCommerce parsers: streaming order objects, attribute look-up.
+"""Streaming the order objects of a JSON export one at a time (shared by the Shopify and WooCommerce parsers).
 
 Both shop APIs deliver an order either alone (a webhook body, ``{"order": ...}``) or in a list
 (``{"orders": [...]}``, a bare JSON list), so both parsers accept every one of those shapes and name each
@@ -17,132 +17,20 @@ from __future__ import annotations
 import io
 import json
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any, TextIO
 
-from app.channels.model import IntakeOrder, IntakeProblem
-from app.channels.values import OrderChecker, show
-
-ParseOne = Callable[[Mapping[str, Any], OrderChecker, str], IntakeOrder | None]
-"""Parses one order object; reports problems to the checker; gets the order's ``source_ref``."""
-
-SHIP_BY_KEYS = frozenset({"ship_by", "ship_by_date"})
-"""Attribute names read as the ship-by date (after ``attribute_key`` normalisation)."""
-PROMISED_DELIVERY_KEYS = frozenset({"promised_delivery", "promised_delivery_date"})
-"""Attribute names read as the promised delivery date (after ``attribute_key`` normalisation)."""
+from app.parsers.channels.json_text import DECODER, DuplicateKeySeen, find_duplicate
+from app.parsers.channels.model import IntakeProblem
+from app.parsers.channels.values import show
 
 CHUNK_CHARS = 1 << 20
 """Characters read from the file at a time."""
 MAX_ORDER_CHARS = 16 << 20
 """One order object larger than this (16 Mi characters) is refused: no shop sends such an order, and holding
 it would defeat streaming."""
-_LONG_INT_DIGITS = 40
 _WHITESPACE = re.compile(r"[ \t\n\r]*")
-
-
-def decode_text(raw: bytes, source: str) -> tuple[str, IntakeProblem | None]:
-    """UTF-8 (with or without BOM) only: guessing a legacy code page would import wrong names silently."""
-    try:
-        return raw.decode("utf-8-sig"), None
-    except UnicodeDecodeError as error:
-        line = 1 + raw.count(b"\n", 0, error.start)
-        reason = f"not UTF-8 text (byte 0x{raw[error.start]:02X}); save the file as UTF-8 (in Excel: 'CSV UTF-8')"
-        return "", IntakeProblem(source, "", "", reason, line)
-
-
-def _int(text: str) -> int | Decimal:
-    # int() refuses more than 4300 digits with a ValueError; Decimal keeps the number for a clear message.
-    return int(text) if len(text) <= _LONG_INT_DIGITS else Decimal(text)
-
-
-class _DuplicateKey(ValueError):
-    """Raised by the decoder inside an object with a key given twice; ``find_duplicate`` then says where."""
-
-
-def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    obj = dict(pairs)
-    if len(obj) != len(pairs):
-        raise _DuplicateKey()
-    return obj
-
-
-DECODER = json.JSONDecoder(parse_float=Decimal, parse_int=_int, parse_constant=Decimal, object_pairs_hook=_unique_keys)
-"""Exact numbers; ``NaN``/``Infinity``/``-Infinity`` as non-finite Decimals (refused by every number check);
-a key given twice in one object is refused: JSON parsers disagree which one wins (Python takes the last), so
-``{"orders": [A], "orders": [B]}`` or two ``"id"`` keys in one order would import whatever this parser picked."""
-
-_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[{}\[\]:,]|[^\s{}\[\]:,"]+|\s+')
-
-
-def find_duplicate(text: str, start: int, path: str) -> tuple[int, str, str] | None:
-    """(position, JSON path of the object, key) of the first key given twice in the JSON value at ``start``.
-
-    Only run once the decoder has found a duplicate (an error path), so plain Python is fast enough; it reads
-    the text that is already in memory and keeps one small frame per nesting level. ``path`` is the value's
-    own path (``orders[3]``), prefixed to what is found inside it.
-    """
-    frames: list[list[Any]] = []  # [kind "{" or "[", keys seen or None, current key or index, expecting a key]
-    for match in _TOKEN.finditer(text, start):
-        token = match.group()
-        if token in ("{", "["):
-            frames.append([token, set() if token == "{" else None, None if token == "{" else 0, token == "{"])
-        elif token in ("}", "]"):
-            if frames:
-                frames.pop()
-            if not frames:
-                return None
-        elif not frames:
-            continue
-        elif token == ",":
-            frame = frames[-1]
-            if frame[0] == "[":
-                frame[2] += 1
-            else:
-                frame[3] = True
-        elif token == ":":
-            frames[-1][3] = False
-        elif token.startswith('"') and frames[-1][0] == "{" and frames[-1][3]:
-            key = json.loads(token)
-            frame = frames[-1]
-            if key in frame[1]:
-                return match.start(), _path(path, frames[:-1]), key
-            frame[1].add(key)
-            frame[2] = key
-    return None
-
-
-def _path(base: str, frames: list[list[Any]]) -> str:
-    """``orders[0].line_items[1]`` from the frames around the object (keys as dotted names, list indexes)."""
-    path = base
-    for kind, _keys, step, _expect in frames:
-        if kind == "[":
-            path += f"[{step}]"
-        else:
-            path += f".{step}" if path else str(step)
-    return path or "document"
-
-
-def load_json(text: str | bytes, source: str) -> tuple[Any, IntakeProblem | None]:
-    """Decode a whole (small) JSON document, e.g. a webhook body; problems name line and column."""
-    if isinstance(text, bytes):
-        text, problem = decode_text(text, source)
-        if problem:
-            return None, problem
-    text = text.removeprefix("\ufeff")
-    try:
-        return DECODER.decode(text), None
-    except _DuplicateKey:
-        found = find_duplicate(text, 0, "")
-        position, path, key = found if found else (0, "document", "?")
-        line = 1 + text.count("\n", 0, position)
-        return None, IntakeProblem(source, path, "", f"duplicate key {key!r}", line)
-    except json.JSONDecodeError as error:
-        reason = f"not valid JSON: {error.msg} (column {error.colno})"
-        return None, IntakeProblem(source, "", "", reason, error.lineno)
-    except RecursionError:
-        return None, IntakeProblem(source, "", "", "not readable: JSON nested too deeply", 1)
 
 
 class JsonSyntaxError(Exception):
@@ -239,7 +127,7 @@ class JsonOrderReader:
         while True:
             try:
                 obj, end = DECODER.raw_decode(self._buf, self._pos)
-            except _DuplicateKey:
+            except DuplicateKeySeen:
                 found = find_duplicate(self._buf, self._pos, path)
                 position, where, key = found if found else (self._pos, path or "document", "?")
                 raise DuplicateKeyError(self.line_at(position), where, key) from None
@@ -394,32 +282,3 @@ def decoded_order_objects(data: Any, source: str) -> Iterator[FoundOrder]:
         else:
             reason = f"expected an order object, got {show(item)}"
             yield FoundOrder(location, index, 0, problem=IntakeProblem(source, location, "", reason))
-
-
-def mapping(value: Any) -> Mapping[str, Any]:
-    """``value`` if it is a JSON object, else an empty one (absent or null sub-objects read as empty)."""
-    return value if isinstance(value, dict) else {}
-
-
-def attribute_key(name: str) -> str:
-    """``"Ship-By Date"``, ``"_ship_by_date"`` and ``"ship by date"`` all become ``ship_by_date``."""
-    return re.sub(r"[\s\-]+", "_", name.strip().lower()).lstrip("_")
-
-
-def attribute_field(prefix: str, name: str) -> str:
-    """The field name for an attribute in messages: as the shop wrote it when it is short and printable."""
-    return f"{prefix}.{name if name.isprintable() and len(name) <= 60 else attribute_key(name)[:60]}"
-
-
-def find_attribute(pairs: Any, name_key: str, value_key: str, wanted: frozenset[str]) -> tuple[str, Any] | None:
-    """The first (name, value) of a list of ``{name_key: ..., value_key: ...}`` with a wanted normalised name.
-
-    Shopify's ``note_attributes`` use name/value, WooCommerce's ``meta_data`` key/value.
-    """
-    if not isinstance(pairs, list):
-        return None
-    for pair in pairs:
-        name = pair.get(name_key) if isinstance(pair, dict) else None
-        if isinstance(name, str) and attribute_key(name) in wanted:
-            return name, pair.get(value_key)
-    return None

@@ -4,8 +4,8 @@ Entry point: ``parse_orders_file(path, channel=None)`` detects the format and re
 the good ``IntakeOrder``s and every ``IntakeProblem``; the intake service decides what to import.
 """
 
-from app.channels.detect import detect_channel, parse_orders_file, parse_orders_text
-from app.channels.model import (
+from app.parsers.channels.detect import detect_channel, parse_orders_file, parse_orders_text
+from app.parsers.channels.model import (
     CHANNELS,
     IntakeAddress,
     IntakeLine,

@@ -9,9 +9,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from app.channels.jsondata import FoundOrder, ParseOne, decoded_order_objects, order_objects, text_stream
-from app.channels.model import IntakeOrder, IntakeProblem, ParsedOrder, ParseResult
-from app.channels.values import OrderChecker
+from app.parsers.channels.json_fields import ParseOne
+from app.parsers.channels.json_stream import FoundOrder, decoded_order_objects, order_objects, text_stream
+from app.parsers.channels.model import IntakeOrder, IntakeProblem, ParsedOrder, ParseResult
+from app.parsers.channels.values import OrderChecker
 
 
 def parse_json_items(found: Iterable[FoundOrder], source: str, parse_one: ParseOne) -> Iterator[ParsedOrder]:
