@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 
-from app.db.models import Counter, PrintJobRecord, Shipment
+from app.db import counters
+from app.db.models import PrintJobRecord, Shipment
 from app.db.repositories.base import Repository
 
 
@@ -57,15 +58,6 @@ class ShipmentRepository(Repository[Shipment]):
     # --- counters ---------------------------------------------------------------------------------------
 
     def next_number(self, name: str) -> int:
-        """The next number of a named counter (tracking and SSCC serials), inside the caller's transaction.
-
-        One ``UPDATE … RETURNING``: the row stays locked until the shipment commits (PostgreSQL), and SQLite's
-        writers take turns, so no number is ever handed out twice."""
-        value = self.session.execute(
-            update(Counter).where(Counter.name == name).values(value=Counter.value + 1).returning(Counter.value)
-        ).scalar()
-        if value is None:
-            self.session.add(Counter(name=name, value=1))
-            self.session.flush()
-            return 1
-        return int(value)
+        """The next number of a named counter (tracking and SSCC serials): never handed out twice, never reused
+        (``app.db.counters``: reserved in blocks on PostgreSQL, inside this transaction on SQLite)."""
+        return counters.next_number(self.session, name)
