@@ -69,7 +69,9 @@ def handle_reprint(args: argparse.Namespace) -> int:
     ctx = args.context
     if args.out:
         try:
-            written = shipping.write_documents(ctx.db, ctx.config, args.id, args.out)
+            written = shipping.write_documents(
+                ctx.db, ctx.config, args.id, args.out, kinds=tuple(args.kind) if args.kind else None
+            )
         except OSError as exc:  # the user's folder, not a failure of the shipment
             raise InvalidInput(f"--out {args.out}: cannot write the documents: {exc.strerror or exc}") from None
         for path in written:

@@ -109,6 +109,11 @@ def test_demo_ships_orders_and_shipment_commands_work(tmp_path: Path) -> None:
     reprinted = run("shipments", "reprint", str(shipped[0]["id"]), "--out", str(out))
     assert reprinted.returncode == 0, reprinted.stderr
     assert sorted(p.suffix for p in out.iterdir()) == [".pdf", ".pdf", ".zpl"]
+    labels_only = tmp_path / "labels-only"
+    reprinted = run("shipments", "reprint", str(shipped[0]["id"]), "--kind", "label", "--out", str(labels_only))
+    assert reprinted.returncode == 0, reprinted.stderr
+    assert sorted(p.suffix for p in labels_only.iterdir()) == [".pdf", ".zpl"]  # the label, not the slip
+    assert all("slip" not in p.name for p in labels_only.iterdir())
     printed = run("shipments", "reprint", str(shipped[0]["id"]), "--printer", "spool")
     assert printed.returncode == 0 and "label carton 1: ok" in printed.stderr
     manifest = tmp_path / "manifest.pdf"
@@ -124,6 +129,11 @@ def test_demo_ships_orders_and_shipment_commands_work(tmp_path: Path) -> None:
         "--user", "paul", db_url=url, pin="2222",
     )  # fmt: skip
     assert voided.returncode == 0 and "packed again" in voided.stderr
+    again = pickpack(
+        "--config", str(config), "shipments", "void", str(shipped[0]["id"]), "--reason", "address change",
+        "--user", "paul", db_url=url, pin="2222",
+    )  # fmt: skip
+    assert again.returncode == 1 and "is voided: nothing to void" in again.stderr
     order = json.loads(run("orders", "show", shipped[0]["order"], "--json").stdout)
     assert order["status"] == "packed" and "retired" in order["events"][-1]["reason"]
     assert order["events"][-1]["by"] == "paul"

@@ -16,6 +16,7 @@ from app.db.unit_of_work import Database
 from app.domain.layout import Layout
 from app.domain.tracking import is_valid_sscc
 from app.services import orders, packing, shipping
+from app.services.errors import Refused
 from tests.conftest import ACTOR
 from tests.picking_support import GTIN, actor_of, add_users, pick_all, release_orders
 
@@ -115,7 +116,9 @@ def test_void_retires_tracking_and_reshipping_issues_new_numbers(packed, spool_c
     first = shipping.ship_order(db, spool_config, order_id, actor=paul, station="station-1")
     voided = shipping.void_shipment(db, spool_config, first.shipment_id, actor=paul, reason="wrong address")
     assert orders.show_order(db, spool_config, "S-1").summary.status == "packed"
-    assert shipping.void_shipment(db, spool_config, first.shipment_id, actor=paul, reason="again") == voided
+    assert voided.order_number == "S-1"
+    with pytest.raises(Refused, match=f"shipment {first.shipment_id} is voided: nothing to void"):
+        shipping.void_shipment(db, spool_config, first.shipment_id, actor=paul, reason="again")
     second = shipping.ship_order(db, spool_config, order_id, actor=paul, station="station-1")
     assert not set(second.tracking_numbers) & set(first.tracking_numbers)  # retired numbers are never reused
     statuses = {s.id: (s.status, s.tracking_numbers) for s in shipping.list_shipments(db, order_ref="S-1")}

@@ -12,6 +12,7 @@ from pathlib import Path
 from app.config.settings import Config
 from app.db.models import Carton, Order, OrderLine, Product, Shipment
 from app.db.unit_of_work import Database, UnitOfWork
+from app.services.errors import NotFound
 from app.services.shipping.outcomes import shipment_of
 from labels import model as doc
 
@@ -209,11 +210,16 @@ def _customs_forms(s: _Shipment) -> list[Document]:
     ]
 
 
-def write_documents(db: Database, config: Config, shipment_id: int, out_dir: Path) -> list[Path]:
-    """Write every document of a shipment (PDFs and the labels' ZPL) into ``out_dir``."""
+def write_documents(
+    db: Database, config: Config, shipment_id: int, out_dir: Path, *, kinds: tuple[str, ...] | None = None
+) -> list[Path]:
+    """Write the documents of a shipment (PDFs and the labels' ZPL) into ``out_dir``: every one, or only those
+    of ``kinds`` (``label``, ``slip``, ``customs``, ``invoice``)."""
     with db.unit_of_work(readonly=True) as uow:
         shipment = shipment_of(uow, shipment_id)
-        documents = shipment_documents(uow, config, shipment)
+        documents = [d for d in shipment_documents(uow, config, shipment) if kinds is None or d.kind in kinds]
+    if not documents:
+        raise NotFound(f"shipment {shipment_id} has no {' or '.join(kinds or ())} document")
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
     for document in documents:
