@@ -35,13 +35,13 @@ from app.domain.stats import percentile
 from app.services import catalog, setup, users
 
 ROOT = Path(__file__).resolve().parent.parent.parent
-QUICK = {"orders": 10_000, "products": 2_000, "scans": 300}
+QUICK = {"orders": 3_000, "products": 1_000, "scans": 200}
 FULL = {"orders": 100_000, "products": 10_000, "scans": 1_000}
 SHARES = {
     "new": 0.01,
     "allocated": 0.02,
-    "released": 0.005,
-    "picking": 0.095,
+    "released": 0.015,
+    "picking": 0.085,
     "picked": 0.03,
     "packing": 0.01,
     "packed": 0.05,
@@ -141,6 +141,8 @@ class Writer:
     process: subprocess.Popen[str] | None
     passes: list[dict[str, float]] = field(default_factory=list)
     started: threading.Event = field(default_factory=threading.Event)
+    measured_from: int = 0
+    """Passes before this index ended before the measured scans began."""
 
     @classmethod
     def start(cls, url: str, work: Path, skus: list[str], args: argparse.Namespace) -> Writer:
@@ -153,6 +155,7 @@ class Writer:
         writer = cls(proc)
         threading.Thread(target=writer._read, daemon=True).start()
         writer.started.wait(120)  # the first pass re-scores every open order: let it get going
+        writer.measured_from = len(writer.passes)
         return writer
 
     def _read(self) -> None:
@@ -165,12 +168,11 @@ class Writer:
     def stop(self) -> list[dict[str, float]]:
         if self.process is None:
             return []
-        first = len(self.passes)  # passes that overlapped the measured scans: from the one running at the start
         assert self.process.stdin is not None
         self.process.stdin.close()
         if self.process.wait(120) != 0:
             raise RuntimeError("the process-pass writer failed (its error is above)")
-        return self.passes[max(0, first - 1) :]
+        return self.passes[self.measured_from :]  # the passes that ran while the picker scanned
 
 
 @dataclass(frozen=True)
