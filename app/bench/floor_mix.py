@@ -34,6 +34,8 @@ from app.services.supervision.lookups import orders_in
 PATH = (RELEASED, PICKING, PICKED, PACKING, PACKED, SHIPPED)
 """The moves an allocated order makes on its way out, in order."""
 CHUNK = 2_000
+WAVE = 120
+"""Released orders planned into batches at a time: the batcher's greedy seeding grows faster than the wave."""
 
 
 @dataclass(frozen=True)
@@ -115,11 +117,13 @@ def build_mix(
     import_generated(db, config, work, sum(shares.values()) - keep_new, skus, seed=1, tag="MIX", actor=actor)
     allocation.allocate(db, actor=actor, include_backorders=False)
     batched = min(batched, shares.get(RELEASED, 0))
-    walk(db, {RELEASED: batched}, actor)
-    wave = plan_batches(db, config, layout, actor=actor)
+    batches = 0
+    for start in range(0, batched, WAVE):  # released and batched a wave at a time, as process passes do
+        walk(db, {RELEASED: min(WAVE, batched - start)}, actor)
+        batches += plan_batches(db, config, layout, actor=actor).batches
     walk(db, {s: shares.get(s, 0) - (batched if s == RELEASED else 0) for s in PATH}, actor)
     import_generated(db, config, work, keep_new, skus, seed=2, tag="NEW", actor=actor)  # arrived since the pass
-    return Mix(count_by_status(db, [NEW, ALLOCATED, *PATH]), wave.batches)
+    return Mix(count_by_status(db, [NEW, ALLOCATED, *PATH]), batches)
 
 
 def count_by_status(db: Database, statuses: Sequence[str]) -> dict[str, int]:

@@ -1,7 +1,8 @@
 """Live supervisor queue: how long a scan on a picker's terminal takes to show on the supervisor's screen.
 
-The floor is in mid-shift (``app.bench.floor_mix``): by default 10,000 open orders, half of them released or
-being picked, plus shipped ones, every order with its status history. A picker in a separate process (the
+The floor is in mid-shift (``app.bench.floor_mix``): by default 2,000 open orders (``--orders 10000`` for the
+size the supervisor target was set at, ``--full`` for 100,000), half of them released or being picked, plus
+shipped ones, every order with its status history. A picker in a separate process (the
 headless picking station, ``app.bench.live_picker``) commits a scan every ``--pause`` seconds while the
 supervisor screen runs on a terminal whose repaints are rendered and written out (``app.tui.bench.live``).
 SQLite (newest-event poll) and PostgreSQL (LISTEN/NOTIFY) when configured.

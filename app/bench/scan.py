@@ -72,7 +72,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--products", type=int, help=f"products in the catalog (default {QUICK['products']:,})")
     parser.add_argument("--scans", type=int, help=f"scans to measure (default {QUICK['scans']:,})")
     parser.add_argument(
-        "--full", action="store_true", help="the README's sizes: 100,000 orders, 10,000 products, 1,000 scans"
+        "--full", action="store_true", help="the old README's sizes: 100,000 orders, 10,000 products, 1,000 scans"
     )
     parser.add_argument("--writer-interval", type=float, default=1.0, help="seconds between process passes")
     parser.add_argument("--feed", type=int, default=20, help="new orders imported before each process pass")
