@@ -49,7 +49,8 @@ class PickpackApp(App[None]):
         self.user: UserView | None = None
         self.sub_title = station
         self.scan_latencies_ms: list[float] = []
-        """Scan-to-refreshed-screen times of the picker screen (read by `pickpack bench scan`)."""
+        """Scan-to-refreshed-screen times of the picker screen, from the scan field to the next refresh (the bench
+        measures from the key's arrival at the app to the repaint written out: ``app.tui.bench``)."""
         self.failures: list[Failure] = []
         """Unexpected errors this session recovered from (each logged with its traceback in the data folder)."""
         self._failure_times: list[float] = []

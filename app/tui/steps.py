@@ -64,6 +64,9 @@ class Steps:
         self._held = False
         self._closed = False
         self._nested: list[_Step[Any]] | None = None
+        self.answered = 0
+        """How many steps' results have been drawn (``then`` ran): a benchmark stops its clock at the first repaint
+        after this moved."""
 
     @property
     def busy(self) -> bool:
@@ -112,6 +115,7 @@ class Steps:
             self._running = self._then = None
             if not self._closed and then is not None:
                 self._call(then, event.worker.result)
+                self.answered += 1
             self._next()
         elif event.state in (WorkerState.ERROR, WorkerState.CANCELLED):
             self._running = self._then = None  # the app's safety net reports an error and leaves the screen

@@ -1,27 +1,45 @@
 """Sign-in: scan a badge, or type name and PIN. A badge scanned into the name field works too. A supervisor's or
-admin's badge alone does not sign in: the screen fills in their name and asks for their PIN."""
+admin's badge alone does not sign in: the screen fills in their name and asks for their PIN.
+
+Every sign-in goes through the screen's serial step queue (``app.tui.steps``), like every other screen: the call
+runs in a thread worker, a busy database is retried (the message line says so), and a scan or PIN that arrives
+meanwhile waits its turn. A sign-in that waited while an earlier one succeeded is dropped: a badge scanned twice
+quickly signs in once.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Input, Static
+from textual.worker import Worker
 
 from app.services.errors import ServiceError
 from app.services.users import PinNeeded, UserView, sign_in_with_badge, sign_in_with_pin
 from app.tui.literal import literal
+from app.tui.steps import Steps, Unavailable, guarded
 from app.tui.widgets.scan_capture import ScanCapture
 
 if TYPE_CHECKING:
     from app.tui.app import PickpackApp
 
+Outcome = UserView | PinNeeded | ServiceError | Unavailable
+"""What one sign-in attempt came back with: the user, a question for the PIN, a refusal, or a database that
+stayed busy or is down."""
+
 
 class SignInScreen(Screen[None]):
     BINDINGS = [("f2", "focus_scan", "Scan badge"), ("f3", "focus_pin", "Type name + PIN")]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.steps = Steps(self, group="steps")
+        """Sign-in attempts, one at a time in input order, off the UI thread."""
 
     @property
     def pp(self) -> PickpackApp:
@@ -41,6 +59,14 @@ class SignInScreen(Screen[None]):
     def on_mount(self) -> None:
         self.query_one("#badge", ScanCapture).focus()
 
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """A sign-in's worker finished: its outcome is drawn here, on the UI thread, and the next one starts."""
+        if self.steps.worker_changed(event):
+            event.stop()
+
+    def on_unmount(self) -> None:
+        self.steps.close()
+
     def on_screen_resume(self) -> None:
         self.query_one("#name", Input).value = ""
         self.query_one("#pin", Input).value = ""
@@ -52,10 +78,14 @@ class SignInScreen(Screen[None]):
     def action_focus_pin(self) -> None:
         self.query_one("#name", Input).focus()
 
-    def show_error(self, text: str) -> None:
+    def say(self, text: str, ok: bool) -> None:
+        """The message line, literally (service messages quote scanned codes and typed names)."""
         message = self.query_one("#message", Static)
         message.update(literal(text))
-        message.set_classes("error")
+        message.set_classes("ok" if ok else "error")
+
+    def show_error(self, text: str) -> None:
+        self.say(text, False)
         self.app.bell()
 
     def ask_pin(self, name: str, text: str) -> None:
@@ -65,9 +95,7 @@ class SignInScreen(Screen[None]):
         pin = self.query_one("#pin", Input)
         pin.value = ""
         pin.focus()
-        message = self.query_one("#message", Static)
-        message.update(literal(f"{text}: type the PIN, then Enter"))
-        message.set_classes("ok")
+        self.say(f"{text}: type the PIN, then Enter", True)
 
     @on(ScanCapture.Scanned, "#badge")
     def badge_scanned(self, event: ScanCapture.Scanned) -> None:
@@ -88,30 +116,47 @@ class SignInScreen(Screen[None]):
         name = self.query_one("#name", Input).value.strip()
         pin = self.query_one("#pin", Input).value
         if not name or not pin:
-            self.show_error("Type your name and PIN")
+            self.steps.ui(lambda: self.show_error("Type your name and PIN"))
             return
         self.sign_in(name=name, pin=pin)
 
-    @work(thread=True, exclusive=True, group="sign-in")
     def sign_in(self, *, badge: str = "", name: str = "", pin: str = "") -> None:
-        security = self.pp.config.security
-        try:
+        """Queue one attempt; when its turn comes and somebody already signed in meanwhile, it is dropped."""
+        self.steps.ui(lambda: self._attempt(badge, name, pin))
+
+    def _attempt(self, badge: str, name: str, pin: str) -> None:
+        if self.pp.user is not None or not self.is_current:
+            return  # an earlier scan signed in while this one waited: the screen it was meant for is gone
+        self.steps.run(self._work(badge, name, pin), self._answered)
+
+    def _work(self, badge: str, name: str, pin: str) -> Callable[[], Outcome]:
+        """The attempt as work for the step's worker thread (built here, on the UI thread)."""
+        db, station, security, app, say = self.pp.db, self.pp.station, self.pp.config.security, self.app, self.say
+
+        def retrying(n: int) -> None:
+            app.call_from_thread(say, f"Database busy, retrying ({n})", True)
+
+        def attempt() -> UserView:
             if badge:
-                user = sign_in_with_badge(self.pp.db, badge, terminal=self.pp.station, security=security)
-            else:
-                user = sign_in_with_pin(self.pp.db, name, pin, terminal=self.pp.station, security=security)
-        except PinNeeded as question:
-            self.app.call_from_thread(self.ask_pin, question.name, str(question))
-            return
-        except ServiceError as exc:
-            self.app.call_from_thread(self._refused, str(exc))
-            return
-        self.app.call_from_thread(self._accepted, user)
+                return sign_in_with_badge(db, badge, terminal=station, security=security)
+            return sign_in_with_pin(db, name, pin, terminal=station, security=security)
 
-    def _refused(self, text: str) -> None:
-        self.query_one("#pin", Input).value = ""
-        self.show_error(text)
+        def step() -> Outcome:
+            try:
+                return guarded(attempt, on_retry=retrying)
+            except ServiceError as exc:  # PinNeeded included: a question for the screen, not a failure
+                return exc
 
-    def _accepted(self, user: UserView) -> None:
-        self.query_one("#message", Static).set_classes("hidden")
-        self.pp.signed_in(user)
+        return step
+
+    def _answered(self, outcome: Outcome) -> None:
+        if isinstance(outcome, PinNeeded):
+            self.ask_pin(outcome.name, str(outcome))
+        elif isinstance(outcome, ServiceError):
+            self.query_one("#pin", Input).value = ""
+            self.show_error(str(outcome))
+        elif isinstance(outcome, Unavailable):
+            self.show_error(f"The database is busy or unreachable; nothing was recorded, try again ({outcome.detail})")
+        else:
+            self.query_one("#message", Static).set_classes("hidden")
+            self.pp.signed_in(outcome)
