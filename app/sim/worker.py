@@ -24,7 +24,7 @@ TRANSCRIPT = 12
 """Exchanges kept per station for findings."""
 STUCK_AFTER = 30
 """Lines in a row that moved nothing on (injected mistakes do not count) while work is in hand: reported stuck."""
-EXPLAINED = ("was freed by", "was given to", "was removed", "has moved on", "no longer open")
+EXPLAINED = ("was freed by", "was given to", "was removed", "has moved on", "no longer open", "was finished by")
 """Refusals of a right line that the office's changes explain (lease taken, stop removed): not findings."""
 
 

@@ -109,7 +109,10 @@ def lease_lost_message(reads: PickingReads, batch: Batch) -> str:
         return f"Batch {batch.id} was freed{by} and is back in the queue: nothing recorded; claim again"
     if batch.status == "cancelled":
         return f"Batch {batch.id} was cancelled{by}: every order left it; nothing recorded"
-    return f"Batch {batch.id} is finished: nothing recorded"
+    return (
+        f"Batch {batch.id} was finished{by} (no stop left for you: its orders were completed or left the floor): "
+        "nothing recorded; put back at its shelf anything you hold"
+    )
 
 
 def leased(uow: UnitOfWork, batch_id: int, actor: Actor) -> Batch:
