@@ -41,9 +41,11 @@ MAX_DP_BLOCKS = 3
 blocks, which keeps 60 locations within a few tens of milliseconds; with 4 blocks they are ~5,000 per step
 (seconds in CPython), so beyond 3 the iterated 3-opt takes over."""
 
-KICKS_PER_POINT = 5
-"""Perturbations of the iterated 3-opt per distinct stop: the work that holds 0.25 % mean above LKH's tours on
-the 4-8 block benchmark (``bench routing``); it also makes the result the same on every machine."""
+MIN_KICKS_PER_POINT, MAX_KICKS_PER_POINT, KICKS_GROWTH = 2, 6, 24
+"""Perturbations of the iterated 3-opt: ``n * n / 24`` for ``n`` stops, at least ``2 n`` and at most ``6 n``.
+A kick changes a stretch of at most 30 stops, so a longer walk needs more kicks per stop to be searched as
+well; these numbers hold 0.25 % mean above LKH's walks on the 4-8 block benchmark (``bench routing``). A count
+rather than a time budget makes the result the same on every machine."""
 
 EXHAUSTIVE_UP_TO = 9
 """Beyond the DP's block range, walks of this many stops or fewer are solved exactly by Held-Karp (a few ms)."""
@@ -133,7 +135,8 @@ def _local_search_order(problem: Problem, *, budget_s: float) -> list[int]:
     seeds = [heuristics.largest_gap_order(problem), heuristics.s_shape_order(problem)]
     walks = [[0, *(i + 2 for i in seed), 1] for seed in seeds]
     walk = min(walks, key=lambda w: local_search.walk_length(dist, w))
-    kicks = KICKS_PER_POINT * len(problem.points)
+    n = len(problem.points)
+    kicks = min(MAX_KICKS_PER_POINT * n, max(MIN_KICKS_PER_POINT * n, n * n // KICKS_GROWTH))
     best = local_search.improve(dist, walk, kicks=kicks, budget_s=budget_s)
     return [node - 2 for node in best[1:-1]]
 
