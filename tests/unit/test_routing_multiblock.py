@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import random
 import statistics
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -74,7 +75,7 @@ def test_walks_on_many_blocks_visit_every_pick_and_never_lose_to_the_baselines(b
         for code in route.sequence:
             stops.append(lay.position(LocationCode.parse(code)))
         stops.append(problem.end)
-        walked = sum(lay.distance(a, b) for a, b in zip(stops, stops[1:], strict=False))
+        walked = sum(lay.distance(a, b) for a, b in pairwise(stops))
         assert route.distance == pytest.approx(walked, abs=1e-6)
 
 
