@@ -1,8 +1,11 @@
 """Picker routing: the shortest walk through a set of pick locations, plus baseline heuristics.
 
 ``shortest_route`` is exact for layouts of up to ``MAX_DP_BLOCKS`` blocks (a dynamic programme over the aisle
-graph, see ``dp``), including depots between aisles and routes that end at a drop point instead of the depot.
-Layouts with more blocks use iterated local search (``local_search``) seeded by the best baseline. All functions
+graph, see ``dp``), including depots between aisles and routes that end at a drop point instead of the depot, and
+for any layout whose picks, start and end all lie within its first ``MAX_DP_BLOCKS`` blocks (a walk never gains
+by going behind the last block it needs), and for up to ``EXHAUSTIVE_UP_TO`` stops (Held-Karp). Other walks get
+iterated 3-opt (``local_search``) on the walking-distance matrix, started from the better of S-shape and largest
+gap, so they are never longer than either. All functions
 take location codes and return a ``Route`` listing every distinct code once; codes at the same bay position
 (other side or level) share one stop and are listed together.
 """
@@ -10,12 +13,14 @@ take location codes and return a ``Route`` listing every distinct code once; cod
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 
 from app.domain.layout import Layout, Point
 from app.domain.routing import dp, exhaustive, heuristics, local_search
 from app.domain.routing.problem import InvalidRouteLocations, Metric, Problem, Route, build_problem, parse_codes
 
 __all__ = [
+    "EXHAUSTIVE_UP_TO",
     "MAX_DP_BLOCKS",
     "InvalidRouteLocations",
     "Problem",
@@ -33,10 +38,24 @@ __all__ = [
 
 MAX_DP_BLOCKS = 3
 """Largest block count routed by the exact DP: its frontier patterns number 22, 110 and ~600 for 1, 2 and 3
-blocks, which keeps 60 locations within a few tens of milliseconds; beyond that local search takes over."""
+blocks, which keeps 60 locations within a few tens of milliseconds; with 4 blocks they are ~5,000 per step
+(seconds in CPython), so beyond 3 the iterated 3-opt takes over."""
 
-LOCAL_SEARCH_BUDGET_S = 0.03
-"""Time budget of the local search for layouts the DP does not take."""
+MIN_KICKS_PER_POINT, MAX_KICKS_PER_POINT, KICKS_GROWTH = 2, 6, 24
+"""Perturbations of the iterated 3-opt: ``n * n / 24`` for ``n`` stops, at least ``2 n`` and at most ``6 n``.
+A kick changes a stretch of at most 30 stops, so a longer walk needs more kicks per stop to be searched as
+well; these numbers hold 0.25 % mean above LKH's walks on the 4-8 block benchmark (``bench routing``). A count
+rather than a time budget makes the result the same on every machine."""
+
+NEIGHBOURS = 8
+"""Nearest neighbours per stop that the 3-opt tries at each level (6 was measured worse at 200 stops and no faster)."""
+
+EXHAUSTIVE_UP_TO = 9
+"""Beyond the DP's block range, walks of this many stops or fewer are solved exactly by Held-Karp (a few ms)."""
+
+LOCAL_SEARCH_BUDGET_S = 2.0
+"""Cap on the iterated 3-opt's CPU seconds (hundreds of stops more than the benchmark's 200); normally the kicks
+end it first (about 0.5 s of CPU at 200 stops here)."""
 
 
 def shortest_route(
@@ -52,7 +71,11 @@ def shortest_route(
 
 
 def optimal_order(problem: Problem) -> list[int]:
-    """Point order of the shortest walk: exact up to ``MAX_DP_BLOCKS`` blocks, local search beyond."""
+    """Point order of the shortest walk: exact where that is cheap (see the module), iterated 3-opt elsewhere.
+
+    Beyond the DP's range this costs tens to hundreds of milliseconds of CPU (about 0.5 s at 200 stops), which
+    callers that route many candidate sets (batching) should keep in mind.
+    """
     if not problem.points:
         return []
     line = _single_line_order(problem)
@@ -60,7 +83,21 @@ def optimal_order(problem: Problem) -> list[int]:
         return line
     if problem.layout.blocks <= MAX_DP_BLOCKS:
         return dp.solve(problem)
+    used = _blocks_used(problem)
+    if used <= MAX_DP_BLOCKS:
+        return dp.solve(replace(problem, layout=replace(problem.layout, blocks=used)))
+    if len(problem.points) <= EXHAUSTIVE_UP_TO:
+        return exhaustive.solve(problem)
     return _local_search_order(problem, budget_s=LOCAL_SEARCH_BUDGET_S)
+
+
+def _blocks_used(problem: Problem) -> int:
+    """How many blocks from the front hold a pick, the start or the end (all of them if one lies behind)."""
+    pitch = problem.layout.block_length + problem.layout.cross_aisle_width
+    far = max(p.y for p in (problem.start, problem.end, *problem.points))
+    if far > problem.layout.blocks * pitch - 1e-9:
+        return problem.layout.blocks
+    return max(1, min(problem.layout.blocks, int(far // pitch) + 1))
 
 
 def s_shape_route(layout: Layout, codes: Iterable[str], *, end: Point | None = None) -> Route:
@@ -96,13 +133,19 @@ def local_search_route(
 
 
 def _local_search_order(problem: Problem, *, budget_s: float) -> list[int]:
-    """Local search from the best baseline; node 0 is the start, 1 the end, ``i + 2`` point ``i``."""
+    """Iterated 3-opt from the better baseline; node 0 is the start, 1 the end, ``i + 2`` point ``i``.
+
+    The search only ever keeps a walk shorter than the one it started from, so the result is never longer
+    than S-shape or largest gap.
+    """
     metric = Metric(problem.layout)
     dist = metric.matrix([problem.start, problem.end, *problem.points])
     seeds = [heuristics.largest_gap_order(problem), heuristics.s_shape_order(problem)]
     walks = [[0, *(i + 2 for i in seed), 1] for seed in seeds]
     walk = min(walks, key=lambda w: local_search.walk_length(dist, w))
-    best = local_search.improve(dist, walk, budget_s=budget_s)
+    n = len(problem.points)
+    kicks = min(MAX_KICKS_PER_POINT * n, max(MIN_KICKS_PER_POINT * n, n * n // KICKS_GROWTH))
+    best = local_search.improve(dist, walk, kicks=kicks, budget_s=budget_s, neighbours=NEIGHBOURS)
     return [node - 2 for node in best[1:-1]]
 
 
