@@ -26,7 +26,7 @@ from app.db.unit_of_work import UnitOfWork
 from app.domain import roles
 from app.domain.actor import Actor
 from app.domain.allocation import LineToAllocate, OrderToAllocate, StockOnShelf
-from app.services import batches, orders, process
+from app.services import batches, order_processing, orders
 from app.services.errors import NotAllowed
 from app.services.replan import LeaveReport
 
@@ -190,13 +190,13 @@ class FakeOrderRepository:
         return found[:limit]
 
     # priority scoring
-    def ids_in_statuses(self, statuses: Sequence[str]) -> list[int]:
+    def ids_in_statuses(self, statuses: Sequence[str], scored_before: object = None) -> list[int]:
         return sorted(o.id for o in self.rows.values() if o.status in statuses)
 
     def for_scoring(self, ids: Sequence[int]) -> list[Order]:
         return self.by_ids(ids)
 
-    def write_priorities(self, rows: Sequence[tuple[int, float, float | None, float]]) -> int:
+    def write_priorities(self, rows: Sequence[tuple[int, float, float | None, float]], scored_at: object = None) -> int:
         written = 0
         for order_id, seen, override, new in rows:
             order = self.rows[order_id]
@@ -354,7 +354,7 @@ def fake_collaborators(monkeypatch: pytest.MonkeyPatch) -> Iterator[FloorCalls]:
         calls.left.append((order.number, why, put_back))
         return LeaveReport()
 
-    for module in (orders, process, batches):
+    for module in (orders, order_processing, batches):
         monkeypatch.setattr(module, "authorize", fake_authorize)
     monkeypatch.setattr(orders, "order_leaves_floor", leaves_floor)
     monkeypatch.setattr(orders, "void_open_shipments", lambda uow, order, *_: calls.voided.append(order.number))

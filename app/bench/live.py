@@ -27,7 +27,7 @@ from app.db.engine import make_engine
 from app.db.unit_of_work import Database
 from app.domain.actor import Actor
 from app.domain.stats import percentile
-from app.services import allocation, intake, process, supervision, users
+from app.services import allocation, intake, order_processing, supervision, users
 from app.services.demo import seed_demo
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -51,7 +51,7 @@ def prepare(db: Database, config: Config, work: Path, orders: int) -> None:
     path.write_text(json.dumps(shopify_orders(orders, skus, random.Random(3))))
     report = intake.import_orders(db, config, path, actor=actor)
     allocation.allocate(db, actor=actor, order_ids=list(report.order_ids[:200]), include_backorders=False)
-    process.release_orders(db, config, actor=actor)
+    order_processing.release_orders(db, config, actor=actor)
     from app.services.batches import plan_batches
 
     plan_batches(db, config, layout, actor=actor)

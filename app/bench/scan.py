@@ -28,7 +28,7 @@ from app.db.unit_of_work import Database
 from app.domain.actor import Actor
 from app.domain.gtin import with_check_digit
 from app.domain.stats import percentile
-from app.services import allocation, catalog, intake, process, setup, users
+from app.services import allocation, catalog, intake, order_processing, setup, users
 from app.services.batches import plan_batches
 
 
@@ -127,7 +127,7 @@ def prepare(db: Database, config: Config, work: Path, args: argparse.Namespace) 
     path.write_text(json.dumps(picking_orders))
     report = intake.import_orders(db, config, path, actor=actor)
     allocation.allocate(db, actor=actor, order_ids=list(report.order_ids), include_backorders=False)
-    process.release_orders(db, config, actor=actor)
+    order_processing.release_orders(db, config, actor=actor)
     plan_batches(db, config, layout, actor=actor)
     return gtins
 
