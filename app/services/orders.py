@@ -14,7 +14,6 @@ from typing import Any
 from app.config import Config
 from app.db.models import Order, OrderLine
 from app.db.queries import orders as order_queries
-from app.db.retry import retry_busy
 from app.db.unit_of_work import Database, UnitOfWork
 from app.domain.actor import Actor
 from app.domain.orders import CANCELLED, CHANGEABLE, FINAL, NEW, ON_HOLD, PICKING_STARTED, STATUSES
@@ -26,6 +25,7 @@ from app.services.order_lookup import LineView, OrderDetail, OrderSummary, Timel
 from app.services.order_priority import priority_of
 from app.services.order_status import STATUS_EVENT, order_subject, set_status
 from app.services.replan import follow_order_priority, order_leaves_floor
+from app.services.write_turns import in_turn
 
 
 def list_orders(
@@ -386,7 +386,8 @@ def _rescored_page(
 
 
 def _write_in_own_transaction(db: Database, write: Callable[[UnitOfWork, list[Any]], int], rows: list[Any]) -> int:
-    """One short write transaction of at most a chunk of rows; the whole of it is retried when busy."""
+    """One short write transaction of at most a chunk of rows, retried whole when busy, then a turn for the floor
+    (``app.services.write_turns``)."""
 
     def attempt() -> int:
         with db.unit_of_work() as uow:
@@ -394,4 +395,4 @@ def _write_in_own_transaction(db: Database, write: Callable[[UnitOfWork, list[An
             uow.commit()
             return written
 
-    return retry_busy(attempt) if rows else 0
+    return in_turn(db, attempt) if rows else 0

@@ -16,6 +16,7 @@ from collections.abc import Collection, Sequence
 from typing import Any
 
 from sqlalchemy import JSON, Column, Table, TypeDecorator, insert, select, text, tuple_
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from app.db.models import Event, Order, OrderLine
@@ -78,14 +79,18 @@ def _copy(session: Session, table: Table, rows: Sequence[dict[str, Any]]) -> Non
     names = ", ".join(dialect.identifier_preparer.quote(c.name) for c in columns)
     raw = session.connection().connection.driver_connection
     assert raw is not None
-    with raw.cursor() as cursor, cursor.copy(f"COPY {table.name} ({names}) FROM STDIN") as copy:
-        for row in rows:
-            copy.write_row(
-                [
-                    convert(row[c.key] if c.key in row else defaults[c.key])
-                    for c, convert in zip(columns, converters, strict=True)
-                ]
-            )
+    statement = f"COPY {table.name} ({names}) FROM STDIN"
+    try:
+        with raw.cursor() as cursor, cursor.copy(statement) as copy:
+            for row in rows:
+                copy.write_row(
+                    [
+                        convert(row[c.key] if c.key in row else defaults[c.key])
+                        for c, convert in zip(columns, converters, strict=True)
+                    ]
+                )
+    except dialect.loaded_dbapi.Error as exc:  # the same exception classes an INSERT raises (IntegrityError, ...)
+        raise DBAPIError.instance(statement, None, exc, dialect.loaded_dbapi.Error) from exc
 
 
 def _default(column: Column[Any]) -> Any:
