@@ -15,7 +15,7 @@ import json
 from collections.abc import Collection, Sequence
 from typing import Any
 
-from sqlalchemy import JSON, Column, Table, TypeDecorator, insert, select, text, tuple_
+from sqlalchemy import JSON, Column, Table, TypeDecorator, insert, select, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
@@ -26,8 +26,16 @@ def orders_by_channel_key(session: Session, keys: Collection[tuple[str, str]]) -
     """The stored orders among ``keys`` (channel, external id), by that key."""
     if not keys:
         return {}
-    query = select(Order).where(tuple_(Order.channel, Order.external_id).in_(list(keys)))
-    return {(order.channel, order.external_id): order for order in session.scalars(query)}
+    by_channel: dict[str, list[str]] = {}
+    for channel, external_id in keys:
+        by_channel.setdefault(channel, []).append(external_id)
+    # one "channel = c AND external_id IN (...)" per channel: a range of the unique index each (PostgreSQL
+    # planned 500 (channel, external id) pairs as a slow filter, 60 ms a chunk)
+    found: dict[tuple[str, str], Order] = {}
+    for channel, external_ids in by_channel.items():
+        query = select(Order).where(Order.channel == channel, Order.external_id.in_(external_ids))
+        found.update({(order.channel, order.external_id): order for order in session.scalars(query)})
+    return found
 
 
 def insert_orders(session: Session, rows: list[dict[str, Any]]) -> list[int]:
