@@ -46,9 +46,10 @@ class ProcessReport:
         return dict(self.__dict__)
 
 
-ALLOCATE_CHUNK = 50
+ALLOCATE_CHUNK = 25
 """Orders allocated per write transaction in a pass: at 100,000 open orders 500 at a time held SQLite's write lock
-for about a second (a picker's scan waited that long); 50 keep each transaction near a tenth of that."""
+for 240 ms of CPU (a picker's scan waited up to 2.7 s behind a series of them); 50 still took up to 84 ms, 25
+stay near half of that."""
 RELEASE_CHUNK = 20
 """Orders released per write transaction (each is a status change with its event and maybe a hold: about 1.6 ms
 of CPU per order at 100,000 open orders, so 20 stay near 35 ms)."""
