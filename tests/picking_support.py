@@ -8,7 +8,7 @@ from app.config import Config, load_config
 from app.db.unit_of_work import Database
 from app.domain.actor import Actor
 from app.domain.layout import Layout
-from app.services import intake, process, users
+from app.services import intake, order_processing, users
 from app.services.demo import DEMO_USERS
 from app.services.users import UserView
 from tests.conftest import ROOT
@@ -41,7 +41,7 @@ def release_orders(db: Database, layout: Layout, tmp: Path, rows: list[tuple[str
     system = users.system_actor(db)  # automation acts as the built-in system user (the services check it)
     report = intake.import_orders(db, cfg, path, actor=system)
     assert report.applied, report.problems
-    process.process_once(db, cfg, actor=system, layout=layout)
+    order_processing.process_once(db, cfg, actor=system, layout=layout)
 
 
 def add_users(db: Database) -> dict[str, UserView]:

@@ -1,7 +1,7 @@
 """`pickpack process --watch` in its own process, fed by a shop, for the screen benchmarks to run against.
 
 Every ``interval`` seconds: import ``feed`` new orders through the normal intake (the shop's next orders), then
-run ``process.process_once`` with the layout, the very pass `pickpack process --watch` runs (re-score, allocate,
+run ``process_once`` with the layout, the very pass `pickpack process --watch` runs (re-score, allocate,
 release, plan batches; each write transaction retried when busy). One JSON line per pass on stdout:
 ``{"pass_s": ..., "allocated": ..., "released": ..., "batches": ...}``. Stops after the pass in progress when
 stdin closes.
@@ -23,7 +23,7 @@ from app.bootstrap import load_layout
 from app.config import load_config
 from app.db.engine import make_engine
 from app.db.unit_of_work import Database
-from app.services import intake, process, users
+from app.services import intake, order_processing, users
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 
@@ -49,7 +49,7 @@ def main(url: str, skus_path: str, interval: float, feed: int) -> None:
         path = work / "feed.json"
         path.write_text(json.dumps(doc))
         intake.import_orders(db, config, path, actor=actor)
-        report = process.process_once(db, config, actor=actor, layout=layout)
+        report = order_processing.process_once(db, config, actor=actor, layout=layout)
         line = {"pass_s": time.perf_counter() - t0, "imported": feed, **report.as_json()}
         print(json.dumps(line), flush=True)
         stop.wait(interval)

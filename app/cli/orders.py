@@ -9,7 +9,12 @@ other imports.)
 from __future__ import annotations
 
 import argparse
+import itertools
+import json
+import sys
 import time
+from collections.abc import Iterable, Iterator
+from typing import Any
 
 from app.cli import identity
 from app.cli.lazy import lazy_module
@@ -19,7 +24,7 @@ from app.domain.orders import STATUSES
 from app.services.errors import InvalidInput
 
 orders = lazy_module("app.services.orders")
-process = lazy_module("app.services.process")
+order_processing = lazy_module("app.services.order_processing")
 supervisor_actions = lazy_module("app.services.supervision.actions")
 users = lazy_module("app.services.users")
 
@@ -43,7 +48,8 @@ def _add_view_actions(o_sub: argparse._SubParsersAction) -> None:  # type: ignor
     """``orders list`` and ``orders show``: read-only, no user needed."""
     p = o_sub.add_parser("list", help="orders by priority (highest first)")
     p.add_argument("--status", choices=STATUSES)
-    p.add_argument("--limit", type=int)
+    p.add_argument("--limit", type=int, metavar="N", help="a page of at most N orders (N >= 1); without it, stream all")
+    p.add_argument("--after", type=int, metavar="ID", help="continue after the order with this id (the last one shown)")
     p.add_argument("--json", action="store_true", help="print JSON on stdout")
     p.set_defaults(handler=handle_list)
     p = o_sub.add_parser("show", help="one order: lines, timeline and the priority explained")
@@ -120,9 +126,18 @@ def _add_edit_action(o_sub: argparse._SubParsersAction) -> None:  # type: ignore
 
 
 def handle_list(args: argparse.Namespace) -> int:
-    rows = orders.list_orders(args.context.db, status=args.status, limit=args.limit)
+    """A page (``--limit N``, continued with ``--after ID``), or every order streamed as it is read."""
+    if args.limit is not None and args.limit < 1:
+        raise InvalidInput(f"--limit {args.limit}: must be at least 1 (leave it out to list every order)")
+    db = args.context.db
+    if args.limit is not None:
+        rows: Iterator[Any] = iter(orders.list_orders(db, status=args.status, limit=args.limit, after=args.after))
+    else:
+        rows = orders.iter_orders(db, status=args.status, after=args.after)
+    first = next(rows, None)  # bad arguments fail here, before a byte of output
+    rows = itertools.chain([] if first is None else [first], rows)
     if args.json:
-        emit_json([r.as_json() for r in rows])
+        _emit_json_array(r.as_json() for r in rows)
         return 0
     print(f"{'ID':>6} {'NUMBER':<14} {'STATUS':<12} {'PRIO':>8} {'SERVICE':<9} {'SHIP BY':<10} CUSTOMER")
     for r in rows:
@@ -132,6 +147,21 @@ def handle_list(args: argparse.Namespace) -> int:
             f"{r.customer_name}"
         )
     return 0
+
+
+def _emit_json_array(items: Iterable[Any]) -> None:
+    """A JSON array written item by item in the layout of ``emit_json``, so a long listing never sits in memory;
+    stdout is flushed every few hundred items, so a reader sees the array grow."""
+    out = sys.stdout
+    out.write("[")
+    written = 0
+    for item in items:
+        out.write(",\n  " if written else "\n  ")
+        out.write(json.dumps(item, indent=2, ensure_ascii=False, default=str).replace("\n", "\n  "))
+        written += 1
+        if written % 500 == 0:
+            out.flush()
+    out.write("\n]\n" if written else "]\n")
 
 
 def handle_show(args: argparse.Namespace) -> int:
@@ -256,7 +286,7 @@ def handle_process(args: argparse.Namespace) -> int:
     ctx = args.context
     actor = users.system_actor(ctx.db, "process")
     while True:
-        report = process.process_once(ctx.db, ctx.config, actor=actor, layout=ctx.layout)
+        report = order_processing.process_once(ctx.db, ctx.config, actor=actor, layout=ctx.layout)
         if args.json:
             emit_json(report.as_json())
         say(

@@ -18,7 +18,7 @@ from app.db.savepoints import one_transaction
 from app.db.unit_of_work import Database
 from app.domain.actor import Actor
 from app.domain.layout import Layout
-from app.services import catalog, intake, process, setup, users
+from app.services import catalog, intake, order_processing, setup, users
 
 DEMO_USERS = (
     ("pia", "picker", "BADGE-PIA", "1111"),
@@ -36,7 +36,7 @@ class DemoReport:
     stock: catalog.ImportReport
     users_created: int
     orders: intake.IntakeReport | None = None
-    processed: process.ProcessReport | None = None
+    processed: order_processing.ProcessReport | None = None
 
 
 def seed_demo(
@@ -74,7 +74,7 @@ def _seed(
     orders = intake.import_orders(db, config, demo_dir / "orders.json", actor=actor)
     if not orders.applied:
         raise RuntimeError("demo orders do not import: " + "; ".join(map(str, orders.problems[:3])))
-    processed = process.process_once(db, config, actor=actor, layout=layout)
+    processed = order_processing.process_once(db, config, actor=actor, layout=layout)
     with db.unit_of_work(readonly=True) as uow:
         floor_worked = demo_queries.any_shipment(uow.session)
     if not floor_worked:

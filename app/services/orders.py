@@ -7,14 +7,13 @@ what was already picked into put-back work for the picker flow.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import UTC, datetime
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from app.config.settings import Config
 from app.db.models import Order, OrderLine
 from app.db.queries import orders as order_queries
-from app.db.retry import retry_busy
 from app.db.unit_of_work import Database, UnitOfWork
 from app.domain.actor import Actor
 from app.domain.orders import CANCELLED, CHANGEABLE, FINAL, NEW, ON_HOLD, PICKING_STARTED, STATUSES
@@ -26,13 +25,57 @@ from app.services.order_lookup import LineView, OrderDetail, OrderSummary, Timel
 from app.services.order_priority import priority_of
 from app.services.order_status import STATUS_EVENT, order_subject, set_status
 from app.services.replan import follow_order_priority, order_leaves_floor
+from app.services.write_turns import in_turn
 
 
-def list_orders(db: Database, *, status: str | None = None, limit: int | None = None) -> list[OrderSummary]:
+def list_orders(
+    db: Database, *, status: str | None = None, limit: int | None = None, after: int | None = None
+) -> list[OrderSummary]:
+    """A page of the listing (priority descending, then id): at most ``limit`` orders after order ``after``."""
+    if limit is None:
+        return list(iter_orders(db, status=status, after=after))
+    if limit < 1:
+        raise InvalidInput(f"--limit {limit}: a page holds at least 1 order")
+    _check_status(status)
+    with db.unit_of_work(readonly=True) as uow:
+        cursor = _cursor(uow, after)
+        return [_listed(row) for row in order_queries.listing_page(uow.session, status, cursor, limit)]
+
+
+def iter_orders(db: Database, *, status: str | None = None, after: int | None = None) -> Iterator[OrderSummary]:
+    """Every order of the listing, one at a time from one read-only transaction (one consistent snapshot).
+
+    Why a generator: ``orders list --json`` at 100,000 orders built every order as an ORM object before writing
+    a byte (half a gigabyte); streamed rows keep memory flat and the first line comes at once. Errors in the
+    arguments are raised before the first row (the generator is primed by the caller's first ``next``)."""
+    _check_status(status)
+    with db.unit_of_work(readonly=True) as uow:
+        cursor = _cursor(uow, after)
+        for row in order_queries.listing_stream(uow.session, status, cursor):
+            yield _listed(row)
+
+
+def _check_status(status: str | None) -> None:
     if status is not None and status not in STATUSES:
         raise InvalidInput(f"status {status!r}: expected one of {', '.join(STATUSES)}")
-    with db.unit_of_work(readonly=True) as uow:
-        return [summary(o) for o in uow.orders.listing(status, limit)]
+
+
+def _cursor(uow: UnitOfWork, after: int | None) -> tuple[float, int] | None:
+    """Where ``--after ID`` continues: that order's place (priority, id) now, so a pass that re-scores every
+    order by the same amount between two pages moves the cursor with them."""
+    if after is None:
+        return None
+    position = order_queries.listing_position(uow.session, after)
+    if position is None:
+        raise InvalidInput(f"--after {after}: no order with that id (give the id of the last order of a page)")
+    return position
+
+
+def _listed(row: Any) -> OrderSummary:
+    """A listing row (the columns of ``OrderSummary`` in its order) as the summary ``orders list`` prints."""
+    values = list(row)
+    values[5] = float(values[5])
+    return OrderSummary(*values)
 
 
 def show_order(db: Database, config: Config, ref: str) -> OrderDetail:
@@ -260,6 +303,12 @@ def set_service_level(db: Database, config: Config, ref: str, level: str, *, act
         return summary(order)
 
 
+RESCORE_EVERY = timedelta(hours=1)
+"""How often the clock re-scores an order: its age and deadline parts move 7 points an hour at most, so a score
+up to an hour old ranks the floor the same; re-scoring every open order on every pass (every few seconds) wrote
+100,000 rows a pass at volume for changes of a hundredth of a point."""
+
+
 def reprioritise(
     db: Database,
     config: Config,
@@ -268,34 +317,36 @@ def reprioritise(
     now: datetime | None = None,
     chunk_size: int = 500,
 ) -> int:
-    """Recompute the score of open orders (their age and deadline move with the clock), then re-rank ready batches.
+    """Re-score the open orders the clock moved, then re-rank ready batches. Returns how many orders changed.
+
+    Only what changed: an order is re-scored when its score is ``RESCORE_EVERY`` old (``priority_scored_at``).
+    What else moves a score (an import of a changed order, an edit, a service level, a supervisor's pin) scores
+    the order in its own transaction. A new order from intake is scored as it is stored.
 
     Why in chunks: SQLite has one writer, and one write transaction over every open order (100,000 of them)
     holds that lock long enough for pickers' scans to fail with "database is locked". So orders are read a page
-    of ``chunk_size`` at a time in read-only units of work (no write lock), scored in Python, and only the
-    changed priorities are written: at most ``chunk_size`` rows per short write transaction, retried when the
-    database is busy. A row is written only if its priority and override are still what was read, so a
-    supervisor's override or an edit that landed in between is kept (the next pass scores it again).
+    of ``chunk_size`` at a time in read-only units of work (no write lock), scored in Python, and written in one
+    short write transaction per page (new score and when it was scored), retried when the database is busy. A
+    row is written only if its priority and override are still what was read, so a supervisor's override or an
+    edit that landed in between is kept (the next pass scores it again).
 
     Then every ``ready`` batch takes the highest priority of its orders (``batch_slots.order_id``), because the
     batch priority decides which batch is claimed next: without this a changed score or a supervisor's override
-    would not move the batch. ``statuses=()`` re-ranks the batches only. Returns how many orders changed.
+    would not move the batch. ``statuses=()`` re-ranks the batches only.
     """
     if chunk_size < 1:
         raise ValueError(f"chunk_size must be at least 1, got {chunk_size}")
     now = now or datetime.now(UTC)
     changed = 0
-    # the ids first (the status index covers them), then pages by primary key: paging with "id > last ORDER BY
-    # id" makes SQLite re-read and sort every remaining open order for each page
+    # the due ids first (ix_orders_status_scored covers them), then pages by primary key: paging with "id > last
+    # ORDER BY id" makes SQLite re-read and sort every remaining open order for each page
     ids: list[int] = []
     if statuses:
         with db.unit_of_work(readonly=True) as uow:
-            ids = uow.orders.ids_in_statuses(statuses)
+            ids = uow.orders.ids_in_statuses(statuses, scored_before=now - RESCORE_EVERY)
     for start in range(0, len(ids), chunk_size):
         rows = _rescored_page(db, config, ids[start : start + chunk_size], statuses, now)
-        # free and pinned rows in separate short transactions, as each is its own statement
-        changed += _write_in_own_transaction(db, lambda uow, r: uow.orders.write_priorities(r), _free(rows, True))
-        changed += _write_in_own_transaction(db, lambda uow, r: uow.orders.write_priorities(r), _free(rows, False))
+        changed += _write_in_own_transaction(db, lambda uow, r: _write_scores(uow, r, now), rows)
     with db.unit_of_work(readonly=True) as uow:
         stale = uow.orders.stale_batch_priorities()
     for start in range(0, len(stale), chunk_size):
@@ -309,8 +360,15 @@ _PriorityRow = tuple[int, float, float | None, float]
 """(order id, priority read, override read, new priority)."""
 
 
-def _free(rows: list[_PriorityRow], free: bool) -> list[_PriorityRow]:
-    return [row for row in rows if (row[2] is None) == free]
+def _write_scores(uow: UnitOfWork, rows: list[_PriorityRow], now: datetime) -> int:
+    """Write one page: moved scores (counted), and the time of scoring on every row of it (unmoved ones too, so
+    they are not due again for ``RESCORE_EVERY``). Returns how many scores moved."""
+    moved = [row for row in rows if abs(row[1] - row[3]) >= 0.01]
+    kept = [row for row in rows if abs(row[1] - row[3]) < 0.01]
+    written = uow.orders.write_priorities(moved, scored_at=now) if moved else 0
+    if kept:
+        uow.orders.write_priorities([(i, seen, override, seen) for i, seen, override, _ in kept], scored_at=now)
+    return written
 
 
 def _rescored_page(
@@ -323,13 +381,13 @@ def _rescored_page(
             if order.status not in statuses:  # left the open statuses since the ids were read
                 continue
             value = priority_of(order, config, now).total
-            if abs(float(order.priority) - value) >= 0.01:
-                rows.append((order.id, order.priority, order.priority_override, value))
+            rows.append((order.id, order.priority, order.priority_override, value))
     return rows
 
 
 def _write_in_own_transaction(db: Database, write: Callable[[UnitOfWork, list[Any]], int], rows: list[Any]) -> int:
-    """One short write transaction of at most a chunk of rows; the whole of it is retried when busy."""
+    """One short write transaction of at most a chunk of rows, retried whole when busy, then a turn for the floor
+    (``app.services.write_turns``)."""
 
     def attempt() -> int:
         with db.unit_of_work() as uow:
@@ -337,4 +395,4 @@ def _write_in_own_transaction(db: Database, write: Callable[[UnitOfWork, list[An
             uow.commit()
             return written
 
-    return retry_busy(attempt) if rows else 0
+    return in_turn(db, attempt) if rows else 0

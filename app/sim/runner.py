@@ -26,7 +26,7 @@ from app.config.loader import ENV_CONFIG, ENV_DATABASE_URL
 from app.config.settings import Config
 from app.domain.layout import Layout
 from app.domain.orders import ALLOCATED, NEW, RELEASED
-from app.services import audit, process, users
+from app.services import audit, order_processing, users
 from app.services.errors import InvalidInput, ServiceError
 from app.services.runtime import Database, with_busy_retry
 from app.sim import floor, summary
@@ -169,7 +169,9 @@ class Shift:
             self.stats.traceback(where, traceback.format_exc())
 
     def _process_pass(self) -> None:
-        with_busy_retry(lambda: process.process_once(self.db, self.config, actor=self.system, layout=self.layout))
+        with_busy_retry(
+            lambda: order_processing.process_once(self.db, self.config, actor=self.system, layout=self.layout)
+        )
         self.stats.add("process_passes")
 
     def _feed(self) -> None:

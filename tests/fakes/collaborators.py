@@ -13,7 +13,7 @@ import pytest
 from app.db.models import Event, Order, User
 from app.domain import roles
 from app.domain.actor import Actor
-from app.services import batches, orders, process, weight_approval
+from app.services import batches, order_processing, orders, weight_approval
 from app.services.errors import NotAllowed
 from app.services.packing import filling, starting, weighing
 from app.services.picking import finishing, queue, state
@@ -55,7 +55,7 @@ def fake_collaborators(monkeypatch: pytest.MonkeyPatch) -> Iterator[FloorCalls]:
         calls.left.append((order.number, why, put_back))
         return LeaveReport()
 
-    for module in (orders, process, batches):
+    for module in (orders, order_processing, batches):
         monkeypatch.setattr(module, "authorize", fake_authorize)
     monkeypatch.setattr(orders, "order_leaves_floor", leaves_floor)
     monkeypatch.setattr(orders, "void_open_shipments", lambda uow, order, *_: calls.voided.append(order.number))

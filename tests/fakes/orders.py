@@ -189,13 +189,13 @@ class FakeOrderRepository:
         return found[:limit]
 
     # priority scoring
-    def ids_in_statuses(self, statuses: Sequence[str]) -> list[int]:
+    def ids_in_statuses(self, statuses: Sequence[str], scored_before: object = None) -> list[int]:
         return sorted(o.id for o in self.rows.values() if o.status in statuses)
 
     def for_scoring(self, ids: Sequence[int]) -> list[Order]:
         return self.by_ids(ids)
 
-    def write_priorities(self, rows: Sequence[tuple[int, float, float | None, float]]) -> int:
+    def write_priorities(self, rows: Sequence[tuple[int, float, float | None, float]], scored_at: object = None) -> int:
         written = 0
         for order_id, seen, override, new in rows:
             order = self.rows[order_id]

@@ -44,7 +44,7 @@ def test_eight_concurrent_claimers_never_share_a_batch(
 
     base = load_config(ROOT / "config.toml", env={})
     cfg = replace(base, picking=replace(base.picking, cart_totes=1))  # one order per cart: six batches
-    from app.services import intake, process
+    from app.services import intake, order_processing
     from tests.picking_support import CSV_HEADER
 
     path = tmp_path / "orders.csv"
@@ -54,7 +54,7 @@ def test_eight_concurrent_claimers_never_share_a_batch(
     )
     system = users.system_actor(db)
     intake.import_orders(db, cfg, path, actor=system)
-    process.process_once(db, cfg, actor=system, layout=layout)
+    order_processing.process_once(db, cfg, actor=system, layout=layout)
     for i in range(CLAIMERS):
         users.add_user(db, f"picker{i}", "picker", f"BADGE-P{i}", "1234", actor=system)
     with db.unit_of_work(readonly=True) as uow:

@@ -15,7 +15,7 @@ from app.db.models import Event, Order, Product, Stock, User
 from app.db.unit_of_work import Database
 from app.domain.actor import Actor
 from app.domain.layout import Layout
-from app.services import demo, process
+from app.services import demo, order_processing
 from tests.conftest import ROOT
 
 
@@ -43,7 +43,7 @@ def test_a_failure_half_way_through_the_seed_rolls_all_of_it_back(
         calls.append("process")
         raise RuntimeError("disk full half way through the demo")
 
-    monkeypatch.setattr(process, "process_once", crash)
+    monkeypatch.setattr(order_processing, "process_once", crash)
     with pytest.raises(RuntimeError, match="disk full"):
         demo.seed_demo(db, layout, DEMO_DIR, actor=Actor.system(), config=config)
     assert calls == ["process"]  # products, stock, users and orders had been imported when it failed

@@ -11,7 +11,7 @@ from app.config import Config
 from app.db.models import Order, OrderLine, PutbackTask
 from app.db.unit_of_work import Database
 from app.domain.actor import Actor
-from app.services import allocation, catalog, intake, orders, process
+from app.services import allocation, catalog, intake, order_processing, orders
 from app.services.errors import Refused
 from app.services.stock import stock_for_sku
 from tests.conftest import SAMPLES
@@ -42,7 +42,7 @@ def test_backorder_then_retry_when_stock_arrives(
     arrival = tmp_path / "count.csv"
     arrival.write_text("location,sku,qty\nA10-29-R-1,TEAPOT-GLASS-800,12\n")
     catalog.import_stock(db, arrival, actor=system)
-    result = process.process_once(db, config, actor=system)
+    result = order_processing.process_once(db, config, actor=system)
     assert result.allocated == 1 and result.released == 1
     assert stock_for_sku(db, "TEAPOT-GLASS-800")[0].reserved == 10
 
@@ -103,7 +103,7 @@ def test_after_picking_starts_edits_are_refused_and_cancel_creates_putback(
 ) -> None:  # type: ignore[no-untyped-def]
     db = sample_catalog
     intake.import_orders(db, config, orders_csv(("P-1", "MUG-RED-350", 4)), actor=system)
-    process.process_once(db, config, actor=system)
+    order_processing.process_once(db, config, actor=system)
     # The picker flow takes 3 of the 4 units (simulated here at the database level).
     with db.unit_of_work() as uow:
         order = uow.session.scalar(select(Order).where(Order.number == "P-1"))
@@ -148,7 +148,7 @@ def test_release_rules_review_hold_and_same_day_first(
     path.write_text(big)
     intake.import_orders(db, config, path, actor=system)
     released_events: list[tuple[object, str]] = []
-    report = process.process_once(db, config, actor=system)
+    report = order_processing.process_once(db, config, actor=system)
     assert report.held_for_review == 1 and report.released == 3
     held = orders.show_order(db, config, "shopify:5810000001002")
     assert held.summary.status == "on_hold" and "above review limit 1000" in held.summary.hold_reason
@@ -157,5 +157,5 @@ def test_release_rules_review_hold_and_same_day_first(
         released_events.append((detail.events[-1].at, ref))
     assert sorted(released_events)[0][1] == "S-2"  # same-day released first despite a lower score
     orders.unhold(db, config, "shopify:5810000001002", actor=office, reason="checked by sofia")
-    again = process.process_once(db, config, actor=system)
+    again = order_processing.process_once(db, config, actor=system)
     assert again.released == 1 and status(db, config, "shopify:5810000001002") == "released"

@@ -20,7 +20,7 @@ from app.db.unit_of_work import Database
 from app.domain import roles
 from app.domain.actor import Actor
 from app.domain.layout import Layout
-from app.services import orders, packing, picking, process, shipping, users
+from app.services import order_processing, orders, packing, picking, shipping, users
 from app.services.batches import plan_batches
 from app.services.errors import NotAllowed
 from app.services.supervision import actions as supervisor_actions
@@ -104,7 +104,7 @@ def test_a_picker_cannot_hold_cancel_release_or_reassign(floor, config: Config, 
     _refused(db, priority, may_not.format("change priorities"))
     wave = lambda: supervisor_actions.release_wave(db, config, layout, pia, terminal="t")  # noqa: E731
     _refused(db, wave, may_not.format("release waves"))
-    _refused(db, lambda: process.process_once(db, config, actor=me), may_not.format("run a processing pass"))
+    _refused(db, lambda: order_processing.process_once(db, config, actor=me), may_not.format("run a processing pass"))
     # and a packer may not pick, a picker may not pack
     paul = people["paul"]
     _refused(db, lambda: picking.claim_batch(db, paul, terminal="pk-1"), r"paul \(packer\) may not pick")
@@ -117,7 +117,9 @@ def test_an_actor_nobody_signed_in_is_refused(floor, config: Config, layout: Lay
     not_signed_in = r"ghost_user_xyz is not a signed-in user and may not {}"
     _refused(db, lambda: orders.cancel(db, config, "Z-1", "x", actor=ghost), not_signed_in.format("cancel orders"))
     _refused(db, lambda: orders.hold(db, config, "Z-1", "x", actor=ghost), not_signed_in.format("hold orders"))
-    _refused(db, lambda: process.process_once(db, config, actor=ghost), not_signed_in.format("run a processing"))
+    _refused(
+        db, lambda: order_processing.process_once(db, config, actor=ghost), not_signed_in.format("run a processing")
+    )
     _refused(db, lambda: plan_batches(db, config, layout, actor=ghost), not_signed_in.format("release waves"))
     add = lambda: users.add_user(db, "eve", "admin", "BADGE-EVE", "6666", actor=ghost)  # noqa: E731
     _refused(db, add, not_signed_in.format("add users"))
@@ -169,7 +171,7 @@ def test_the_system_user_does_automation_but_cannot_pick_or_pack(floor, config: 
     _refused(db, lambda: packing.start_packing(db, config, "Z-1", actor=system), no.format("pack"))
     _refused(db, lambda: users.disable_user(db, "pia", actor=system), no.format("disable users"))
     # what it is for: a processing pass, a wave, adding the demo crew
-    assert process.process_once(db, config, actor=system, layout=layout).released == 0
+    assert order_processing.process_once(db, config, actor=system, layout=layout).released == 0
     assert users.add_user(db, "nina", "picker", "BADGE-NINA", "7777", actor=system).name == "nina"
     # and no person may run automation-only actions
     assert not roles.may("admin", "orders.import") and roles.may("system", "orders.import")
@@ -182,7 +184,7 @@ def test_a_supervisor_can_and_every_event_carries_the_users_id(floor, config: Co
     orders.hold(db, config, "Z-1", "customer called", actor=me)
     orders.unhold(db, config, "Z-1", actor=me)
     supervisor_actions.set_priority(db, config, sofia, "Z-2", 400.0, terminal="sup")
-    process.process_once(db, config, actor=me, layout=layout)  # Z-1 goes back onto a cart
+    order_processing.process_once(db, config, actor=me, layout=layout)  # Z-1 goes back onto a cart
     state = picking.claim_batch(db, pia, terminal="hh-1")
     assert state is not None
     picking.release_batch(db, state.batch_id, actor=me, idle_minutes=0, force=True)

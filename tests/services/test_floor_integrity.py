@@ -144,9 +144,9 @@ def test_hold_and_edit_after_batching_take_the_stops_off_a_ready_batch(floor, la
     assert open_stops == 0 and set(batches.values()) == {"cancelled"}
     audit_clean(db)
     orders.unhold(db, CFG, "R-2", actor=sofia)
-    from app.services import process
+    from app.services import order_processing
 
-    process.process_once(db, CFG, actor=sofia, layout=layout)
+    order_processing.process_once(db, CFG, actor=sofia, layout=layout)
     state = picking.claim_batch(db, people["pia"], terminal="hh-1")
     assert state is not None and sorted(s.order_number for s in state.slots) == ["R-1", "R-2"]
     report = pick_to_end(db, layout, set_up(db, state, people["pia"]), people["pia"])
@@ -373,7 +373,7 @@ def test_packer_waits_for_the_supervisor_decision_on_a_short(floor, layout: Layo
 def test_concurrent_planning_passes_plan_each_order_once(
     sample_catalog: Database, layout: Layout, tmp_path: Path, system: Actor
 ) -> None:
-    from app.services import intake, process
+    from app.services import intake, order_processing
     from tests.picking_support import CSV_HEADER
 
     db = sample_catalog
@@ -383,7 +383,7 @@ def test_concurrent_planning_passes_plan_each_order_once(
     )
     (tmp_path / "c.csv").write_text(CSV_HEADER + rows)
     intake.import_orders(db, CFG, tmp_path / "c.csv", actor=system)
-    process.process_once(db, CFG, actor=system)  # allocated and released, not planned
+    order_processing.process_once(db, CFG, actor=system)  # allocated and released, not planned
     barrier = threading.Barrier(3)
     errors: list[BaseException] = []
 
@@ -413,7 +413,7 @@ def test_concurrent_planning_passes_plan_each_order_once(
 def test_an_order_bigger_than_the_cart_is_split_into_cart_loads(
     sample_catalog: Database, layout: Layout, tmp_path: Path, system: Actor
 ) -> None:
-    from app.services import intake, process
+    from app.services import intake, order_processing
     from tests.picking_support import CSV_HEADER
 
     db = sample_catalog
@@ -425,7 +425,7 @@ def test_an_order_bigger_than_the_cart_is_split_into_cart_loads(
     )
     (tmp_path / "big.csv").write_text(CSV_HEADER + body)
     intake.import_orders(db, small_cart, tmp_path / "big.csv", actor=system)
-    process.process_once(db, small_cart, actor=system, layout=layout)
+    order_processing.process_once(db, small_cart, actor=system, layout=layout)
     with db.unit_of_work(readonly=True) as uow:
         batches = list(uow.session.scalars(select(Batch).order_by(Batch.id)))
         slots = {b.id: uow.session.scalar(select(func.count()).where(BatchSlot.batch_id == b.id)) for b in batches}
@@ -484,7 +484,7 @@ def test_a_short_approved_mid_batch_leaves_the_rest_of_the_order_to_be_picked(fl
 def test_two_pickers_dropping_from_one_shelf_at_once_keep_the_books(
     sample_catalog: Database, layout: Layout, tmp_path: Path, system: Actor
 ) -> None:
-    from app.services import intake, process
+    from app.services import intake, order_processing
     from tests.picking_support import CSV_HEADER
 
     db = sample_catalog
@@ -495,7 +495,7 @@ def test_two_pickers_dropping_from_one_shelf_at_once_keep_the_books(
     )
     (tmp_path / "x.csv").write_text(CSV_HEADER + body)
     intake.import_orders(db, one_tote, tmp_path / "x.csv", actor=system)
-    process.process_once(db, one_tote, actor=system, layout=layout)
+    order_processing.process_once(db, one_tote, actor=system, layout=layout)
     states = []
     for n, who in enumerate(("pia", "adam")):
         state = set_up(db, picking.claim_batch(db, people[who], terminal=f"hh-{n}"), people[who], first=10 + n)  # type: ignore[arg-type]
@@ -631,9 +631,10 @@ def test_finish_early_before_any_scan_releases_the_orders_for_hold_and_edit(floo
     orders.edit_lines(db, CFG, "R-1", {"MUG-BLU-350": 1}, actor=sofia)
     assert status_of(db, "R-2") == "on_hold"
     audit_clean(db)
-    from app.services import process, users
+    from app.services import order_processing, users
 
-    process.process_once(db, CFG, actor=users.system_actor(db), layout=layout)  # the edited order is planned again
+    # the edited order is planned again
+    order_processing.process_once(db, CFG, actor=users.system_actor(db), layout=layout)
     assert status_of(db, "R-1") == "released"
     again = picking.claim_batch(db, people["adam"], terminal="hh-2")
     assert again is not None and again.batch_id != state.batch_id

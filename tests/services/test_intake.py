@@ -15,7 +15,7 @@ from app.config import Config
 from app.db.models import Order, OrderLine
 from app.db.unit_of_work import Database
 from app.domain.actor import Actor
-from app.services import intake, orders, process
+from app.services import intake, order_processing, orders
 from tests.conftest import SAMPLES
 
 
@@ -51,7 +51,7 @@ def test_reimport_never_duplicates_and_updates_until_released(
     assert intake.import_orders(db, config, first, actor=system).created == 1
     again = intake.import_orders(db, config, first, actor=system)
     assert (again.created, again.updated, again.unchanged) == (0, 0, 1)
-    process.process_once(db, config, actor=system)  # allocated and released
+    order_processing.process_once(db, config, actor=system)  # allocated and released
     assert orders.show_order(db, config, "R-1").summary.status == "released"
     changed = orders_csv(("R-1", "MUG-RED-350", 5))
     late = intake.import_orders(db, config, changed, actor=system)

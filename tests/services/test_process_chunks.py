@@ -1,4 +1,4 @@
-"""`pickpack process` re-scores in bounded chunks (issue 10): never one write transaction over all open orders,
+"""`pickpack process` re-scores in bounded chunks (issues 10 and 14): never one write transaction over all open orders,
 only changed priorities written, a concurrent override kept, and ready batches ranked by their orders.
 
 Write transactions are observed with engine events: every ``UPDATE orders`` parameter set counts as one row
@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, event, insert, select, update
+from sqlalchemy import Engine, event, func, insert, select, text, update
 
 from app.config import Config
 from app.db.models import Batch, BatchSlot, Order
@@ -223,3 +223,59 @@ def test_a_supervisor_override_changes_which_batch_is_claimed_next(
 
     state = picking.claim_batch(db, picker, terminal="hh-1")
     assert state is not None and state.batch_id == low
+
+
+def test_only_orders_the_clock_moved_are_scored_again(db: Database, config: Config, writes: WriteLog) -> None:
+    """Issue 14: a pass re-scores an order when its score is an hour old, not every open order every pass."""
+    add_orders(db, 120)
+    assert order_service.reprioritise(db, config, statuses=OPEN, now=NOW, chunk_size=50) == 120
+    writes.committed.clear()
+
+    assert order_service.reprioritise(db, config, statuses=OPEN, now=NOW + timedelta(minutes=30)) == 0
+    assert writes.per_transaction("orders") == []  # half an hour later: nothing read for writing, nothing written
+
+    fresh = add_orders(db, 5, start=9_000)  # new rows nobody scored yet: the next pass scores them at once
+    assert order_service.reprioritise(db, config, statuses=OPEN, now=NOW + timedelta(minutes=31)) == 5
+    assert sum(writes.per_transaction("orders")) == 5
+    writes.committed.clear()
+
+    later = NOW + timedelta(minutes=61)  # the first 120 are an hour old now: their age moved their score
+    assert order_service.reprioritise(db, config, statuses=OPEN, now=later, chunk_size=50) == 120
+    assert sum(writes.per_transaction("orders")) == 120 and max(writes.per_transaction("orders")) <= 50
+    with db.unit_of_work(readonly=True) as uow:
+        for order in uow.session.scalars(select(Order).where(Order.id.not_in(fresh), Order.status.in_(OPEN))):
+            assert float(order.priority) == pytest.approx(priority_of(order, config, later).total, abs=0.01)
+
+
+def test_a_scan_between_two_chunks_is_not_kept_waiting(
+    db: Database, db_url: str, config: Config, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each chunk commits on its own: between two chunks another connection (a picker's scan) writes at once,
+    and already sees the first chunk's scores. One transaction over every order would make it wait (SQLite: fail
+    with "database is locked" once its busy timeout is zero)."""
+    from app.db.engine import make_engine
+
+    ids = add_orders(db, 30)
+    other = Database(make_engine(db_url))
+    scored_page = order_service._rescored_page
+    seen_between: list[tuple[int, int]] = []
+
+    def page_then_scan(*args: Any, **kwargs: Any) -> Any:
+        if seen_between == [] and args[2][0] != ids[0]:  # the second chunk is about to be read
+            with other.unit_of_work() as uow:
+                if uow.session.get_bind().dialect.name == "sqlite":
+                    uow.session.execute(text("PRAGMA busy_timeout = 0"))
+                uow.session.execute(update(Order).where(Order.id == ids[-1]).values(hold_reason="scanned"))
+                scored = uow.session.scalar(select(func.count()).where(Order.id.in_(ids), Order.priority != 0.0))
+                uow.commit()
+            seen_between.append((int(scored or 0), 1))
+        return scored_page(*args, **kwargs)
+
+    monkeypatch.setattr(order_service, "_rescored_page", page_then_scan)
+    try:
+        assert order_service.reprioritise(db, config, statuses=OPEN, now=NOW, chunk_size=10) == 30
+    finally:
+        other.dispose()
+    assert seen_between == [(10, 1)]  # the scan wrote between chunks and saw exactly the first chunk committed
+    with db.unit_of_work(readonly=True) as uow:
+        assert uow.session.scalar(select(Order.hold_reason).where(Order.id == ids[-1])) == "scanned"

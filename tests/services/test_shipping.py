@@ -138,10 +138,10 @@ def test_export_gets_customs_documents(
         CSV_HEADER + "U-1,Jane Roe,j@example.com,,1 Main St,,Springfield,IL,62701,US,standard,"
         "2026-12-01,KETTLE-STEEL-1L,1\n"
     )
-    from app.services import intake, process
+    from app.services import intake, order_processing
 
     intake.import_orders(db, spool_config, path, actor=ACTOR)
-    process.process_once(db, spool_config, actor=actor_of(people["adam"]), layout=layout)
+    order_processing.process_once(db, spool_config, actor=actor_of(people["adam"]), layout=layout)
     pick_all(db, layout, people["pia"])
     order_id = pack_order(db, spool_config, people["paul"], "U-1", ["KETTLE-STEEL-1L"])
     outcome = shipping.ship_order(db, spool_config, order_id, actor=actor_of(people["paul"]), station="station-1")
@@ -157,7 +157,7 @@ def test_ordered_service_that_misses_the_promise_is_upgraded_and_logged(
 ) -> None:
     from datetime import UTC, datetime
 
-    from app.services import intake, process
+    from app.services import intake, order_processing
     from tests.picking_support import CSV_HEADER
 
     db = sample_catalog
@@ -169,7 +169,7 @@ def test_ordered_service_that_misses_the_promise_is_upgraded_and_logged(
         "INFUSER-SS,1,2026-11-25\n"
     )
     intake.import_orders(db, spool_config, path, actor=ACTOR)
-    process.process_once(db, spool_config, actor=actor_of(people["adam"]), layout=layout)
+    order_processing.process_once(db, spool_config, actor=actor_of(people["adam"]), layout=layout)
     pick_all(db, layout, people["pia"])
     order_id = pack_order(db, spool_config, people["paul"], "P-9", ["INFUSER-SS"])
     monday_morning = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)

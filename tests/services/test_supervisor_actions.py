@@ -72,9 +72,9 @@ def test_approve_short_clears_the_exception_and_roles_are_enforced(floor, config
     supervisor_actions.approve_short(db, people["sofia"], "V-2", rest="backorder", terminal="sup")
     assert "short_pick" not in [e.kind for e in supervision.floor_snapshot(db, config).exceptions]
     supervisor_actions.set_priority(db, config, people["adam"], "V-1", 500.0, terminal="sup")
-    from app.services import process
+    from app.services import order_processing
 
-    process.process_once(db, config, actor=actor_of(people["adam"]))
+    order_processing.process_once(db, config, actor=actor_of(people["adam"]))
     assert orders.show_order(db, config, "V-1").summary.priority == 500.0  # the override survives re-scoring
     supervisor_actions.set_priority(db, config, people["adam"], "V-1", None, terminal="sup")
     assert orders.show_order(db, config, "V-1").summary.priority != 500.0

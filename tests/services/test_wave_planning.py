@@ -11,7 +11,7 @@ from app.db.models import BatchSlot, Event, Order, PickTask
 from app.db.unit_of_work import Database
 from app.domain.actor import Actor
 from app.domain.layout import Layout
-from app.services import batches, intake, orders, picking, process
+from app.services import batches, intake, order_processing, orders, picking
 from tests.picking_support import CSV_HEADER, actor_of, add_users, config
 
 CFG = config()
@@ -23,7 +23,7 @@ def released(db: Database, tmp_path: Path, system: Actor, count: int) -> None:
     )
     (tmp_path / "w.csv").write_text(CSV_HEADER + rows)
     intake.import_orders(db, CFG, tmp_path / "w.csv", actor=system)
-    process.process_once(db, CFG, actor=system)  # allocated and released, not planned
+    order_processing.process_once(db, CFG, actor=system)  # allocated and released, not planned
 
 
 def test_an_order_held_during_the_search_stays_off_the_carts(

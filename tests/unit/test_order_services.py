@@ -16,7 +16,7 @@ import pytest
 from app.config import Config, load_config
 from app.db.models import Allocation, Order, OrderLine, Stock
 from app.domain.actor import Actor
-from app.services import allocation, orders, process
+from app.services import allocation, order_processing, orders
 from app.services.errors import InvalidInput, NotAllowed, NotFound, Refused
 from tests.conftest import ROOT
 from tests.fakes import FakeDatabase, FakeStock, FloorCalls, fake_collaborators
@@ -258,7 +258,7 @@ def test_release_sends_orders_to_picking_and_holds_expensive_ones_for_review(db:
     shelf = add_stock(db, 1, KETTLE, on_hand=9, reserved=1)
     add_order(db, 7, "allocated", priority=5.0)
     add_order(db, 8, "allocated", priority=9.0, order_value=Decimal("5000.00"), reserved_from=shelf)
-    assert process.release_orders(db, config, actor=system) == (1, 1)  # type: ignore[arg-type]
+    assert order_processing.release_orders(db, config, actor=system) == (1, 1)  # type: ignore[arg-type]
     assert db.orders.rows[7].status == "released" and db.orders.rows[8].status == "on_hold"
     assert db.orders.rows[8].hold_reason.startswith("value 5000.00 EUR above review limit")
     assert shelf.quantity_reserved == 0

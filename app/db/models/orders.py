@@ -4,7 +4,7 @@ goods.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 from sqlalchemy import (
@@ -26,6 +26,11 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.db.base import Base, UtcDateTime, utcnow
 from app.db.models.catalog import Stock
+
+
+def never_scored() -> datetime:
+    """``orders.priority_scored_at`` of a row nobody scored yet (the next pass scores it)."""
+    return datetime(1970, 1, 1, tzinfo=UTC)
 
 
 class Order(Base):
@@ -73,6 +78,12 @@ class Order(Base):
     placed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     received_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)
+    status_changed_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    """When the status last changed (the newest ``order.status`` event), written by ``app.services.order_status``
+    only: the supervisor's "stuck since" reads it through an index instead of searching the event log."""
+    priority_scored_at: Mapped[datetime] = mapped_column(UtcDateTime, default=never_scored)
+    """When ``priority`` was last computed from the clock: a pass re-scores only orders scored an hour or more ago
+    (``app.services.orders.reprioritise``); a new row counts as never scored."""
 
     lines: Mapped[list[OrderLine]] = relationship(
         back_populates="order", cascade="all, delete-orphan", order_by="OrderLine.line_no"
@@ -80,7 +91,6 @@ class Order(Base):
 
     __table_args__ = (
         UniqueConstraint("channel", "external_id"),
-        Index("ix_orders_status_priority", "status", "priority"),
         Index("ix_orders_number", "number"),
         Index(
             "ix_orders_open_ship_by",
@@ -89,6 +99,23 @@ class Order(Base):
             postgresql_where=text("status NOT IN ('shipped', 'cancelled')"),
         ),
     )
+
+
+# Indexes of the order listing, the release queue and the supervisor's snapshot (issue 14, migration 0008):
+# priority descending then id is the listing's order, so pages walk an index and stop (no sort of every order).
+_OPEN = text("status NOT IN ('shipped', 'cancelled')")
+Index("ix_orders_listing", Order.priority.desc(), Order.id)
+Index("ix_orders_status_listing", Order.status, Order.priority.desc(), Order.id)
+Index("ix_orders_status_changed", Order.status, Order.status_changed_at, Order.id)
+Index("ix_orders_status_scored", Order.status, Order.priority_scored_at)
+Index(
+    "ix_orders_open_level_ship_by",
+    Order.service_level,
+    Order.ship_by,
+    Order.id,
+    sqlite_where=_OPEN,
+    postgresql_where=_OPEN,
+)
 
 
 class OrderLine(Base):

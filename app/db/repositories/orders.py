@@ -12,11 +12,13 @@ primary-key order (no deadlocks).
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import bindparam, case, func, insert, select, update
 from sqlalchemy.orm import load_only
 
+from app.db.base import utcnow
 from app.db.locking import for_update, serialize
 from app.db.models import Allocation, Batch, BatchSlot, Location, Order, OrderLine, Product, Stock
 from app.db.repositories.base import Repository
@@ -97,9 +99,12 @@ class OrderRepository(Repository[Order]):
     # --- status changes in bulk ----------------------------------------------------------------------------------
 
     def write_statuses(self, changes: Sequence[tuple[int, str]]) -> None:
-        """Set the status of many orders in one executemany UPDATE (``app.services.order_status.set_statuses``)."""
+        """Set the status of many orders in one executemany UPDATE (``app.services.order_status.set_statuses``),
+        dating the change (``status_changed_at``)."""
         if changes:
-            self.session.execute(update(Order), [{"id": order_id, "status": to} for order_id, to in changes])
+            at = utcnow()
+            rows = [{"id": order_id, "status": to, "status_changed_at": at} for order_id, to in changes]
+            self.session.execute(update(Order), rows)
 
     # --- allocation ----------------------------------------------------------------------------------------------
 
@@ -228,9 +233,13 @@ class OrderRepository(Repository[Order]):
 
     # --- priority scoring ----------------------------------------------------------------------------------------
 
-    def ids_in_statuses(self, statuses: Sequence[str]) -> list[int]:
-        """Ids of the orders in ``statuses``, ascending (the status index covers them)."""
-        return sorted(self.session.scalars(select(Order.id).where(Order.status.in_(statuses))))
+    def ids_in_statuses(self, statuses: Sequence[str], scored_before: datetime | None = None) -> list[int]:
+        """Ids of the orders in ``statuses`` (with ``scored_before``: only those whose priority was last scored
+        before then), ascending; ``ix_orders_status_scored`` covers both."""
+        query = select(Order.id).where(Order.status.in_(statuses))
+        if scored_before is not None:
+            query = query.where(Order.priority_scored_at < scored_before)
+        return sorted(self.session.scalars(query))
 
     def for_scoring(self, ids: Sequence[int]) -> list[Order]:
         """The orders with only the columns a priority score reads (by primary key only: with the status in SQL
@@ -238,9 +247,12 @@ class OrderRepository(Repository[Order]):
         query = select(Order).options(load_only(*_SCORING_COLUMNS)).where(Order.id.in_(list(ids)))
         return list(self.session.scalars(query))
 
-    def write_priorities(self, rows: Sequence[tuple[int, float, float | None, float]]) -> int:
-        """Write (id, priority seen, override seen, new priority) rows; a row someone changed since it was read
-        (another priority, another override) is skipped. Returns how many rows were written."""
+    def write_priorities(
+        self, rows: Sequence[tuple[int, float, float | None, float]], scored_at: datetime | None = None
+    ) -> int:
+        """Write (id, priority seen, override seen, new priority) rows, and with ``scored_at`` when they were
+        scored; a row someone changed since it was read (another priority, another override) is skipped. Returns
+        how many rows were written."""
         orders = Order.__table__
         free = [{"b_id": i, "b_seen": seen, "b_priority": new} for i, seen, override, new in rows if override is None]
         pinned = [
@@ -250,12 +262,15 @@ class OrderRepository(Repository[Order]):
         ]
         guard = (orders.c.id == bindparam("b_id")) & (orders.c.priority == bindparam("b_seen"))
         written = 0
+        values: dict[str, Any] = {"priority": bindparam("b_priority")}
+        if scored_at is not None:
+            values["priority_scored_at"] = scored_at
         if free:
             statement = update(orders).where(guard, orders.c.priority_override.is_(None))
-            written += self._executemany(statement.values(priority=bindparam("b_priority")), free)
+            written += self._executemany(statement.values(**values), free)
         if pinned:
             statement = update(orders).where(guard, orders.c.priority_override == bindparam("b_override"))
-            written += self._executemany(statement.values(priority=bindparam("b_priority")), pinned)
+            written += self._executemany(statement.values(**values), pinned)
         return written
 
     def stale_batch_priorities(self) -> list[tuple[int, float, float]]:

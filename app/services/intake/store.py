@@ -101,6 +101,8 @@ def store_chunk(uow: UnitOfWork, config: Config, orders: list[IntakeOrder], acto
                 "external_id": intake.external_id,
                 "received_at": now,
                 "updated_at": now,
+                "status_changed_at": now,
+                "priority_scored_at": now,
                 "status": status,
                 "hold_reason": wanted.hold if status == ON_HOLD else "",
                 "value_review_approved": False,
@@ -182,7 +184,8 @@ def _insert_new_orders(
         {**line, "order_id": order_id} for order_id, (_, lines, _) in zip(ids, fresh, strict=True) for line in lines
     ]
     intake_queries.insert_order_lines(uow.session, line_rows)
-    uow.record_rows(
+    intake_queries.insert_events(
+        uow.session,
         [
             uow.event_row(
                 actor,
@@ -192,6 +195,6 @@ def _insert_new_orders(
                 **{"from": None, "to": row["status"], "reason": reason},
             )
             for order_id, (row, _, reason) in zip(ids, fresh, strict=True)
-        ]
+        ],
     )
     return ids

@@ -14,7 +14,7 @@ from app.db.unit_of_work import Database
 from app.domain.actor import Actor
 from app.domain.layout import Layout
 from app.domain.orders import PICKED, PICKING
-from app.services import orders, picking, process
+from app.services import order_processing, orders, picking
 from app.services.allocation import split_remainder
 from app.services.authz import authorize
 from app.services.errors import InvalidInput, NotFound, Refused
@@ -115,12 +115,12 @@ def reassign_batch(db: Database, user: UserView, batch_id: int, picker_name: str
 
 def release_wave(
     db: Database, config: Config, layout: Layout, user: UserView, *, terminal: str
-) -> process.ProcessReport:
+) -> order_processing.ProcessReport:
     """Run a processing pass now: allocate, release and plan batches without waiting for the timer."""
     actor = _actor(user, terminal)
     with db.unit_of_work(readonly=True) as uow:
         authorize(uow, actor, "batches.wave")  # before the pass: its first steps (scoring, allocation) write
-    return process.process_once(db, config, actor=actor, layout=layout)
+    return order_processing.process_once(db, config, actor=actor, layout=layout)
 
 
 SHORT_DECISIONS = ("backorder", "cancel")

@@ -10,11 +10,11 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import NamedTuple
 
-from sqlalchemy import exists, func, or_, select
+from sqlalchemy import exists, func, select, union_all
 from sqlalchemy.orm import Session, aliased
 
 from app.db.models import Event, Order, OrderLine, PrintJobRecord, Shipment
-from app.db.queries.supervision.common import OPEN_ORDER, order_id_of, subject_of
+from app.db.queries.supervision.common import OPEN_ORDER, order_id_of
 from app.domain.orders import PACKING, SHIPPED
 
 
@@ -115,7 +115,7 @@ class OrderInState(NamedTuple):
     status: str
     hold_reason: str
     since: datetime
-    """Its last ``order.status`` event (the order's ``updated_at`` without one)."""
+    """Its last status change (``orders.status_changed_at``: the time of its newest ``order.status`` event)."""
 
 
 def orders_in_states(
@@ -123,30 +123,29 @@ def orders_in_states(
 ) -> list[OrderInState]:
     """Orders in a status of ``always``, and those in ``when_older`` since before ``older_than``, newest first.
 
-    ``updated_at`` cannot date them: the priority pass rewrites the score of held, backordered and released
-    orders every few seconds. The last ``order.status`` event of the order is found through the
-    ``(subject, id)`` index, once per order in these statuses only.
+    ``updated_at`` cannot date them (the priority pass rewrites scores) and searching the event log for each
+    order's last ``order.status`` event grew with the square of the released orders on SQLite (it walked every
+    status event per order). ``status_changed_at`` is that event's time, kept by ``app.services.order_status``:
+    one ``LIMIT``ed backwards walk of ``ix_orders_status_changed`` per status, merged in one ``UNION ALL``, so the
+    cost is the number of statuses times ``limit`` whatever the size of the floor.
     """
-    since = func.coalesce(
-        select(func.max(Event.at))
-        .where(Event.subject == subject_of(Order.id), Event.kind == "order.status")
-        .correlate(Order)
-        .scalar_subquery(),
-        Order.updated_at,
-    )
-    inner = (
-        select(Order.id, Order.number, Order.status, Order.hold_reason, since.label("since"))
-        .where(Order.status.in_((*always, *when_older)))
-        .subquery()
-    )
-    return [
-        OrderInState(*row)
-        for row in session.execute(
-            select(inner.c.id, inner.c.number, inner.c.status, inner.c.hold_reason, inner.c.since)
-            .where(or_(inner.c.status.in_(tuple(always)), inner.c.since < older_than))
-            .order_by(inner.c.since.desc(), inner.c.id.desc())
+    parts = []
+    for status in (*always, *when_older):
+        query = (
+            select(Order.id, Order.number, Order.status, Order.hold_reason, Order.status_changed_at.label("since"))
+            .where(Order.status == status)
+            .order_by(Order.status_changed_at.desc(), Order.id.desc())
             .limit(limit)
         )
+        if status not in always:
+            query = query.where(Order.status_changed_at < older_than)
+        parts.append(select(query.subquery()))
+    if not parts:
+        return []
+    merged = union_all(*parts).subquery()
+    return [
+        OrderInState(*row)
+        for row in session.execute(select(merged).order_by(merged.c.since.desc(), merged.c.id.desc()).limit(limit))
     ]
 
 
