@@ -8,22 +8,25 @@ code does not know (a write could break them silently). Both are refused before 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-from alembic import command
-from alembic.config import Config as AlembicConfig
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Engine
+from sqlalchemy import Engine, inspect, text
 from sqlalchemy.exc import DBAPIError
 
+if TYPE_CHECKING:
+    from alembic.config import Config as AlembicConfig
+
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+_REVISION_LINE = re.compile(r'^(down_revision|revision)\s*(?::[^=]*)?=\s*(?:"([^"]*)"|None)\s*$', re.M)
 
 
 def alembic_config(url: str | None = None) -> AlembicConfig:
+    from alembic.config import Config as AlembicConfig  # Alembic loads in 0.15 s: only where a schema changes
+
     cfg = AlembicConfig()
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
     if url:
@@ -49,17 +52,32 @@ class SchemaStatus:
 
 
 def current_revision(engine: Engine) -> str | None:
+    heads = _recorded_heads(engine)
+    return heads[0] if len(heads) == 1 else None
+
+
+def _recorded_heads(engine: Engine) -> tuple[str, ...]:
+    """The revisions in ``alembic_version`` (Alembic's own table), read without importing Alembic: every command
+    checks the schema before it runs, and Alembic's import cost more than the command itself."""
     with engine.connect() as conn:
-        return MigrationContext.configure(conn).get_current_revision()
+        if not inspect(conn).has_table("alembic_version"):
+            return ()
+        return tuple(str(rev) for rev in conn.execute(text("SELECT version_num FROM alembic_version")).scalars())
 
 
 @cache
 def _known_revisions() -> tuple[str, frozenset[str]]:
-    """(head, every revision this code ships); read once per process (about 70 ms)."""
-    scripts = ScriptDirectory.from_config(alembic_config())
-    head = scripts.get_current_head()
-    assert head is not None, "no migrations shipped"
-    return head, frozenset(script.revision for script in scripts.walk_revisions())
+    """(head, every revision this code ships), read from the migration files' ``revision``/``down_revision``
+    lines once per process; ``tests/integration/test_schema_version.py`` checks it against Alembic's own reading."""
+    revisions: dict[str, str | None] = {}
+    for path in sorted((MIGRATIONS_DIR / "versions").glob("*.py")):
+        found = dict((key, value or None) for key, value in _REVISION_LINE.findall(path.read_text(encoding="utf-8")))
+        if found.get("revision"):
+            revisions[found["revision"]] = found.get("down_revision")
+    parents = {down for down in revisions.values() if down}
+    heads = [rev for rev in revisions if rev not in parents]
+    assert len(heads) == 1, f"migrations must form one line, found heads {heads}"
+    return heads[0], frozenset(revisions)
 
 
 def head_revision() -> str | None:
@@ -69,8 +87,7 @@ def head_revision() -> str | None:
 def schema_status(engine: Engine) -> SchemaStatus:
     """Compare the database's recorded revision with the migrations this code ships."""
     head, known = _known_revisions()
-    with engine.connect() as conn:
-        current = tuple(MigrationContext.configure(conn).get_current_heads())
+    current = _recorded_heads(engine)
     if not current:
         state: SchemaState = "empty"
     elif any(rev not in known for rev in current) or len(current) > 1:
@@ -114,6 +131,8 @@ def upgrade(engine: Engine, revision: str = "head") -> tuple[str | None, str | N
     A database upgraded by a newer pickpack is refused (``SchemaMismatch``) before Alembic runs: Alembic itself
     would stop with "Can't locate revision", a traceback rather than an answer."""
     check_schema(engine, upgrading=True)
+    from alembic import command
+
     before = current_revision(engine)
     cfg = alembic_config()
     with engine.connect() as conn:

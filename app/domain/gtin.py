@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from biip.checksums import gs1_standard_check_digit
-
 from app.domain.errors import InvalidGtin
 
 GTIN_LENGTHS = (8, 12, 13, 14)
@@ -22,6 +20,8 @@ def gs1_check_digit(body: str) -> int:
     refused here unless ``body`` is ASCII digits (biip's ``isdecimal`` would also take other scripts' digits)."""
     if not ascii_digits(body):
         raise ValueError(f"check digits are computed over digits 0-9 only, got {body!r}")
+    from biip.checksums import gs1_standard_check_digit  # biip loads its whole parser (~0.1 s): only when needed
+
     return gs1_standard_check_digit(body)
 
 

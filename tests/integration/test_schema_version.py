@@ -121,3 +121,14 @@ def test_schema_status_states(db: Database) -> None:
     status = migrate.schema_status(db.engine)
     assert status.state == "current" and status.current == (migrate.head_revision(),)
     migrate.check_schema(db.engine)  # no exception
+
+
+def test_the_revisions_read_without_alembic_are_alembics() -> None:
+    """Commands check the schema from the migration files' revision lines (Alembic is not imported for that):
+    the head and the set of revisions must be exactly what Alembic itself reads."""
+    from alembic.script import ScriptDirectory
+
+    scripts = ScriptDirectory.from_config(migrate.alembic_config())
+    head, known = migrate._known_revisions()
+    assert head == scripts.get_current_head()
+    assert known == {script.revision for script in scripts.walk_revisions()}
