@@ -12,6 +12,7 @@ from app.db.unit_of_work import Database
 from app.domain.actor import Actor
 from app.domain.layout import Layout
 from app.services import batches, intake, order_processing, orders, picking
+from app.services.supervision import actions as supervisor_actions
 from tests.picking_support import CSV_HEADER, actor_of, add_users, config
 
 CFG = config()
@@ -105,3 +106,23 @@ def test_an_order_cancelled_off_a_waiting_cart_leaves_no_gap_in_the_slots(
         slots = sorted(uow.session.scalars(select(BatchSlot.slot).where(BatchSlot.batch_id == batch_id)))
         stop_slots = set(uow.session.scalars(select(PickTask.slot).where(PickTask.batch_id == batch_id)))
     assert slots == list(range(1, len(slots) + 1)) and stop_slots <= set(slots)
+
+
+def test_a_large_release_is_planned_most_urgent_first_a_wave_at_a_time(
+    sample_catalog: Database, layout: Layout, tmp_path: Path, system: Actor, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After a big release the search must not run for minutes: one call plans the most urgent orders only, the
+    next call the rest."""
+    db = sample_catalog
+    released(db, tmp_path, system, 5)
+    sofia = add_users(db)["sofia"]
+    supervisor_actions.set_priority(db, CFG, sofia, "W-3", 999.0, terminal="sup")
+    supervisor_actions.set_priority(db, CFG, sofia, "W-1", 998.0, terminal="sup")
+    monkeypatch.setattr(batches, "WAVE_MAX_ORDERS", 2)
+    first = batches.plan_batches(db, CFG, layout, actor=system)
+    assert first.orders == 2
+    assert sorted(n for line in picking.list_batches(db) for n in line.orders) == ["W-1", "W-3"]
+    second = batches.plan_batches(db, CFG, layout, actor=system)
+    third = batches.plan_batches(db, CFG, layout, actor=system)
+    assert (second.orders, third.orders) == (2, 1)
+    assert sorted(n for line in picking.list_batches(db) for n in line.orders) == [f"W-{n}" for n in range(5)]

@@ -75,12 +75,13 @@ def _on_open_batch() -> object:
     )
 
 
-def unbatched_released_orders(session: Session) -> list[WaveOrder]:
-    """Released orders on no open batch, highest priority first, with their open picks."""
+def unbatched_released_orders(session: Session, limit: int | None = None) -> list[WaveOrder]:
+    """Released orders on no open batch, highest priority first (at most ``limit``), with their open picks."""
     query = (
         select(Order.id)
         .where(Order.status == RELEASED, Order.id.not_in(_on_open_batch()))
         .order_by(Order.priority.desc(), Order.id)
+        .limit(limit)
     )
     ids = list(session.scalars(query))
     found = wave_orders(session, ids)
@@ -159,8 +160,8 @@ class WaveReads:
     def __init__(self, session: Session) -> None:
         self._session = session
 
-    def unbatched_released_orders(self) -> list[WaveOrder]:
-        return unbatched_released_orders(self._session)
+    def unbatched_released_orders(self, limit: int | None = None) -> list[WaveOrder]:
+        return unbatched_released_orders(self._session, limit)
 
     def wave_orders(self, order_ids: Iterable[int]) -> dict[int, WaveOrder]:
         return wave_orders(self._session, order_ids)
