@@ -9,10 +9,11 @@ from __future__ import annotations
 from types import TracebackType
 from typing import Any
 
-from sqlalchemy import Engine, insert
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.db.base import utcnow
+from app.db.bulk import insert_rows
 from app.db.engine import READONLY_OPTION
 from app.db.models import Event
 from app.db.queries.picking import PickingReads
@@ -123,8 +124,7 @@ class UnitOfWork:
 
     def record_rows(self, rows: list[dict[str, Any]]) -> None:
         """Append many events in one batched INSERT (bulk paths: intake, allocation)."""
-        if rows:
-            self.session.execute(insert(Event), rows)
+        insert_rows(self.session, Event, rows)
 
     def record(
         self,

@@ -11,14 +11,14 @@ name their order.
 
 from __future__ import annotations
 
-import json
-from collections.abc import Collection, Sequence
+from collections.abc import Collection
 from typing import Any
 
-from sqlalchemy import JSON, Column, Table, TypeDecorator, insert, select, text
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy import insert, select, text
 from sqlalchemy.orm import Session
 
+from app.db.bulk import copy_rows as _copy
+from app.db.bulk import takes_copy as _copies
 from app.db.models import Event, Order, OrderLine
 
 
@@ -67,54 +67,3 @@ def insert_events(session: Session, rows: list[dict[str, Any]]) -> None:
 
 
 _NEXT_ORDER_IDS = text("SELECT nextval(pg_get_serial_sequence('orders', 'id')) FROM generate_series(1, :n)")
-
-
-def _copies(session: Session) -> bool:
-    """Whether this session's database takes ``COPY`` (PostgreSQL through psycopg 3)."""
-    return session.get_bind().dialect.name == "postgresql"
-
-
-def _copy(session: Session, table: Table, rows: Sequence[dict[str, Any]]) -> None:
-    """``COPY table (columns) FROM STDIN`` of ``rows`` on the session's connection, in its transaction.
-
-    The rows carry what an ``insert()`` would bind: the columns given, plus each Python-side column default for
-    the ones left out (as SQLAlchemy fills them), with values converted the way the column types bind them."""
-    dialect = session.get_bind().dialect
-    given = set().union(*(row.keys() for row in rows))
-    columns = [c for c in table.columns if c.key in given or (c.default is not None and not c.primary_key)]
-    defaults = {c.key: _default(c) for c in columns if c.key not in given or c.default is not None}
-    converters = [_converter(c, dialect) for c in columns]
-    names = ", ".join(dialect.identifier_preparer.quote(c.name) for c in columns)
-    raw = session.connection().connection.driver_connection
-    assert raw is not None
-    statement = f"COPY {table.name} ({names}) FROM STDIN"
-    try:
-        with raw.cursor() as cursor, cursor.copy(statement) as copy:
-            for row in rows:
-                copy.write_row(
-                    [
-                        convert(row[c.key] if c.key in row else defaults[c.key])
-                        for c, convert in zip(columns, converters, strict=True)
-                    ]
-                )
-    except dialect.loaded_dbapi.Error as exc:  # the same exception classes an INSERT raises (IntegrityError, ...)
-        raise DBAPIError.instance(statement, None, exc, dialect.loaded_dbapi.Error) from exc
-
-
-def _default(column: Column[Any]) -> Any:
-    default = column.default
-    if default is None:
-        return None
-    arg = getattr(default, "arg", None)
-    return arg(None) if callable(arg) else arg
-
-
-def _converter(column: Column[Any], dialect: Any) -> Any:
-    """Python value -> what COPY writes: JSON as its text, a ``TypeDecorator`` through its own bind step."""
-    type_ = column.type
-    if isinstance(type_, TypeDecorator):
-        return lambda value: type_.process_bind_param(value, dialect)
-    if isinstance(type_, JSON):
-        dumps = getattr(dialect, "_json_serializer", None) or json.dumps  # the engine's own, as an INSERT uses
-        return lambda value: None if value is None else dumps(value)
-    return lambda value: value

@@ -15,10 +15,11 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, case, func, insert, select, update
+from sqlalchemy import bindparam, case, func, select, update
 from sqlalchemy.orm import load_only
 
 from app.db.base import utcnow
+from app.db.bulk import insert_rows, update_by_id
 from app.db.locking import for_update, serialize
 from app.db.models import Allocation, Batch, BatchSlot, Location, Order, OrderLine, Product, Stock
 from app.db.repositories.base import Repository
@@ -104,7 +105,7 @@ class OrderRepository(Repository[Order]):
         if changes:
             at = utcnow()
             rows = [{"id": order_id, "status": to, "status_changed_at": at} for order_id, to in changes]
-            self.session.execute(update(Order), rows)
+            update_by_id(self.session, Order, rows)
 
     # --- allocation ----------------------------------------------------------------------------------------------
 
@@ -196,15 +197,17 @@ class OrderRepository(Repository[Order]):
         ``grown``: allocation id -> units added; ``line_totals``: (line id, qty allocated)."""
         session = self.session
         if new or grown:
-            session.execute(update(Stock), [{"id": k, "quantity_reserved": v} for k, v in stock_reserved.items()])
+            update_by_id(session, Stock, [{"id": k, "quantity_reserved": v} for k, v in stock_reserved.items()])
         if new:
-            session.execute(
-                insert(Allocation), [{"order_line_id": line, "stock_id": stock, "qty": qty} for line, stock, qty in new]
+            insert_rows(
+                session,
+                Allocation,
+                [{"order_line_id": line, "stock_id": stock, "qty": qty} for line, stock, qty in new],
             )
         for allocation_id, qty in grown.items():
             session.execute(update(Allocation).where(Allocation.id == allocation_id).values(qty=Allocation.qty + qty))
         if line_totals:
-            session.execute(update(OrderLine), [{"id": line, "qty_allocated": qty} for line, qty in line_totals])
+            update_by_id(session, OrderLine, [{"id": line, "qty_allocated": qty} for line, qty in line_totals])
 
     def lock_reserved_stock(self, order: Order) -> None:
         """Re-read and lock (primary-key order) the stock rows this order holds reservations on."""
