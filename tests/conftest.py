@@ -1,5 +1,7 @@
 """Shared fixtures: every database test runs on SQLite and, when PICKPACK_TEST_POSTGRES_URL is set, on
-PostgreSQL too, each run in its own database that is dropped afterwards."""
+PostgreSQL too. Each test gets a database of its own holding a known start state, built once per test process
+and then copied (SQLite) or restored (PostgreSQL: the process's own database, put back before each test); see
+``tests/support/databases.py``. Every PostgreSQL database the run creates is dropped at its end."""
 
 from __future__ import annotations
 
