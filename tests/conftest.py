@@ -1,25 +1,29 @@
 """Shared fixtures: every database test runs on SQLite and, when PICKPACK_TEST_POSTGRES_URL is set, on
-PostgreSQL too, each run in its own database that is dropped afterwards."""
+PostgreSQL too. Each test gets a database of its own holding a known start state, built once per test process
+and then copied (SQLite) or restored (PostgreSQL: the process's own database, put back before each test); see
+``tests/support/databases.py``. Every PostgreSQL database the run creates is dropped at its end."""
 
 from __future__ import annotations
 
 import os
-import shutil
+import subprocess
+import sys
+import tempfile
 import tomllib
-import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
 from app.db.engine import make_engine
 from app.db.unit_of_work import Database
 from app.domain.actor import Actor
 from app.domain.layout import Layout
 from app.services import catalog, setup, users
+from tests.support import databases
 
+T = TypeVar("T")
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "tests" / "fixtures" / "samples"
 LAYOUT_PATH = ROOT / "assets" / "layouts" / "demo.toml"
@@ -49,94 +53,115 @@ def pg_admin_url() -> str:
 
 
 def _create_pg_database(admin_url: str) -> str:
-    name = f"pickpack_test_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
-    return make_url(admin_url).set(database=name).render_as_string(hide_password=False)
+    return databases.create_pg_database(admin_url)
 
 
 def _drop_pg_database(admin_url: str, url: str) -> None:
-    name = make_url(url).database
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    databases.drop_pg_database(admin_url, url)
+
+
+@pytest.fixture(scope="session")
+def prepared(tmp_path_factory: pytest.TempPathFactory, layout: Layout) -> Iterator[databases.Prepared]:
+    """This test process's prepared databases (``tests.support.databases``): each start state is built once,
+    then copied (SQLite) or restored (PostgreSQL) for every test; the PostgreSQL ones are dropped at the end."""
+
+    def base(url: str) -> None:
+        db = Database(make_engine(url))
+        try:
+            setup.initialise(db, layout, actor=ACTOR)
+            _check_system_actor(db)
+        finally:
+            db.dispose()
+
+    found = databases.Prepared(tmp_path_factory.mktemp("prepared"), base, os.environ.get(PG_ENV))
+    yield found
+    problems = found.close()
+    assert not problems, f"test databases left behind: {problems}"
 
 
 @pytest.fixture
-def make_pg_url(pg_admin_url: str) -> Iterator[callable]:  # type: ignore[valid-type]
-    """Create fresh, empty PostgreSQL databases for a test; all are dropped when it ends."""
+def make_pg_url(pg_admin_url: str, prepared: databases.Prepared) -> Iterator[callable]:  # type: ignore[valid-type]
+    """Create fresh, empty PostgreSQL databases for a test; all are dropped after it (in the background)."""
     created: list[str] = []
 
     def make() -> str:
-        url = _create_pg_database(pg_admin_url)
+        url = databases.create_pg_database(pg_admin_url)
         created.append(url)
         return url
 
     yield make
+    assert prepared.dropper is not None
     for url in created:
-        _drop_pg_database(pg_admin_url, url)
+        prepared.dropper.drop(url)
 
 
 @pytest.fixture(scope="session")
-def pg_session_url() -> Iterator[str | None]:
-    """One migrated PostgreSQL database for the whole run (per xdist worker); tests truncate it."""
-    admin_url = os.environ.get(PG_ENV)
-    if not admin_url:
-        yield None
-        return
-    url = _create_pg_database(admin_url)
-    try:
-        yield url
-    finally:
-        _drop_pg_database(admin_url, url)
-
-
-@pytest.fixture(scope="session")
-def sqlite_template(tmp_path_factory: pytest.TempPathFactory, layout: Layout) -> Path:
+def sqlite_template(prepared: databases.Prepared) -> Path:
     """A migrated SQLite database with the demo layout's locations, copied for each test."""
-    path = tmp_path_factory.mktemp("template") / "template.db"
-    db = Database(make_engine(f"sqlite:///{path}"))
-    setup.initialise(db, layout, actor=ACTOR)
-    _check_system_actor(db)
-    db.dispose()  # the last connection to close checkpoints the WAL into the main file
-    assert not Path(f"{path}-wal").exists() or Path(f"{path}-wal").stat().st_size == 0
-    return path
+    return prepared.sqlite_file()
 
 
-def _truncate_all(db: Database) -> None:
-    with db.engine.begin() as conn:
-        tables = [
-            r[0]
-            for r in conn.execute(
-                text("SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'alembic_version'")
-            )
-        ]
-        if tables:
-            conn.execute(text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE"))
+def prepared_url(
+    request: pytest.FixtureRequest, backend: str, recipe: str = databases.BASE, build: databases.Build | None = None
+) -> str:
+    """A database of ``backend`` holding ``recipe``'s state (built on first use), the test's own."""
+    prepared: databases.Prepared = request.getfixturevalue("prepared")
+    if backend == "sqlite":
+        tmp_path: Path = request.getfixturevalue("tmp_path")
+        return prepared.sqlite_url(tmp_path / f"{recipe}.db", recipe, build)
+    return prepared.pg_url_for(recipe, build)
+
+
+def backend_of(url: str) -> str:
+    return "sqlite" if url.startswith("sqlite") else "postgres"
 
 
 @pytest.fixture(params=BACKENDS)
-def db_url(request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Path, layout: Layout) -> str:
+def db_url(request: pytest.FixtureRequest) -> str:
     """URL of a migrated database holding the demo layout's locations and nothing else."""
-    if request.param == "sqlite":
-        target = tmp_path / "pickpack.db"
-        shutil.copy(sqlite_template, target)
-        return f"sqlite:///{target}"
-    url = request.getfixturevalue("pg_session_url")
-    db = Database(make_engine(url))
-    try:
-        from app.db import migrate
+    return prepared_url(request, request.param)
 
-        migrate.upgrade(db.engine)
-        _truncate_all(db)
-        setup.initialise(db, layout, actor=ACTOR)
-        _check_system_actor(db)
-    finally:
-        db.dispose()
-    return url
+
+def write_config(folder: Path) -> Path:
+    """The repository's config with the data folder (print spool, error log) in ``folder`` and absolute asset
+    paths, so commands run from anywhere."""
+    text = (ROOT / "config.toml").read_text()
+    text = text.replace('data_dir = "data"', f'data_dir = "{folder / "data"}"')
+    for rel in ("assets/layouts/demo.toml", "assets/rates/demo-parcel.toml", "assets/boxes.toml"):
+        text = text.replace(f'"{rel}"', f'"{ROOT / rel}"')
+    path = folder / "config.toml"
+    path.write_text(text)
+    return path
+
+
+def _seed_demo(url: str) -> None:
+    """`pickpack demo --seed-only` as a user runs it, on a database holding the base state."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PICKPACK_")}
+    with tempfile.TemporaryDirectory(prefix="pickpack-demo-") as folder:
+        config = write_config(Path(folder))
+        done = subprocess.run(
+            [sys.executable, "-m", "app", "--config", str(config), "--db", url, "demo", "--seed-only"],
+            cwd=ROOT, env=env, capture_output=True, text=True, timeout=300,
+        )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    databases.OUTPUTS[("demo", backend_of(url))] = done.stderr
+
+
+def demo_output(backend: str) -> str:
+    """The output of the `demo --seed-only` run that built the demo state this process hands out."""
+    return databases.OUTPUTS[("demo", backend)]
+
+
+def demo_database(request: pytest.FixtureRequest, backend: str) -> str:
+    """A database of the test's own holding what `pickpack demo --seed-only` leaves on a fresh database (the
+    catalog, stock, users, orders, batches and a worked part of a shift); the seed runs once per process."""
+    return prepared_url(request, backend, "demo", _seed_demo)
+
+
+@pytest.fixture
+def demo_url(request: pytest.FixtureRequest, db_url: str) -> str:
+    """``demo_database`` on each backend."""
+    return demo_database(request, backend_of(db_url))
 
 
 def _check_system_actor(db: Database) -> None:
@@ -151,11 +176,26 @@ def db(db_url: str) -> Iterator[Database]:
     database.dispose()
 
 
+def url_of(db: Database) -> str:
+    return db.engine.url.render_as_string(hide_password=False)
+
+
+def cached_step(request: pytest.FixtureRequest, db: Database, name: str, build: Callable[[], T]) -> T:
+    """Run a fixture's writes (``build``) on the test's database, or load their recorded outcome when the
+    database holds a state they already ran on (``tests.support.databases.Prepared.step``)."""
+    prepared: databases.Prepared = request.getfixturevalue("prepared")
+    return prepared.step(url_of(db), name, build, db.dispose)
+
+
 @pytest.fixture
-def sample_catalog(db: Database) -> Database:
+def sample_catalog(request: pytest.FixtureRequest, db: Database) -> Database:
     """The shared samples' 10 products and their stock."""
-    report = catalog.import_products(db, SAMPLES / "products.csv", actor=ACTOR)
-    assert report.applied, report.problems
-    report = catalog.import_stock(db, SAMPLES / "stock.csv", actor=ACTOR)
-    assert report.applied, report.problems
+
+    def build() -> None:
+        report = catalog.import_products(db, SAMPLES / "products.csv", actor=ACTOR)
+        assert report.applied, report.problems
+        report = catalog.import_stock(db, SAMPLES / "stock.csv", actor=ACTOR)
+        assert report.applied, report.problems
+
+    cached_step(request, db, "sample-catalog", build)
     return db

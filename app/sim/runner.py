@@ -195,10 +195,20 @@ class Shift:
             self._guard("office", self.office.tick)
 
     def _kill_loop(self) -> None:
+        """Every ``kill_every_s``, ``kill -9`` one station: one with work in hand if any (only such a kill tests
+        the resume; an idle station just signs in again), and among those one killed least so far (a station
+        killed again and again never gets to work). So even a short shift checks resumes and still ships."""
         rng = self._child_rng()
+        killed: dict[str, int] = {}
         while not self.stop.wait(self.options.kill_every_s):
             alive = [w for w in self.workers if w.alive]
-            if alive and rng.choice(alive).process.kill():
+            pool = [w for w in alive if w.work is not None] or alive
+            if not pool:
+                continue
+            fewest = min(killed.get(w.name, 0) for w in pool)
+            victim = rng.choice([w for w in pool if killed.get(w.name, 0) == fewest])
+            if victim.process.kill():
+                killed[victim.name] = killed.get(victim.name, 0) + 1
                 self.stats.add("kills")
 
     def _progress_loop(self, started: float) -> None:

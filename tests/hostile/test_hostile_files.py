@@ -27,7 +27,8 @@ from app.db.models import Event, Order, OrderLine, Product, Stock, StockMove
 from app.db.unit_of_work import Database
 from app.domain.layout import Layout
 from app.services import catalog, setup, users
-from tests.conftest import ACTOR, BACKENDS, PG_ENV, ROOT, SAMPLES, _create_pg_database, _drop_pg_database
+from tests.conftest import ACTOR, BACKENDS, PG_ENV, ROOT, SAMPLES, _create_pg_database
+from tests.support import databases
 
 HERE = Path(__file__).resolve().parent
 FILES = HERE / "files"
@@ -71,7 +72,9 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module", params=BACKENDS)
-def hostile_db(request: pytest.FixtureRequest, sqlite_template: Path, layout: Layout) -> Iterator[str]:
+def hostile_db(
+    request: pytest.FixtureRequest, sqlite_template: Path, layout: Layout, prepared: databases.Prepared
+) -> Iterator[str]:
     """A database of its own per backend with the sample catalog and stock, for the whole folder."""
     if request.param == "sqlite":
         target = request.getfixturevalue("tmp_path_factory").mktemp("hostile-db") / "pickpack.db"
@@ -91,7 +94,8 @@ def hostile_db(request: pytest.FixtureRequest, sqlite_template: Path, layout: La
         db.dispose()
     yield url
     if request.param != "sqlite":
-        _drop_pg_database(os.environ[PG_ENV], url)
+        assert prepared.dropper is not None
+        prepared.dropper.drop(url)  # in the background: a drop waits for a checkpoint
 
 
 def row_counts(url: str) -> dict[str, int]:

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from app.cli import main
-from tests.conftest import ROOT, SAMPLES
+from tests.conftest import ROOT, SAMPLES, demo_database, demo_output
 
 
 def pickpack(
@@ -181,11 +181,10 @@ def test_users_and_locations(db_url: str) -> None:
 
 
 @pytest.mark.slow
-def test_demo_seed_only_twice(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path}/demo.db"
-    first = pickpack("demo", "--seed-only", db_url=url)
-    assert first.returncode == 0, first.stderr
-    assert "products 520 new" in first.stderr and "4 users added" in first.stderr
+def test_demo_seed_only_twice(request: pytest.FixtureRequest) -> None:
+    url = demo_database(request, "sqlite")  # `demo --seed-only` on a fresh database, run once for the whole process
+    first = demo_output("sqlite")
+    assert "products 520 new" in first and "4 users added" in first
     second = pickpack("demo", "--seed-only", db_url=url)
     assert "products 0 new / 520 unchanged" in second.stderr and "0 users added" in second.stderr
     tea = json.loads(pickpack("stock", "show", "TEA-EARL-100", "--json", db_url=url).stdout)

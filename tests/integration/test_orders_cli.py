@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from tests.conftest import SAMPLES
+import pytest
+
+from tests.conftest import SAMPLES, demo_database, write_config
 from tests.integration.test_cli import pickpack
 
 
@@ -84,22 +86,13 @@ def test_order_commands_end_to_end(db_url: str, tmp_path: Path) -> None:
     assert missing.returncode == 2 and "no order 'NOPE'" in missing.stderr
 
 
-def test_demo_ships_orders_and_shipment_commands_work(tmp_path: Path) -> None:
-    from tests.conftest import ROOT
-
-    text = (ROOT / "config.toml").read_text()
-    text = text.replace('data_dir = "data"', f'data_dir = "{tmp_path / "data"}"')
-    for rel in ("assets/layouts/demo.toml", "assets/rates/demo-parcel.toml", "assets/boxes.toml"):
-        text = text.replace(f'"{rel}"', f'"{ROOT / rel}"')
-    config = tmp_path / "config.toml"
-    config.write_text(text)
-    url = f"sqlite:///{tmp_path}/demo.db"
+def test_demo_ships_orders_and_shipment_commands_work(request: pytest.FixtureRequest, tmp_path: Path) -> None:
+    config = write_config(tmp_path)
+    url = demo_database(request, "sqlite")  # what `demo --seed-only` leaves (seeded once for the whole process)
 
     def run(*args: str):  # type: ignore[no-untyped-def]
         return pickpack("--config", str(config), *args, db_url=url)
 
-    seeded = run("demo", "--seed-only")
-    assert seeded.returncode == 0, seeded.stderr
     shipments = json.loads(run("shipments", "list", "--json").stdout)
     shipped = [s for s in shipments if s["status"] == "shipped"]
     assert len(shipped) == 2

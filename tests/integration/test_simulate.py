@@ -26,9 +26,13 @@ from tests.picking_support import config as repo_config
 
 
 def write_config(tmp_path: Path) -> Path:
-    """The repository's config with the data folder (print spool) in ``tmp_path`` and absolute asset paths."""
+    """The repository's config with the data folder (print spool) in ``tmp_path`` and absolute asset paths; carts
+    of 3 totes and a short wave-planning budget, so a short shift finishes (and ships) several batches."""
     text = (ROOT / "config.toml").read_text()
     text = text.replace('data_dir = "data"', f'data_dir = "{tmp_path / "data"}"')
+    text = text.replace("\ncart_totes = 8\n", "\ncart_totes = 3\n")
+    text = text.replace("\nbatching_budget_seconds = 2.0\n", "\nbatching_budget_seconds = 0.2\n")
+    assert "\ncart_totes = 3\n" in text and "\nbatching_budget_seconds = 0.2\n" in text
     for rel in ("assets/layouts/demo.toml", "assets/rates/demo-parcel.toml", "assets/boxes.toml"):
         text = text.replace(f'"{rel}"', f'"{ROOT / rel}"')
     path = tmp_path / "config.toml"
@@ -59,7 +63,7 @@ def test_a_shift_audits_clean_and_a_second_shift_reuses_the_crew(db_url: str, la
     code, result, stderr = simulate(
         config,
         db_url,
-        *("--pickers", "2", "--packers", "1", "--seconds", "25", "--kill-every", "5", "--seed", "11"),
+        *("--pickers", "2", "--packers", "1", "--seconds", "15", "--kill-every", "5", "--seed", "11"),
         *("--orders", "30", "--process-every", "3", "--office-every", "3"),
     )
     problems = summary.render(result) if result else stderr[-3000:]

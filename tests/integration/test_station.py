@@ -10,7 +10,6 @@ import sys
 from pathlib import Path
 from typing import Any
 
-import pytest
 from sqlalchemy import select
 
 from app.db.engine import make_engine
@@ -59,22 +58,6 @@ class Station:
         self.proc.stdin.close()
         code = self.proc.wait(30)
         return code, self.proc.stderr.read()
-
-
-@pytest.fixture
-def demo_url(db_url: str) -> str:
-    """The demo database (its catalog, stock, users, batches and a worked part of a shift)."""
-    env = {k: v for k, v in os.environ.items() if k != "PICKPACK_PIN"}
-    done = subprocess.run(
-        [sys.executable, "-m", "app", "--db", db_url, "demo", "--seed-only"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=180,
-    )
-    assert done.returncode == 0, done.stderr
-    return db_url
 
 
 def pick_batch(station: Station, totes: list[str]) -> tuple[int, list[str]]:

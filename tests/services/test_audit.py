@@ -35,7 +35,7 @@ from app.db.unit_of_work import Database
 from app.domain.layout import Layout
 from app.services import audit, orders, picking
 from app.services.users import UserView
-from tests.conftest import ACTOR
+from tests.conftest import ACTOR, cached_step
 from tests.picking_support import actor_of, add_users, config, pick_all, release_orders
 
 CHECK_NAMES = [
@@ -69,18 +69,23 @@ class Floor:
 
 
 @pytest.fixture
-def floor(sample_catalog: Database, layout: Layout, tmp_path: Path) -> Floor:
+def floor(request: pytest.FixtureRequest, sample_catalog: Database, layout: Layout, tmp_path: Path) -> Floor:
     """A small shift: one batch picked, one picked order cancelled (put-back), one batch released and waiting."""
     db = sample_catalog
-    people = add_users(db)
-    release_orders(
-        db, layout, tmp_path, [("A-1", "MUG-BLU-350", 2), ("A-2", "TEA-EARL-100", 3), ("A-3", "KETTLE-STEEL-1L", 1)]
-    )
-    pick_all(db, layout, people["pia"])
-    orders.cancel(db, config(), "A-3", "customer changed their mind", actor=actor_of(people["sofia"]))
-    release_orders(db, layout, tmp_path, [("B-1", "INFUSER-SS", 2), ("B-2", "COASTER-CORK-4", 1)])
-    with db.unit_of_work(readonly=True) as uow:
-        ids = dict(uow.session.execute(select(Order.number, Order.id)).tuples().all())
+
+    def build() -> tuple[dict[str, UserView], dict[str, int]]:
+        people = add_users(db)
+        release_orders(
+            db, layout, tmp_path, [("A-1", "MUG-BLU-350", 2), ("A-2", "TEA-EARL-100", 3), ("A-3", "KETTLE-STEEL-1L", 1)]
+        )
+        pick_all(db, layout, people["pia"])
+        orders.cancel(db, config(), "A-3", "customer changed their mind", actor=actor_of(people["sofia"]))
+        release_orders(db, layout, tmp_path, [("B-1", "INFUSER-SS", 2), ("B-2", "COASTER-CORK-4", 1)])
+        with db.unit_of_work(readonly=True) as uow:
+            ids = dict(uow.session.execute(select(Order.number, Order.id)).tuples().all())
+        return people, ids
+
+    people, ids = cached_step(request, db, "audit-floor", build)
     return Floor(
         db,
         people,

@@ -25,15 +25,22 @@ from app.services.batches import plan_batches
 from app.services.errors import NotAllowed
 from app.services.supervision import actions as supervisor_actions
 from app.services.users import UserView
+from tests.conftest import cached_step
 from tests.picking_support import actor_of, add_users, pick_all, release_orders
 
 
 @pytest.fixture
-def floor(sample_catalog: Database, layout: Layout, tmp_path: Path) -> tuple[Database, dict[str, UserView]]:
+def floor(
+    request: pytest.FixtureRequest, sample_catalog: Database, layout: Layout, tmp_path: Path
+) -> tuple[Database, dict[str, UserView]]:
     """The demo crew and two released orders on one ready batch."""
-    people = add_users(sample_catalog)
-    release_orders(sample_catalog, layout, tmp_path, [("Z-1", "MUG-RED-350", 1), ("Z-2", "INFUSER-SS", 2)])
-    return sample_catalog, people
+
+    def build() -> dict[str, UserView]:
+        people = add_users(sample_catalog)
+        release_orders(sample_catalog, layout, tmp_path, [("Z-1", "MUG-RED-350", 1), ("Z-2", "INFUSER-SS", 2)])
+        return people
+
+    return sample_catalog, cached_step(request, sample_catalog, "authorization-floor", build)
 
 
 def _written(db: Database) -> tuple[Any, ...]:

@@ -24,26 +24,30 @@ from app.services.batches import plan_batches
 from app.services.errors import Refused
 from app.services.stock import stock_for_sku
 from app.services.supervision import actions as supervisor_actions
+from tests.conftest import cached_step
 from tests.picking_support import GTIN, actor_of, add_users, config, release_orders, short_here
 
 CFG = config()
 
 
 @pytest.fixture
-def floor(sample_catalog: Database, layout: Layout, tmp_path: Path):  # type: ignore[no-untyped-def]
-    people = add_users(sample_catalog)
-    release_orders(
-        sample_catalog,
-        layout,
-        tmp_path,
-        [
-            ("R-1", "MUG-BLU-350", 2),
-            ("R-1", "TEA-EARL-100", 3),
-            ("R-2", "KETTLE-STEEL-1L", 1),
-            ("R-2", "MUG-BLU-350", 1),
-        ],
-    )
-    return sample_catalog, people
+def floor(request: pytest.FixtureRequest, sample_catalog: Database, layout: Layout, tmp_path: Path):  # type: ignore[no-untyped-def]
+    def build():  # type: ignore[no-untyped-def]
+        people = add_users(sample_catalog)
+        release_orders(
+            sample_catalog,
+            layout,
+            tmp_path,
+            [
+                ("R-1", "MUG-BLU-350", 2),
+                ("R-1", "TEA-EARL-100", 3),
+                ("R-2", "KETTLE-STEEL-1L", 1),
+                ("R-2", "MUG-BLU-350", 1),
+            ],
+        )
+        return people
+
+    return sample_catalog, cached_step(request, sample_catalog, "integrity-floor", build)
 
 
 def audit_clean(db: Database) -> None:

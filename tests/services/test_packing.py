@@ -14,14 +14,18 @@ from app.db.unit_of_work import Database
 from app.domain.layout import Layout
 from app.services import packing
 from app.services.errors import Refused
+from tests.conftest import cached_step
 from tests.picking_support import GTIN, actor_of, add_users, pick_all, release_orders
 
 
 @pytest.fixture
-def picked(sample_catalog: Database, layout: Layout, tmp_path: Path, config: Config):  # type: ignore[no-untyped-def]
-    people = add_users(sample_catalog)
-    release_orders(sample_catalog, layout, tmp_path, [("K-1", "MUG-BLU-350", 2), ("K-1", "INFUSER-SS", 1)])
-    totes = pick_all(sample_catalog, layout, people["pia"])
+def picked(request: pytest.FixtureRequest, sample_catalog: Database, layout: Layout, tmp_path: Path):  # type: ignore[no-untyped-def]
+    def build():  # type: ignore[no-untyped-def]
+        people = add_users(sample_catalog)
+        release_orders(sample_catalog, layout, tmp_path, [("K-1", "MUG-BLU-350", 2), ("K-1", "INFUSER-SS", 1)])
+        return people, pick_all(sample_catalog, layout, people["pia"])
+
+    people, totes = cached_step(request, sample_catalog, "packing-picked", build)
     return sample_catalog, people, totes
 
 

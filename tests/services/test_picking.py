@@ -13,26 +13,30 @@ from app.domain.layout import Layout
 from app.services import orders, picking
 from app.services.errors import Refused
 from app.services.stock import stock_for_sku
+from tests.conftest import cached_step
 from tests.picking_support import GTIN, actor_of, add_users, config, release_orders, short_here
 
 GS = "\x1d"
 
 
 @pytest.fixture
-def floor(sample_catalog: Database, layout: Layout, tmp_path: Path):  # type: ignore[no-untyped-def]
-    people = add_users(sample_catalog)
-    release_orders(
-        sample_catalog,
-        layout,
-        tmp_path,
-        [
-            ("P-1", "MUG-BLU-350", 2),
-            ("P-1", "TEA-EARL-100", 3),
-            ("P-2", "KETTLE-STEEL-1L", 1),
-            ("P-2", "MUG-BLU-350", 1),
-        ],
-    )
-    return sample_catalog, people
+def floor(request: pytest.FixtureRequest, sample_catalog: Database, layout: Layout, tmp_path: Path):  # type: ignore[no-untyped-def]
+    def build():  # type: ignore[no-untyped-def]
+        people = add_users(sample_catalog)
+        release_orders(
+            sample_catalog,
+            layout,
+            tmp_path,
+            [
+                ("P-1", "MUG-BLU-350", 2),
+                ("P-1", "TEA-EARL-100", 3),
+                ("P-2", "KETTLE-STEEL-1L", 1),
+                ("P-2", "MUG-BLU-350", 1),
+            ],
+        )
+        return people
+
+    return sample_catalog, cached_step(request, sample_catalog, "picking-floor", build)
 
 
 def scan(db: Database, state: picking.PickState, code: str, who) -> picking.ScanResult:  # type: ignore[no-untyped-def]

@@ -17,7 +17,7 @@ from app.domain.layout import Layout
 from app.domain.tracking import is_valid_sscc
 from app.services import orders, packing, shipping
 from app.services.errors import Refused
-from tests.conftest import ACTOR
+from tests.conftest import ACTOR, cached_step
 from tests.picking_support import GTIN, actor_of, add_users, pick_all, release_orders
 
 
@@ -43,13 +43,17 @@ def pack_order(db: Database, config: Config, who, number: str, units: list[str],
 
 
 @pytest.fixture
-def packed(sample_catalog: Database, layout: Layout, tmp_path: Path, spool_config: Config):  # type: ignore[no-untyped-def]
-    people = add_users(sample_catalog)
-    release_orders(sample_catalog, layout, tmp_path, [("S-1", "MUG-BLU-350", 2), ("S-1", "INFUSER-SS", 1)])
-    pick_all(sample_catalog, layout, people["pia"])
-    order_id = pack_order(
-        sample_catalog, spool_config, people["paul"], "S-1", ["MUG-BLU-350", "MUG-BLU-350", "INFUSER-SS"], cartons=2
-    )
+def packed(
+    request: pytest.FixtureRequest, sample_catalog: Database, layout: Layout, tmp_path: Path, spool_config: Config
+):  # type: ignore[no-untyped-def]
+    def build():  # type: ignore[no-untyped-def]
+        people = add_users(sample_catalog)
+        release_orders(sample_catalog, layout, tmp_path, [("S-1", "MUG-BLU-350", 2), ("S-1", "INFUSER-SS", 1)])
+        pick_all(sample_catalog, layout, people["pia"])
+        units = ["MUG-BLU-350", "MUG-BLU-350", "INFUSER-SS"]
+        return people, pack_order(sample_catalog, spool_config, people["paul"], "S-1", units, cartons=2)
+
+    people, order_id = cached_step(request, sample_catalog, "shipping-packed", build)
     return sample_catalog, people, order_id
 
 

@@ -21,7 +21,7 @@ from app.domain.layout import Layout
 from app.services import packing, supervision, users
 from app.services.errors import NotAllowed, Refused
 from app.services.users import UserView
-from tests.conftest import ROOT
+from tests.conftest import ROOT, cached_step
 from tests.picking_support import GTIN, actor_of, add_users, pick_all, release_orders
 
 OFF = Decimal("0.5")
@@ -53,23 +53,30 @@ class Bench:
 
 
 @pytest.fixture
-def bench(sample_catalog: Database, layout: Layout, tmp_path: Path, config: Config) -> Bench:
+def bench(
+    request: pytest.FixtureRequest, sample_catalog: Database, layout: Layout, tmp_path: Path, config: Config
+) -> Bench:
     """Order K-1 packed into one carton that waits to be weighed, then weighed 0.5 kg too heavy (refused)."""
     db = sample_catalog
-    people = add_users(db)
-    release_orders(db, layout, tmp_path, [("K-1", "MUG-BLU-350", 2), ("K-1", "INFUSER-SS", 1)])
-    pick_all(db, layout, people["pia"])
-    paul = actor_of(people["paul"])
-    state = packing.start_packing(db, config, "K-1", actor=paul)
-    packing.open_carton(db, config, state.order_id, state.suggestion[0], actor=paul)
-    for sku in ("MUG-BLU-350", "MUG-BLU-350", "INFUSER-SS"):
-        state = packing.handle_scan(db, config, state.order_id, GTIN[sku], actor=paul).state
-    assert state.expect == "weight" and state.open_carton is not None
-    made = Bench(db, config, people, state.order_id, state.open_carton.expected_weight_kg)
-    heavy = made.weigh(made.expected + OFF)
-    assert not heavy.accepted and heavy.needs_approval and heavy.state.open_carton is not None
-    assert "supervisor must approve" in heavy.message and "pickpack orders approve-weight K-1" in heavy.message
-    return made
+
+    def build() -> tuple[dict[str, UserView], int, Decimal]:
+        people = add_users(db)
+        release_orders(db, layout, tmp_path, [("K-1", "MUG-BLU-350", 2), ("K-1", "INFUSER-SS", 1)])
+        pick_all(db, layout, people["pia"])
+        paul = actor_of(people["paul"])
+        state = packing.start_packing(db, config, "K-1", actor=paul)
+        packing.open_carton(db, config, state.order_id, state.suggestion[0], actor=paul)
+        for sku in ("MUG-BLU-350", "MUG-BLU-350", "INFUSER-SS"):
+            state = packing.handle_scan(db, config, state.order_id, GTIN[sku], actor=paul).state
+        assert state.expect == "weight" and state.open_carton is not None
+        made = Bench(db, config, people, state.order_id, state.open_carton.expected_weight_kg)
+        heavy = made.weigh(made.expected + OFF)
+        assert not heavy.accepted and heavy.needs_approval and heavy.state.open_carton is not None
+        assert "supervisor must approve" in heavy.message and "pickpack orders approve-weight K-1" in heavy.message
+        return people, made.order_id, made.expected
+
+    people, order_id, expected = cached_step(request, db, "weight-bench", build)
+    return Bench(db, config, people, order_id, expected)
 
 
 def test_a_supervisor_badge_alone_is_refused_and_asks_for_the_pin(bench: Bench) -> None:

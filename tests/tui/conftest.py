@@ -18,6 +18,7 @@ from app.tui.app import PickpackApp, build_app
 from app.tui.failures import Failure
 from app.tui.screens.sign_in import SignInScreen
 from app.tui.screens.supervise import SuperviseScreen
+from tests.conftest import cached_step
 from tests.tui.scanner import send_scan, settle
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -63,10 +64,13 @@ def no_unexpected_failures(request: pytest.FixtureRequest, monkeypatch: pytest.M
 
 
 @pytest.fixture
-def terminal_db(sample_catalog: Database) -> Database:
-    system = system_actor(sample_catalog, "test-terminal")
-    for name, role, badge, pin in DEMO_USERS:
-        add_user(sample_catalog, name, role, badge, pin, actor=system)
+def terminal_db(request: pytest.FixtureRequest, sample_catalog: Database) -> Database:
+    def build() -> None:
+        system = system_actor(sample_catalog, "test-terminal")
+        for name, role, badge, pin in DEMO_USERS:
+            add_user(sample_catalog, name, role, badge, pin, actor=system)
+
+    cached_step(request, sample_catalog, "demo-users", build)
     return sample_catalog
 
 

@@ -25,6 +25,7 @@ from app.services import supervision
 from app.tui.app import build_app
 from app.tui.screens.pack import PackScreen
 from app.tui.screens.pick import PickScreen
+from tests.conftest import cached_step
 from tests.picking_support import add_users
 from tests.tui import hostile
 from tests.tui.conftest import open_queue, scan
@@ -37,9 +38,18 @@ SnapCompare = Callable[..., bool]
 
 
 @pytest.fixture
-def frozen_floor(terminal_db: Database, layout: Layout, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Database:
-    hostile.seed_hostile_floor(terminal_db, layout, tmp_path)
-    hostile.freeze_clock(terminal_db, AT)
+def frozen_floor(
+    request: pytest.FixtureRequest,
+    terminal_db: Database,
+    layout: Layout,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> Database:
+    def build() -> None:
+        hostile.seed_hostile_floor(terminal_db, layout, tmp_path)
+        hostile.freeze_clock(terminal_db, AT)
+
+    cached_step(request, terminal_db, "hostile-frozen", build)
     read_floor = supervision.floor_snapshot
 
     def frozen_snapshot(*args: Any, **kwargs: Any) -> supervision.FloorSnapshot:

@@ -26,6 +26,7 @@ from app.tui.screens.pick import PickScreen
 from app.tui.screens.stock_lookup import StockLookupScreen
 from app.tui.widgets.dialogs import AskDialog, ConfirmDialog, TimelineDialog
 from app.tui.widgets.scan_capture import ScanCapture
+from tests.conftest import cached_step
 from tests.picking_support import add_users
 from tests.tui import hostile
 from tests.tui.conftest import open_queue, scan
@@ -50,8 +51,10 @@ WIDE = (160, 50)
 
 
 @pytest.fixture
-def hostile_floor(terminal_db: Database, layout: Layout, tmp_path: Path) -> Database:
-    hostile.seed_hostile_floor(terminal_db, layout, tmp_path)
+def hostile_floor(request: pytest.FixtureRequest, terminal_db: Database, layout: Layout, tmp_path: Path) -> Database:
+    cached_step(
+        request, terminal_db, "hostile-floor", lambda: hostile.seed_hostile_floor(terminal_db, layout, tmp_path)
+    )
     return terminal_db
 
 
