@@ -199,3 +199,14 @@ def sample_catalog(request: pytest.FixtureRequest, db: Database) -> Database:
 
     cached_step(request, db, "sample-catalog", build)
     return db
+
+
+@pytest.fixture(autouse=True)
+def _no_reserved_serials() -> Iterator[None]:
+    """Serial-number blocks reserved by this process (``app.db.counters``) belong to the database they came from;
+    a test's database is reset between tests under the same URL, so the blocks go with it."""
+    from app.db import counters
+
+    counters.forget_reserved()
+    yield
+    counters.forget_reserved()
