@@ -274,19 +274,17 @@ def test_a_freed_batch_puts_the_hand_back_and_tells_the_old_picker_who_freed_it(
         scan(floor, SHELF)
 
 
-def test_a_batch_finished_elsewhere_tells_the_picker_to_put_back_what_they_hold() -> None:
+def test_a_batch_finished_elsewhere_tells_the_picker_who_and_to_put_back_what_they_hold(floor: PickFloor) -> None:
     """The office's change left no stop for this terminal (the rest was cancelled or shorted): the picker must
     hear who finished it and that units in hand go back to their shelf, not a bare "finished"."""
-    from app.db.models import Batch
-    from app.services.picking.state import lease_lost_message
-
-    class Reads:
-        def last_batch_changer(self, batch_id: int) -> str | None:
-            return "sofia"
-
-        def user_name(self, user_id: int | None) -> str | None:
-            return None
-
-    message = lease_lost_message(Reads(), Batch(id=20, status="done"))  # type: ignore[arg-type]
-    assert message.startswith("Batch 20 was finished by sofia")
-    assert "nothing recorded" in message and "put back at its shelf anything you hold" in message
+    floor.claimed()
+    scan(floor, SHELF)
+    scan(floor, KETTLE_GTIN)
+    sofia = floor.db.add_user("sofia", "supervisor")
+    floor.batch.status = "done"
+    floor.db.unit_of_work().record(sofia, "batch.status", f"batch:{floor.batch.id}", "every order left it")
+    events = len(floor.db.events)
+    finished = f"Batch {floor.batch.id} was finished by sofia .*nothing recorded; put back at its shelf anything"
+    with pytest.raises(picking.LeaseLost, match=finished):
+        scan(floor, "TOTE-0001")
+    assert len(floor.db.events) == events
