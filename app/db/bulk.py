@@ -47,7 +47,7 @@ def update_by_id(session: Session, model: Any, rows: Sequence[Mapping[str, Any]]
         f"FROM unnest({arrays}) AS given({names}) "
         f'WHERE "{table.name}".id = given.id'
     )
-    session.execute(text(statement), params, execution_options={"synchronize_session": False})
+    session.execute(text(statement), params)
 
 
 def _sql_type(table: Any, key: str) -> str:

@@ -17,8 +17,7 @@ from typing import Any
 from sqlalchemy import insert, select, text
 from sqlalchemy.orm import Session
 
-from app.db.bulk import copy_rows as _copy
-from app.db.bulk import takes_copy as _copies
+from app.db.bulk import copy_rows, insert_rows, takes_copy
 from app.db.models import Event, Order, OrderLine
 
 
@@ -42,9 +41,9 @@ def insert_orders(session: Session, rows: list[dict[str, Any]]) -> list[int]:
     """Insert orders given as column dicts; their new ids, in the order of ``rows``."""
     if not rows:
         return []
-    if _copies(session):
+    if takes_copy(session):
         ids = [int(i) for i in session.scalars(_NEXT_ORDER_IDS, {"n": len(rows)})]
-        _copy(session, Order.__table__, [{**row, "id": order_id} for row, order_id in zip(rows, ids, strict=True)])
+        copy_rows(session, Order.__table__, [{**row, "id": order_id} for row, order_id in zip(rows, ids, strict=True)])
         return ids
     query = insert(Order).returning(Order.id, sort_by_parameter_order=True)
     return list(session.scalars(query, rows))
@@ -52,18 +51,12 @@ def insert_orders(session: Session, rows: list[dict[str, Any]]) -> list[int]:
 
 def insert_order_lines(session: Session, rows: list[dict[str, Any]]) -> None:
     """Insert order lines given as column dicts (``order_id`` included)."""
-    if rows and _copies(session):
-        _copy(session, OrderLine.__table__, rows)
-    elif rows:
-        session.execute(insert(OrderLine), rows)
+    insert_rows(session, OrderLine, rows)
 
 
 def insert_events(session: Session, rows: list[dict[str, Any]]) -> None:
     """Append events given as plain rows (``UnitOfWork.event_row``) to the log."""
-    if rows and _copies(session):
-        _copy(session, Event.__table__, rows)
-    elif rows:
-        session.execute(insert(Event), rows)
+    insert_rows(session, Event, rows)
 
 
 _NEXT_ORDER_IDS = text("SELECT nextval(pg_get_serial_sequence('orders', 'id')) FROM generate_series(1, :n)")
