@@ -12,16 +12,15 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from app.config import Config, ConfigError
 from app.db import migrate
+from app.db.database import Database
 from app.db.engine import make_engine, sqlite_file
-from app.db.unit_of_work import Database
-from app.domain.cartonization import InvalidBoxCatalog, load_boxes
-from app.domain.errors import InvalidLayout
-from app.domain.layout import Layout
-from app.domain.rating import InvalidRateCard, load_rate_card
+
+if TYPE_CHECKING:  # imported where used: a command that reads the database needs neither (see ``check_files``)
+    from app.domain.layout import Layout
 
 SchemaPolicy = Literal["current", "upgrade"]
 """``current``: every command but ``init`` needs the schema this code ships. ``upgrade``: ``init`` (and ``demo``)
@@ -60,6 +59,9 @@ def _reject_non_finite(value: Any, key: str, source: str) -> None:
 
 def load_layout(config: Config) -> Layout:
     """Read the layout file named by ``paths.layout``; errors name the file and key (exit code 2)."""
+    from app.domain.errors import InvalidLayout
+    from app.domain.layout import Layout
+
     path = config.layout_path
     data = _read_toml(path, "paths.layout", config, "layout file")
     try:
@@ -71,7 +73,13 @@ def load_layout(config: Config) -> Layout:
 def check_files(config: Config) -> Layout:
     """Read and validate every file the configuration names (layout, box catalog, each carrier's rate card), so
     ``pickpack init`` finds a broken file before the first shift does (a packer used to meet a broken box catalog
-    at the first carton). Returns the layout. Raises ``ConfigError`` (exit 2) naming the key and the file."""
+    at the first carton). Returns the layout. Raises ``ConfigError`` (exit 2) naming the key and the file.
+
+    The box and rate-card readers are imported here, not by the module: every command builds a ``Context``, and
+    only ``init`` and the shipping paths read these files (they cost a listing a tenth of a second)."""
+    from app.domain.cartonization import InvalidBoxCatalog, load_boxes
+    from app.domain.rating import InvalidRateCard, load_rate_card
+
     layout = load_layout(config)
     boxes_path = config.resolve(config.shipping.boxes)
     try:

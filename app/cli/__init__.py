@@ -23,7 +23,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from app.config import ENV_CONFIG, ENV_DATABASE_URL, Config, ConfigError, load_config
-from app.crash_log import write_crash_log
 from app.services.errors import ServiceError
 
 if TYPE_CHECKING:
@@ -32,23 +31,38 @@ if TYPE_CHECKING:
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
 
 
-def build_parser(*, benchmarks: bool = True) -> argparse.ArgumentParser:
-    """The whole command tree; ``benchmarks=False`` leaves out the benchmark modules (see ``app.cli.bench``)."""
-    from app.cli import (
-        audit,
-        batches,
-        bench,
-        catalog,
-        labels,
-        orders,
-        serve,
-        setup,
-        shipments,
-        simulate,
-        station,
-        terminal,
-        users,
-    )
+COMMAND_MODULES = {
+    "init": "setup",
+    "demo": "setup",
+    "import": "catalog",
+    "stock": "catalog",
+    "locations": "catalog",
+    "orders": "orders",
+    "process": "orders",
+    "batches": "batches",
+    "route": "route",
+    "shipments": "shipments",
+    "users": "users",
+    "labels": "labels",
+    "terminal": "terminal",
+    "station": "station",
+    "serve": "serve",
+    "bench": "bench",
+    "audit": "audit",
+    "simulate": "simulate",
+}
+"""Each command word and the ``app.cli`` module that registers it (``tests/integration/test_cli_imports.py``
+checks this against the whole command tree)."""
+
+
+def build_parser(*, benchmarks: bool = True, command: str | None = None) -> argparse.ArgumentParser:
+    """The whole command tree; ``benchmarks=False`` leaves out the benchmark modules (see ``app.cli.bench``).
+
+    ``command`` (a word of ``COMMAND_MODULES``) builds the tree of that command's module only. Why: importing
+    every command module and building its sub-parsers is a noticeable part of a quick command such as
+    `orders list --limit 100`, and an argument list naming a command is parsed the same by either tree (argparse
+    picks a sub-parser by its exact name; the top level has only ``--config`` and ``--db``)."""
+    import importlib
 
     parser = argparse.ArgumentParser(
         prog="pickpack",
@@ -64,20 +78,36 @@ def build_parser(*, benchmarks: bool = True) -> argparse.ArgumentParser:
         "--db", metavar="URL", default=None, help=f"database URL (overrides config; env ${ENV_DATABASE_URL})"
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    modules = [setup, catalog, orders, batches, shipments, users, labels, terminal, station, serve, bench, audit]
-    modules.append(simulate)
-    try:
-        from app.cli import route
-
-        modules.insert(4, route)
-    except ImportError:
-        pass
-    for module in modules:
-        if module is bench:
-            bench.register(sub, benchmarks=benchmarks)
+    if command in COMMAND_MODULES:
+        names = [COMMAND_MODULES[command]]
+    else:
+        names = ["setup", "catalog", "orders", "batches", "route", "shipments", "users", "labels", "terminal"]
+        names += ["station", "serve", "bench", "audit", "simulate"]
+    for name in names:
+        try:
+            module = importlib.import_module(f"app.cli.{name}")
+        except ImportError:
+            if name != "route":
+                raise
+            continue  # kept from before: the parser is built without `route` if its module cannot load
+        if name == "bench":
+            module.register(sub, benchmarks=benchmarks)
         else:
             module.register(sub)
     return parser
+
+
+def _command_word(argv: Sequence[str]) -> str | None:
+    """The command an argument list names (``orders`` in ``--db URL orders list``), or None when it names none,
+    asks for the top-level help or has any other option before the command: then the whole tree is built, so
+    help and error messages (which list every command) are what they always were."""
+    args = iter(argv)
+    for arg in args:
+        if arg in ("--config", "--db"):
+            next(args, None)
+        elif not arg.startswith(("--config=", "--db=")):
+            return None if arg.startswith("-") else arg
+    return None
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -85,7 +115,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     context: Context | None = None
     config: Config | None = None
     try:
-        parser = build_parser(benchmarks=False)
+        parser = build_parser(benchmarks=False, command=_command_word(argv))
         args, unknown = parser.parse_known_args(argv)
         if args.command == "bench":  # only now are the benchmark modules worth importing
             args = build_parser().parse_args(argv)
@@ -170,7 +200,10 @@ def _first_line(error: object, limit: int = 300) -> str:
 
 
 def _log(exc: BaseException, config: Config | None, argv: Sequence[str]) -> Path | None:
-    """Write the traceback to the error log (the data folder, else the temp folder); the file, or None."""
+    """Write the traceback to the error log (the data folder, else the temp folder); the file, or None.
+    (``app.crash_log`` is imported only when there is something to log: a successful command never needs it.)"""
+    from app.crash_log import write_crash_log
+
     return write_crash_log(exc, config.data_dir if config is not None else None, argv)
 
 

@@ -24,6 +24,7 @@ from app.domain.orders import STATUSES
 from app.services.errors import InvalidInput
 
 orders = lazy_module("app.services.orders")
+order_listing = lazy_module("app.services.order_listing")  # `orders list` loads only this (no ORM, see there)
 order_processing = lazy_module("app.services.order_processing")
 supervisor_actions = lazy_module("app.services.supervision.actions")
 users = lazy_module("app.services.users")
@@ -131,9 +132,11 @@ def handle_list(args: argparse.Namespace) -> int:
         raise InvalidInput(f"--limit {args.limit}: must be at least 1 (leave it out to list every order)")
     db = args.context.db
     if args.limit is not None:
-        rows: Iterator[Any] = iter(orders.list_orders(db, status=args.status, limit=args.limit, after=args.after))
+        rows: Iterator[Any] = iter(
+            order_listing.list_orders(db, status=args.status, limit=args.limit, after=args.after)
+        )
     else:
-        rows = orders.iter_orders(db, status=args.status, after=args.after)
+        rows = order_listing.iter_orders(db, status=args.status, after=args.after)
     first = next(rows, None)  # bad arguments fail here, before a byte of output
     rows = itertools.chain([] if first is None else [first], rows)
     if args.json:

@@ -12,11 +12,10 @@ import json
 import sys
 import tomllib
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from app.domain.errors import InvalidLayout
-from app.domain.layout import Layout
-from app.domain.routing import InvalidRouteLocations, shortest_route
+if TYPE_CHECKING:  # the routing modules load when a route is asked for, not when any command builds the parser
+    from app.domain.layout import Layout
 
 PROG = "pickpack route"
 EXIT_OK = 0
@@ -46,6 +45,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def handle(args: argparse.Namespace) -> int:
     """Run the command: 0 ok, 2 bad input (message on stderr)."""
+    from app.domain.errors import InvalidLayout
+    from app.domain.routing import InvalidRouteLocations, shortest_route
+
     try:
         layout = load_layout(Path(args.layout))
         codes = _read_locations(sys.stdin.read())
@@ -60,6 +62,8 @@ def handle(args: argparse.Namespace) -> int:
 
 def load_layout(path: Path) -> Layout:
     """Read and validate a layout file; every failure names the file (and the key when there is one)."""
+    from app.domain.layout import Layout
+
     try:
         with path.open("rb") as handle_:
             data = tomllib.load(handle_)

@@ -9,11 +9,11 @@ from __future__ import annotations
 from types import TracebackType
 from typing import Any
 
-from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.db.base import utcnow
 from app.db.bulk import insert_rows
+from app.db.database import Database
 from app.db.engine import READONLY_OPTION
 from app.db.models import Event
 from app.db.queries.picking import PickingReads
@@ -34,6 +34,8 @@ from app.db.repositories import (
     UserRepository,
 )
 from app.domain.actor import Actor
+
+__all__ = ["Database", "Session", "UnitOfWork"]  # ``Database`` lives in ``app.db.database`` (no ORM import)
 
 
 class UnitOfWork:
@@ -146,21 +148,3 @@ class UnitOfWork:
         )
         self.session.add(event)
         return event
-
-
-class Database:
-    """The engine plus its session factory: the one object services need to open units of work."""
-
-    def __init__(self, engine: Engine) -> None:
-        self.engine = engine
-        self.sessions = sessionmaker(bind=engine, expire_on_commit=False)
-
-    def unit_of_work(self, *, readonly: bool = False) -> UnitOfWork:
-        return UnitOfWork(self.sessions, readonly=readonly)
-
-    @property
-    def dialect(self) -> str:
-        return self.engine.dialect.name
-
-    def dispose(self) -> None:
-        self.engine.dispose()

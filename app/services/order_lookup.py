@@ -10,6 +10,7 @@ from app.db.models import Order
 from app.db.repositories import OrderRepository
 from app.db.unit_of_work import UnitOfWork
 from app.services.errors import NotFound
+from app.services.order_listing import OrderSummary
 
 
 def order_by_ref(uow: UnitOfWork, ref: str, *, locked: bool = False) -> Order:
@@ -30,34 +31,6 @@ def _the_one(found: list[Order], ref: str) -> Order:
         choices = ", ".join(f"{o.channel}:{o.external_id}" for o in found)
         raise NotFound(f"order number {ref!r} is ambiguous; use one of {choices}")
     return found[0]
-
-
-@dataclass(frozen=True)
-class OrderSummary:
-    id: int
-    channel: str
-    external_id: str
-    number: str
-    status: str
-    priority: float
-    customer_name: str
-    ship_by: date | None
-    service_level: str
-    hold_reason: str
-
-    def as_json(self) -> dict[str, object]:
-        return {
-            "id": self.id,
-            "channel": self.channel,
-            "external_id": self.external_id,
-            "number": self.number,
-            "status": self.status,
-            "priority": self.priority,
-            "customer": self.customer_name,
-            "ship_by": self.ship_by.isoformat() if self.ship_by else None,
-            "service_level": self.service_level,
-            "hold_reason": self.hold_reason or None,
-        }
 
 
 def summary(order: Order) -> OrderSummary:

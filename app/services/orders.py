@@ -7,7 +7,7 @@ what was already picked into put-back work for the picker flow.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -16,66 +16,18 @@ from app.db.models import Order, OrderLine
 from app.db.queries import orders as order_queries
 from app.db.unit_of_work import Database, UnitOfWork
 from app.domain.actor import Actor
-from app.domain.orders import CANCELLED, CHANGEABLE, FINAL, NEW, ON_HOLD, PICKING_STARTED, STATUSES
+from app.domain.orders import CANCELLED, CHANGEABLE, FINAL, NEW, ON_HOLD, PICKING_STARTED
 from app.services import allocation
 from app.services.authz import authorize
 from app.services.errors import InvalidInput, Refused
 from app.services.floor_state import void_open_shipments
+from app.services.order_listing import iter_orders as iter_orders  # the listing (no ORM), still found here
+from app.services.order_listing import list_orders as list_orders
 from app.services.order_lookup import LineView, OrderDetail, OrderSummary, TimelineEntry, order_by_ref, summary
 from app.services.order_priority import priority_of
 from app.services.order_status import STATUS_EVENT, order_subject, set_status
 from app.services.replan import follow_order_priority, order_leaves_floor
 from app.services.write_turns import in_turn
-
-
-def list_orders(
-    db: Database, *, status: str | None = None, limit: int | None = None, after: int | None = None
-) -> list[OrderSummary]:
-    """A page of the listing (priority descending, then id): at most ``limit`` orders after order ``after``."""
-    if limit is None:
-        return list(iter_orders(db, status=status, after=after))
-    if limit < 1:
-        raise InvalidInput(f"--limit {limit}: a page holds at least 1 order")
-    _check_status(status)
-    with db.unit_of_work(readonly=True) as uow:
-        cursor = _cursor(uow, after)
-        return [_listed(row) for row in order_queries.listing_page(uow.session, status, cursor, limit)]
-
-
-def iter_orders(db: Database, *, status: str | None = None, after: int | None = None) -> Iterator[OrderSummary]:
-    """Every order of the listing, one at a time from one read-only transaction (one consistent snapshot).
-
-    Why a generator: ``orders list --json`` at 100,000 orders built every order as an ORM object before writing
-    a byte (half a gigabyte); streamed rows keep memory flat and the first line comes at once. Errors in the
-    arguments are raised before the first row (the generator is primed by the caller's first ``next``)."""
-    _check_status(status)
-    with db.unit_of_work(readonly=True) as uow:
-        cursor = _cursor(uow, after)
-        for row in order_queries.listing_stream(uow.session, status, cursor):
-            yield _listed(row)
-
-
-def _check_status(status: str | None) -> None:
-    if status is not None and status not in STATUSES:
-        raise InvalidInput(f"status {status!r}: expected one of {', '.join(STATUSES)}")
-
-
-def _cursor(uow: UnitOfWork, after: int | None) -> tuple[float, int] | None:
-    """Where ``--after ID`` continues: that order's place (priority, id) now, so a pass that re-scores every
-    order by the same amount between two pages moves the cursor with them."""
-    if after is None:
-        return None
-    position = order_queries.listing_position(uow.session, after)
-    if position is None:
-        raise InvalidInput(f"--after {after}: no order with that id (give the id of the last order of a page)")
-    return position
-
-
-def _listed(row: Any) -> OrderSummary:
-    """A listing row (the columns of ``OrderSummary`` in its order) as the summary ``orders list`` prints."""
-    values = list(row)
-    values[5] = float(values[5])
-    return OrderSummary(*values)
 
 
 def show_order(db: Database, config: Config, ref: str) -> OrderDetail:

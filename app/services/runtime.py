@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TypeVar
 
+from app.db.database import Database
 from app.db.errors import ConnectionFailed, DatabaseRefused, DatabaseUnavailable, SchemaMismatch, driver_message
 from app.db.retry import retry_busy
-from app.db.unit_of_work import Database
 
 T = TypeVar("T")
 

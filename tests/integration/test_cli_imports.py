@@ -1,13 +1,16 @@
-"""What `pickpack` imports before it does anything: help and the database-free `route` load no heavy library.
+"""What `pickpack` imports before it does anything: help and the database-free `route` load no heavy library,
+and `orders list` loads SQLAlchemy's Core but neither its ORM nor the model classes (issues 13 and 14).
 
 Why it matters: a worker or a script asking for `--help`, or a front end calling `route` per pick list, waited for
 SQLAlchemy, Alembic and ReportLab to load (about 250 modules) although nothing used them. The command modules now
-import those only inside the handler that needs them (``app.cli.lazy``). These tests read Python's own import
-log (``-X importtime``) of a real process and name the offending modules; they measure no time.
+import those only inside the handler that needs them (``app.cli.lazy``). A listing page took a second, almost all
+of it imports: declaring the ORM's mapped classes cost about as much as SQLAlchemy itself. These tests read
+Python's own import log (``-X importtime``) of a real process and name the offending modules; they measure no time.
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import subprocess
 import sys
@@ -16,8 +19,10 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import ROOT
+from tests.integration.test_orders_list_cli import add_orders
 
 HEAVY = ("textual", "reportlab", "sqlalchemy", "alembic")
+ORM = ("sqlalchemy.orm", "app.db.models", "app.db.unit_of_work", "app.db.repositories")
 
 
 def imported_modules(*args: str, stdin: str | None = None) -> tuple[subprocess.CompletedProcess[str], list[str]]:
@@ -39,7 +44,11 @@ def heavy(modules: list[str]) -> list[str]:
     return [name for name in modules if name.startswith(HEAVY)]
 
 
-@pytest.mark.parametrize("args", [("--help",), ("route", "--help")], ids=["help", "route-help"])
+@pytest.mark.parametrize(
+    "args",
+    [("--help",), ("route", "--help"), ("--db", "sqlite:///x.db", "orders", "list", "--help")],
+    ids=["help", "route-help", "orders-list-help"],
+)
 def test_help_imports_no_heavy_library(args: tuple[str, ...]) -> None:
     result, modules = imported_modules(*args)
     assert result.returncode == 0, result.stderr[-2000:]
@@ -81,3 +90,37 @@ def test_users_role_choices_match_the_database() -> None:
     from app.db.models import ROLES as MODEL_ROLES
 
     assert tuple(ROLES) == tuple(MODEL_ROLES)
+
+
+def test_orders_list_reads_through_core_without_the_orm(db_url: str) -> None:
+    """A listing page loads SQLAlchemy's Core, the driver and the listing query; not the ORM, the models, the
+    unit of work, Alembic, Textual or ReportLab."""
+    add_orders(db_url, 3)
+    result, modules = imported_modules("--db", db_url, "orders", "list", "--limit", "2", "--json")
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert [order["external_id"] for order in json.loads(result.stdout)] == ["S2", "S1"]  # priority 2, then 1
+    assert "sqlalchemy" in modules and "app.db.queries.listing" in modules
+    unwanted = ("textual", "reportlab", "alembic", *ORM)
+    assert [name for name in modules if name.startswith(unwanted)] == []
+
+
+def _tree(parser: argparse.ArgumentParser) -> dict[str, object]:
+    """Every help text of a parser and of its sub-parsers, nested by command word."""
+    subs = [action for action in parser._actions if isinstance(action, argparse._SubParsersAction)]
+    return {
+        "help": parser.format_help(),
+        **{word: _tree(sub) for action in subs for word, sub in action.choices.items()},
+    }
+
+
+def test_a_command_word_builds_the_same_command_as_the_whole_tree() -> None:
+    """`main` builds only the module of the command it was given (``COMMAND_MODULES``): each command's parser must
+    be the one the whole tree has, and every command of the tree must be in the map."""
+    from app.cli import COMMAND_MODULES, build_parser
+
+    whole = _tree(build_parser(benchmarks=False))
+    commands = {word for word in whole if word != "help"}
+    assert commands == set(COMMAND_MODULES)
+    for word in commands:
+        alone = _tree(build_parser(benchmarks=False, command=word))
+        assert alone[word] == whole[word], word

@@ -131,3 +131,29 @@ def test_a_page_walks_the_listing_index_from_the_cursor_without_sorting(
     # and the service's own statement has that shape: the page it returns is the listing's next ten
     whole = listing_ids(db)
     assert [o.id for o in order_service.list_orders(db, limit=10, after=whole[4])] == whole[5:15]
+
+
+def test_the_listing_columns_are_the_models_columns() -> None:
+    """The listing reads through a Core table of its own (``app.db.queries.listing.ORDERS``: it loads no ORM);
+    each column must exist on the model with the same type, so values convert exactly as the ORM converts them."""
+    from app.db.queries.listing import ORDERS
+
+    model = Order.__table__.c
+    for column in ORDERS.c:
+        assert column.name in model, column.name
+        mapped = model[column.name].type
+        assert type(column.type) is type(mapped), column.name
+        assert getattr(column.type, "length", None) == getattr(mapped, "length", None), column.name
+
+
+def test_a_listing_inside_one_transaction_sees_its_uncommitted_orders(db: Database) -> None:
+    """``one_transaction`` (the demo seed) lists orders it has not committed yet: the listing's plain connection
+    must be the transaction's own."""
+    from app.db.savepoints import one_transaction
+
+    with pytest.raises(RuntimeError), one_transaction(db) as inner:
+        ids = add_orders(inner, 3, start=500)
+        assert set(ids) <= {o.id for o in order_service.list_orders(inner)}
+        assert set(ids) <= {o.id for o in order_service.list_orders(inner, limit=100)}
+        raise RuntimeError("roll it back")
+    assert not {o.id for o in order_service.list_orders(db)} & set(ids)
