@@ -1,7 +1,7 @@
 """``Database``: the engine, its units of work, and a plain read-only connection, without loading the ORM.
 
 Why its own module: building a ``Database`` used to import the unit of work, and with it SQLAlchemy's ORM, every
-model class and every repository (declaring the 19 mapped classes alone costs about as much as importing
+model class and every repository (declaring the 19 mapped classes alone costs nearly as much as importing
 SQLAlchemy). A command such as `pickpack orders list --limit 100` reads one page with a Core query and needs none
 of it; the ORM now loads when the first unit of work is opened (``unit_of_work``), which every command that
 changes something still does, at the same cost as before.
