@@ -10,6 +10,7 @@ from collections.abc import Collection
 
 from sqlalchemy import or_, select
 
+from app.db.bulk import among
 from app.db.models import Product
 from app.db.repositories.base import Repository
 
@@ -44,7 +45,14 @@ class ProductRepository(Repository[Product]):
 
     def by_skus_or_gtins(self, skus: Collection[str], gtins: Collection[str]) -> list[Product]:
         """Products named by any of ``skus``, or whose unit or case GTIN is one of ``gtins`` (order intake)."""
-        query = select(Product).where(or_(Product.sku.in_(skus), Product.gtin.in_(gtins), Product.case_gtin.in_(gtins)))
+        session = self.session
+        query = select(Product).where(
+            or_(
+                among(session, Product.sku, skus),
+                among(session, Product.gtin, gtins),
+                among(session, Product.case_gtin, gtins),
+            )
+        )
         return list(self.session.scalars(query))
 
     def gtins_by_sku(self) -> dict[str, str | None]:

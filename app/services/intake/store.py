@@ -27,7 +27,7 @@ from app.services.intake.rows import (
     service_level,
     wanted_state,
 )
-from app.services.order_priority import default_ship_by, priority_for, priority_of
+from app.services.order_priority import default_ship_by, priority_of, priority_total_for
 from app.services.order_status import order_subject, set_status
 
 KEEP_AT_MOST = 1000
@@ -106,7 +106,7 @@ def store_chunk(uow: UnitOfWork, config: Config, orders: list[IntakeOrder], acto
                 "status": status,
                 "hold_reason": wanted.hold if status == ON_HOLD else "",
                 "value_review_approved": False,
-                "priority": priority_for(config, level, ship_by, intake.tags, intake.order_value, now, now).total,
+                "priority": priority_total_for(config, level, ship_by, intake.tags, intake.order_value, now, now),
                 **values,
             }
             reason = wanted.cancel or wanted.hold or f"imported from {intake.source_ref}"
