@@ -2,11 +2,11 @@
 and store new orders with their lines and first events in bulk.
 
 Why bulk: an import stores ``WRITE_CHUNK`` orders per transaction. On SQLite one driver executemany INSERT per
-table is the fast path (the new order ids are then read back by their unique channel key). On PostgreSQL the same statements cost a round trip
-and a parse per batch of rows and ran at a third of SQLite's rate, so there the rows go through ``COPY FROM
-STDIN`` on the session's own connection (inside the chunk's transaction: a row the server refuses aborts the
-COPY and the whole chunk rolls back, as before), with order ids taken from the sequence first so the lines can
-name their order.
+table is the fast path (the new order ids are then read back by their unique channel key). On PostgreSQL the
+same statements cost a round trip and a parse per batch of rows and ran at a third of SQLite's rate, so there
+the rows go through ``COPY FROM STDIN`` on the session's own connection (inside the chunk's transaction: a row
+the server refuses aborts the COPY and the whole chunk rolls back, as before), with order ids taken from the
+sequence first so the lines can name their order.
 """
 
 from __future__ import annotations

@@ -10,8 +10,9 @@ from datetime import UTC, datetime
 from typing import Any
 
 from app.config.settings import Config
-from app.db.models import Order, OrderLine, Product
+from app.db.models import Order, OrderLine
 from app.db.queries import intake as intake_queries
+from app.db.repositories.products import ProductRef
 from app.db.unit_of_work import UnitOfWork
 from app.domain.actor import Actor
 from app.domain.orders import CANCELLED, NEW, ON_HOLD
@@ -55,11 +56,11 @@ class Tally:
             self.holds.append((number, reason))
 
 
-def _products(uow: UnitOfWork, orders: list[IntakeOrder]) -> tuple[dict[str, Product], dict[str, Product]]:
+def _products(uow: UnitOfWork, orders: list[IntakeOrder]) -> tuple[dict[str, ProductRef], dict[str, ProductRef]]:
     skus = {line.sku for o in orders for line in o.lines if line.sku}
     gtins = {line.gtin for o in orders for line in o.lines if line.gtin}
-    products_by_sku: dict[str, Product] = {}
-    products_by_gtin: dict[str, Product] = {}
+    products_by_sku: dict[str, ProductRef] = {}
+    products_by_gtin: dict[str, ProductRef] = {}
     if skus or gtins:
         candidates = [g.zfill(14) for g in gtins] + [g.lstrip("0") for g in gtins] + list(gtins)
         for product in uow.products.by_skus_or_gtins(skus, candidates):
