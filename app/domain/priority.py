@@ -65,30 +65,68 @@ class PriorityScore:
 
 
 def score(facts: PriorityFacts, weights: PriorityWeights, now: datetime) -> PriorityScore:
+    """The score with each part explained (``pickpack orders show``); its total is ``score_total``'s."""
+    deadline_points, hours_left, deadline = _deadline(facts, weights, now)
     parts: list[ScorePart] = []
-    if facts.ship_by is not None:
-        deadline = datetime.combine(facts.ship_by, facts.cutoff, tzinfo=UTC)
-        hours_left = (deadline - now) / timedelta(hours=1)
-        urgency = min(URGENCY_HORIZON_H + OVERDUE_CAP_H, max(0.0, URGENCY_HORIZON_H - hours_left))
+    if deadline is not None:
         when = (
             f"{hours_left:.1f} h left to cut-off {deadline:%Y-%m-%d %H:%M}"
             if hours_left >= 0
             else (f"{-hours_left:.1f} h past cut-off {deadline:%Y-%m-%d %H:%M}")
         )
-        parts.append(ScorePart("deadline", urgency * weights.deadline / 10.0, when))
+        parts.append(ScorePart("deadline", deadline_points, when))
     else:
         parts.append(ScorePart("deadline", 0.0, "no ship-by date"))
-    service_points = {
+    parts.append(ScorePart("service", _service(facts, weights), f"service level {facts.service_level}"))
+    vip = _vip(facts, weights)
+    parts.append(ScorePart("customer", weights.vip if vip else 0.0, f"tag {vip}" if vip else "regular customer"))
+    parts.append(ScorePart("value", _value(facts, weights), f"order value {facts.order_value}"))
+    age_h = _age_hours(facts, now)
+    parts.append(ScorePart("age", age_h * weights.age_per_hour, f"waiting {age_h:.1f} h"))
+    return PriorityScore(round(sum(p.points for p in parts), 2), tuple(parts))
+
+
+def score_total(facts: PriorityFacts, weights: PriorityWeights, now: datetime) -> float:
+    """``score(...).total`` without writing the explanations: an import scores every order it stores, and the
+    dates and numbers formatted into the parts' texts were most of a score's cost."""
+    vip = _vip(facts, weights)
+    points = (
+        _deadline(facts, weights, now)[0],
+        _service(facts, weights),
+        weights.vip if vip else 0.0,
+        _value(facts, weights),
+        _age_hours(facts, now) * weights.age_per_hour,
+    )
+    return round(sum(points), 2)
+
+
+def _deadline(facts: PriorityFacts, weights: PriorityWeights, now: datetime) -> tuple[float, float, datetime | None]:
+    """(points, hours left, cut-off) of the deadline part; (0, 0, None) without a ship-by date."""
+    if facts.ship_by is None:
+        return 0.0, 0.0, None
+    deadline = datetime.combine(facts.ship_by, facts.cutoff, tzinfo=UTC)
+    hours_left = (deadline - now) / timedelta(hours=1)
+    urgency = min(URGENCY_HORIZON_H + OVERDUE_CAP_H, max(0.0, URGENCY_HORIZON_H - hours_left))
+    return urgency * weights.deadline / 10.0, hours_left, deadline
+
+
+def _service(facts: PriorityFacts, weights: PriorityWeights) -> float:
+    return {
         "same_day": weights.service_same_day,
         "express": weights.service_express,
         "standard": weights.service_standard,
     }.get(facts.service_level, weights.service_standard)
-    parts.append(ScorePart("service", service_points, f"service level {facts.service_level}"))
+
+
+def _vip(facts: PriorityFacts, weights: PriorityWeights) -> str | None:
+    """The first of ``vip_tags`` the order carries (any case), or None."""
     tags = {t.lower() for t in facts.tags}
-    vip = [t for t in weights.vip_tags if t.lower() in tags]
-    parts.append(ScorePart("customer", weights.vip if vip else 0.0, f"tag {vip[0]}" if vip else "regular customer"))
-    value_points = min(weights.value_cap, float(facts.order_value) / 100.0 * weights.value_per_100)
-    parts.append(ScorePart("value", value_points, f"order value {facts.order_value}"))
-    age_h = min(AGE_CAP_H, max(0.0, (now - facts.received_at) / timedelta(hours=1)))
-    parts.append(ScorePart("age", age_h * weights.age_per_hour, f"waiting {age_h:.1f} h"))
-    return PriorityScore(round(sum(p.points for p in parts), 2), tuple(parts))
+    return next((t for t in weights.vip_tags if t.lower() in tags), None)
+
+
+def _value(facts: PriorityFacts, weights: PriorityWeights) -> float:
+    return min(weights.value_cap, float(facts.order_value) / 100.0 * weights.value_per_100)
+
+
+def _age_hours(facts: PriorityFacts, now: datetime) -> float:
+    return min(AGE_CAP_H, max(0.0, (now - facts.received_at) / timedelta(hours=1)))

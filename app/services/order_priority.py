@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from app.config.settings import Config
 from app.db.models import Order
-from app.domain.priority import PriorityFacts, PriorityScore, ScorePart, score
+from app.domain.priority import PriorityFacts, PriorityScore, ScorePart, score, score_total
 
 
 def default_ship_by(config: Config, level: str, received: datetime) -> date:
@@ -54,3 +54,17 @@ def priority_for(
         received_at=received_at,
     )
     return score(facts, config.priority, now or datetime.now(UTC))
+
+
+def priority_total_for(
+    config: Config,
+    service_level: str,
+    ship_by: date | None,
+    tags: tuple[str, ...],
+    order_value: Decimal,
+    received_at: datetime,
+    now: datetime | None = None,
+) -> float:
+    """``priority_for(...).total`` without the explanations (an import scores every order it stores)."""
+    facts = PriorityFacts(service_level, ship_by, config.cutoff_for(service_level), tags, order_value, received_at)
+    return score_total(facts, config.priority, now or datetime.now(UTC))

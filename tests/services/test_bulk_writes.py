@@ -1,5 +1,5 @@
 """The bulk paths under allocation and status changes write exactly what the per-row forms wrote, on both
-databases (PostgreSQL takes ``UPDATE ... FROM unnest`` and ``COPY``, SQLite SQLAlchemy's executemany)."""
+databases (PostgreSQL takes ``UPDATE ... FROM unnest`` and ``COPY``, SQLite the driver's executemany)."""
 
 from __future__ import annotations
 

@@ -19,7 +19,7 @@ from sqlalchemy import bindparam, case, func, select, update
 from sqlalchemy.orm import load_only
 
 from app.db.base import utcnow
-from app.db.bulk import insert_rows, update_by_id
+from app.db.bulk import among, insert_rows, update_by_id
 from app.db.locking import for_update, serialize
 from app.db.models import Allocation, Batch, BatchSlot, Location, Order, OrderLine, Product, Stock
 from app.db.repositories.base import Repository
@@ -136,7 +136,7 @@ class OrderRepository(Repository[Order]):
                 OrderLine.qty_ordered,
                 OrderLine.qty_allocated,
             )
-            .where(OrderLine.order_id.in_(list(lines)))
+            .where(among(self.session, OrderLine.order_id, lines))
             .order_by(OrderLine.order_id, OrderLine.line_no)
         ):
             lines[row.order_id].append(
@@ -161,7 +161,7 @@ class OrderRepository(Repository[Order]):
                 Stock.received_at,
             )
             .join(Location, Stock.location_id == Location.id)
-            .where(Stock.product_id.in_(wanted), Location.kind == "pick", Location.active.is_(True))
+            .where(among(self.session, Stock.product_id, wanted), Location.kind == "pick", Location.active.is_(True))
             .order_by(Stock.id)
         )
         return [StockOnShelf(*row) for row in self.session.execute(for_update(query, of=Stock))]
@@ -171,7 +171,7 @@ class OrderRepository(Repository[Order]):
         wanted = sorted(set(product_ids))
         if not wanted:
             return {}
-        query = select(Product.id, Product.track_expiry).where(Product.id.in_(wanted))
+        query = select(Product.id, Product.track_expiry).where(among(self.session, Product.id, wanted))
         return {row.id: row.track_expiry for row in self.session.execute(query)}
 
     def existing_allocations(self, line_ids: Iterable[int]) -> dict[tuple[int, int], int]:
@@ -180,7 +180,7 @@ class OrderRepository(Repository[Order]):
         if not wanted:
             return {}
         query = select(Allocation.id, Allocation.order_line_id, Allocation.stock_id).where(
-            Allocation.order_line_id.in_(wanted)
+            among(self.session, Allocation.order_line_id, wanted)
         )
         return {(row.order_line_id, row.stock_id): row.id for row in self.session.execute(query)}
 

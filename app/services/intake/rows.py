@@ -12,7 +12,8 @@ from datetime import datetime
 from typing import Any
 
 from app.config.settings import Config
-from app.db.models import Order, Product
+from app.db.models import Order
+from app.db.repositories.products import ProductRef
 from app.domain.orders import BACKORDERED, CANCELLED, NEW, ON_HOLD
 from app.parsers.channels.model import IntakeOrder
 from app.services.order_priority import default_ship_by
@@ -85,7 +86,7 @@ def order_values(config: Config, intake: IntakeOrder, received: datetime, level:
 
 
 def line_values(
-    intake: IntakeOrder, products_by_sku: dict[str, Product], products_by_gtin: dict[str, Product]
+    intake: IntakeOrder, products_by_sku: dict[str, ProductRef], products_by_gtin: dict[str, ProductRef]
 ) -> tuple[list[dict[str, Any]], list[str]]:
     lines = []
     unknown = []

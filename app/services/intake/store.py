@@ -10,8 +10,9 @@ from datetime import UTC, datetime
 from typing import Any
 
 from app.config.settings import Config
-from app.db.models import Order, OrderLine, Product
+from app.db.models import Order, OrderLine
 from app.db.queries import intake as intake_queries
+from app.db.repositories.products import ProductRef
 from app.db.unit_of_work import UnitOfWork
 from app.domain.actor import Actor
 from app.domain.orders import CANCELLED, NEW, ON_HOLD
@@ -27,7 +28,7 @@ from app.services.intake.rows import (
     service_level,
     wanted_state,
 )
-from app.services.order_priority import default_ship_by, priority_for, priority_of
+from app.services.order_priority import default_ship_by, priority_of, priority_total_for
 from app.services.order_status import order_subject, set_status
 
 KEEP_AT_MOST = 1000
@@ -55,11 +56,11 @@ class Tally:
             self.holds.append((number, reason))
 
 
-def _products(uow: UnitOfWork, orders: list[IntakeOrder]) -> tuple[dict[str, Product], dict[str, Product]]:
+def _products(uow: UnitOfWork, orders: list[IntakeOrder]) -> tuple[dict[str, ProductRef], dict[str, ProductRef]]:
     skus = {line.sku for o in orders for line in o.lines if line.sku}
     gtins = {line.gtin for o in orders for line in o.lines if line.gtin}
-    products_by_sku: dict[str, Product] = {}
-    products_by_gtin: dict[str, Product] = {}
+    products_by_sku: dict[str, ProductRef] = {}
+    products_by_gtin: dict[str, ProductRef] = {}
     if skus or gtins:
         candidates = [g.zfill(14) for g in gtins] + [g.lstrip("0") for g in gtins] + list(gtins)
         for product in uow.products.by_skus_or_gtins(skus, candidates):
@@ -106,7 +107,7 @@ def store_chunk(uow: UnitOfWork, config: Config, orders: list[IntakeOrder], acto
                 "status": status,
                 "hold_reason": wanted.hold if status == ON_HOLD else "",
                 "value_review_approved": False,
-                "priority": priority_for(config, level, ship_by, intake.tags, intake.order_value, now, now).total,
+                "priority": priority_total_for(config, level, ship_by, intake.tags, intake.order_value, now, now),
                 **values,
             }
             reason = wanted.cancel or wanted.hold or f"imported from {intake.source_ref}"
