@@ -1,12 +1,14 @@
 """A paced job sizes its next write transaction from what the last ones cost (``write_turns.Pacer``): an
 expensive order or a loaded machine makes the next transactions smaller, cheap ones make them larger, within
-the bounds the job set."""
+the bounds the job set; and no garbage collection pauses a transaction while it holds its locks."""
 
 from __future__ import annotations
 
+import gc
+
 import pytest
 
-from app.services.write_turns import Pacer
+from app.services.write_turns import Pacer, in_turn
 
 
 def test_a_pacer_starts_at_the_size_it_was_given() -> None:
@@ -48,3 +50,23 @@ def test_bounds_must_make_sense() -> None:
         Pacer(0, 10)
     with pytest.raises(ValueError):
         Pacer(20, 10)
+
+
+class _Postgres:
+    dialect = "postgresql"  # no pause after the transaction: the test does not sleep
+
+
+def test_no_garbage_collection_runs_inside_a_turn_and_it_is_back_on_after() -> None:
+    assert gc.isenabled()
+    seen = in_turn(_Postgres(), gc.isenabled)  # type: ignore[arg-type]
+    assert seen is False  # a collection cannot pause the transaction while it holds its locks
+    assert gc.isenabled()
+
+
+def test_a_failing_turn_still_turns_collection_back_on() -> None:
+    def fails() -> None:
+        raise ValueError("constraint")
+
+    with pytest.raises(ValueError):
+        in_turn(_Postgres(), fails)  # type: ignore[arg-type]
+    assert gc.isenabled()
