@@ -13,5 +13,7 @@ BENCHMARKS: dict[str, str] = {
     "labels": "app.bench.labels",
     "live": "app.bench.live",
     "floor": "app.bench.floor",
+    "process": "app.bench.process",
+    "snapshot": "app.bench.snapshot",
 }
 """Benchmark name -> module path (imported only when that benchmark runs)."""

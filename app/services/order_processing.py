@@ -3,7 +3,8 @@ and release allocated orders to picking by priority, following the rules of ``[r
 
 A pass shares the database with every terminal on the floor, so it never holds the write lock for long:
 re-scoring touches only the orders the clock moved and writes them ``RESCORE_CHUNK`` at a time
-(``orders.reprioritise``), allocation takes ``ALLOCATE_CHUNK`` orders per transaction, releasing
+(``orders.reprioritise``), allocation takes as many orders per transaction as fit in
+``write_turns.TARGET_HOLD_S`` (``ALLOCATE_CHUNK`` to begin with, at most ``ALLOCATE_MOST``), releasing
 ``RELEASE_CHUNK`` (at most ``max_orders_per_pass`` in a pass), and each of those transactions is run again when
 the database is busy (``app.db.retry.retry_busy``) instead of failing the pass.
 
@@ -13,6 +14,7 @@ checked before the first step (``orders.process``) and again inside each transac
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import partial
@@ -29,7 +31,7 @@ from app.services.authz import authorize
 from app.services.batches import WaveReport, plan_batches
 from app.services.order_status import set_status
 from app.services.orders import reprioritise
-from app.services.write_turns import in_turn
+from app.services.write_turns import Pacer, in_turn
 
 
 @dataclass(frozen=True)
@@ -47,9 +49,12 @@ class ProcessReport:
 
 
 ALLOCATE_CHUNK = 25
-"""Orders allocated per write transaction in a pass: at 100,000 open orders 500 at a time held SQLite's write lock
-for 240 ms of CPU (a picker's scan waited up to 2.7 s behind a series of them); 50 still took up to 84 ms, 25
-stay near half of that."""
+"""Orders in a pass's first allocation transaction; the next ones are sized from the time the last ones took
+(``write_turns.Pacer``). At 100,000 open orders 500 at a time held SQLite's write lock for 240 ms of CPU (a
+picker's scan waited up to 2.7 s behind a series of them); a fixed 25 held it up to 95 ms (a scan waited
+108 ms: the busy handler's try after 78 ms comes at 103 ms)."""
+ALLOCATE_MOST = 100
+"""The most orders a paced allocation transaction takes (an idle machine with small orders)."""
 RELEASE_CHUNK = 20
 """Orders released per write transaction (each is a status change with its event and maybe a hold: about 1.6 ms
 of CPU per order at 100,000 open orders, so 20 stay near 35 ms)."""
@@ -97,32 +102,56 @@ def _release_chunk(db: Database, config: Config, actor: Actor, limit: int) -> tu
 
 
 def allocate_in_turns(
-    db: Database, actor: Actor, *, order_ids: list[int] | None = None, chunk: int = ALLOCATE_CHUNK
+    db: Database,
+    actor: Actor,
+    *,
+    order_ids: list[int] | None = None,
+    chunk: int = ALLOCATE_CHUNK,
+    most_new: int | None = None,
 ) -> AllocationReport:
-    """``allocation.allocate`` in turns with the floor: every new order (of ``order_ids`` when given) and each
-    backorder from before once, ``chunk`` orders per write transaction, the write lock left free in between."""
+    """``allocation.allocate`` in turns with the floor: every new order (of ``order_ids`` when given; the
+    ``most_new`` most urgent when given) and each backorder from before once, ``chunk`` orders in the first
+    write transaction and then as many as the pacer allows (``write_turns.Pacer``: each transaction aimed at
+    ``TARGET_HOLD_S`` of lock held), the write lock left free in between."""
     total = AllocationReport()
+    pacer = Pacer(chunk, max(chunk, ALLOCATE_MOST))
+    left = most_new  # None: every new order
     with db.unit_of_work(readonly=True) as uow:
         waiting = uow.orders.backordered_ids(order_ids)
-    while True:  # every chunk moves its orders out of "new", so this ends
-        report, seen = in_turn(db, partial(_allocate_chunk, db, actor, (NEW,), order_ids, chunk))
+    while left is None or left > 0:  # every chunk moves its orders out of "new", so this ends
+        size = pacer.size if left is None else min(pacer.size, left)
+        report, seen, held = in_turn(db, partial(_allocate_chunk, db, actor, (NEW,), order_ids, size))
         total += report
         if seen == 0:
             break
-    for start in range(0, len(waiting), chunk):
-        ids = waiting[start : start + chunk]
-        report, _ = in_turn(db, partial(_allocate_chunk, db, actor, (BACKORDERED,), ids, len(ids)))
+        left = None if left is None else left - seen
+        pacer.took(held, seen)
+    start = 0
+    while start < len(waiting):
+        ids = waiting[start : start + pacer.size]
+        report, _, held = in_turn(db, partial(_allocate_chunk, db, actor, (BACKORDERED,), ids, len(ids)))
         total += report
+        pacer.took(held, len(ids))
+        start += len(ids)
     return total
 
 
 def _allocate_chunk(
     db: Database, actor: Actor, statuses: tuple[str, ...], ids: list[int] | None, limit: int
-) -> tuple[AllocationReport, int]:
+) -> tuple[AllocationReport, int, float]:
+    """One transaction: (report, orders seen, seconds of work while holding the locks).
+
+    The clock starts once the transaction has begun (on SQLite, once ``BEGIN IMMEDIATE`` got the lock) and stops
+    before the commit: the wait for a scan that held the lock is not this transaction's cost, and the commit
+    costs the same whatever the size (on a loaded PostgreSQL server it took 100 ms); counting either would
+    shrink the next transactions without shortening them."""
     with db.unit_of_work() as uow:
-        result = allocation.allocate_batch(uow, actor=actor, statuses=statuses, order_ids=ids, limit=limit)
+        uow.session.connection()  # begin now (the write lock on SQLite), not at the first query
+        began = time.perf_counter()
+        report, seen = allocation.allocate_batch(uow, actor=actor, statuses=statuses, order_ids=ids, limit=limit)
+        worked = time.perf_counter() - began
         uow.commit()
-        return result
+        return report, seen, worked
 
 
 def process_once(
