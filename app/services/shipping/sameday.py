@@ -31,7 +31,7 @@ def same_day_miss(order: Order, options: Sequence[ServiceOption], choice: Choice
     elif any(delivery_date(now, o.cutoff, o.transit_days) <= now.date() for o in same_day):
         return ""  # one could have made it today: the promised date allowed a slower, cheaper one
     else:
-        cutoffs = ", ".join(f"{o.service} {o.cutoff:%H:%M}" for o in same_day)
+        cutoffs = ", ".join(f"{o.cutoff:%H:%M}" for o in same_day)
         why = f"past the same-day cut-off ({cutoffs}) or not a working day"
     return f"NOT SAME DAY: {why}; goes {choice.service}, arrives {choice.delivery_date.isoformat()}"
 
