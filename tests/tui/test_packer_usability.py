@@ -302,10 +302,14 @@ def test_pack_pictures(
         expected = screen.state.open_carton.expected_weight_kg
         if view == "weight":
             await weigh(pilot, str(expected + Decimal("0.2")))
+            for field in pilot.app.screen.query(Input):
+                field.cursor_blink = False  # a blinking cursor would make the picture depend on the moment
+            await settle(pilot)
             return
         await weigh(pilot, str(expected))
         await press(pilot, "f8", "enter")  # the void dialog, its empty reason refused
         assert isinstance(pilot.app.screen, VoidDialog)
         pilot.app.screen.query_one("#reason", Input).cursor_blink = False
+        await settle(pilot)
 
     assert snap_compare(app, terminal_size=size, run_before=get_there)
