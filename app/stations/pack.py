@@ -58,6 +58,26 @@ def sku_label_hint(state: PackState) -> str:
     return f"; no barcode, scan the SKU label of {', '.join(skus)}" if skus else ""
 
 
+def shipped_told(state: PackState) -> str:
+    """A shipped order scanned at packing: refused, and what may still be done with it."""
+    tracking = ", ".join(c.tracking_number for c in state.cartons if c.tracking_number)
+    booked = f" ({state.service} {tracking})" if tracking else ""
+    return (
+        f"order {state.order_number} is shipped; !reprint prints its labels again, !void REASON cancels them, "
+        f"or scan the next order{booked}"
+    )
+
+
+def box_told(state: PackState) -> str:
+    """The box the station suggests now, by code and catalog name ("BOX-FL1 Flat mailer M"), or ""."""
+    carton = state.open_carton
+    if state.expect == "box" and carton is not None:
+        return state.box_label(carton.box_code)
+    if state.suggestion and carton is None and state.units_to_pack:
+        return " + ".join(state.box_label(code) for code in state.suggestion)
+    return ""
+
+
 class PackEngine:
     """One packer's station: ``start()`` after sign-in, then ``handle(line)`` for every scan or key."""
 
@@ -155,11 +175,28 @@ class PackEngine:
         if state is None or state.expect == "order":
             self.shipment = None
             self.state = packing.start_packing(self.db, self.config, line, actor=self.actor)
+            if self.state.status == "shipped":  # opened for !reprint or !void only: nothing to pack
+                return self.answer(False, shipped_told(self.state))
             message = f"Order {self.state.order_number}: {self.state.units_to_pack} unit(s) to pack"
+            box = box_told(self.state)
+            if box:
+                message += f", suggested box {box}"
             return self.answer(True, message + sku_label_hint(self.state))
         if state.expect == "ship" or (state.units_to_pack == 0 and state.open_carton is None):
             return self.answer(False, f"Wrong input: expected !ship for order {state.order_number}, scanned {line}")
-        return self._took(packing.handle_scan(self.db, self.config, state.order_id, line, actor=self.actor))
+        answer = self._took(packing.handle_scan(self.db, self.config, state.order_id, line, actor=self.actor))
+        return answer if answer.ok else self.answer(False, answer.message + self._how_now())
+
+    def _how_now(self) -> str:
+        """After a refused scan, the key that does what is expected now (every key named here is taken now)."""
+        state = self.state
+        if state is None:
+            return ""
+        if state.expect == "box":
+            return f"; !box takes {box_told(state)}, or scan another BOX label"
+        if state.expect == "weight":
+            return "; weigh the carton: !weight KG"
+        return ""
 
     def _key(self, key: str, arg: str) -> Answer:
         handler = {
@@ -238,14 +275,21 @@ class PackEngine:
         if state.shipment_id is None or state.status != "shipped":
             return self.answer(False, "!reprint: this order has no shipped labels to print again")
         outcome = shipping.reprint(self.db, self.config, state.shipment_id, actor=self.actor, station=self.terminal)
-        return self.answer(outcome.all_printed, outcome.summary)
+        return self.answer(outcome.all_printed, outcome.reprint_summary)
 
     def _void(self, reason: str) -> Answer:
         state = self.state
         assert state is not None
         if state.shipment_id is None or state.status != "shipped":
             return self.answer(False, "!void: this order has no shipped labels to void")
+        if not reason.strip():
+            return self.answer(False, "!void needs a reason (what is wrong with the labels), e.g. !void wrong address")
+        retired = ", ".join(c.tracking_number for c in state.cartons if c.tracking_number)
         shipping.void_shipment(self.db, self.config, state.shipment_id, actor=self.actor, reason=reason)
         self.state = packing.pack_state(self.db, self.config, state.order_id)
         self.shipment = None
-        return self.answer(True, f"Labels of {state.order_number} voided: !ship books it again")
+        return self.answer(
+            True,
+            f"Labels of {state.order_number} voided ({retired} retired): the cartons stay packed; "
+            "!ship books and prints new labels",
+        )

@@ -29,9 +29,12 @@ def _order(uow: UnitOfWork, order_id: int) -> Order:
     return order
 
 
-def _refuse(uow: UnitOfWork, config: Config, order: Order, actor: Actor, scanned: str, expected: str) -> PackResult:
-    """Log a wrong scan (and nothing else) and answer with what was expected."""
-    message = f"Wrong scan: expected {expected}, scanned {scanned}"
+def _refuse(
+    uow: UnitOfWork, config: Config, order: Order, actor: Actor, scanned: str, expected: str, message: str = ""
+) -> PackResult:
+    """Log a wrong scan (and nothing else) and answer with what was expected (or with ``message``, when a
+    sentence says it better)."""
+    message = message or f"Wrong scan: expected {expected}, scanned {scanned}"
     uow.record(actor, "pack.refused", subject=order_subject(order.id), message=message, scanned=scanned)
     state = state_of(uow, config, order)
     uow.commit()
@@ -162,7 +165,8 @@ def handle_scan(db: Database, config: Config, order_id: int, raw: str, *, actor:
         product, units = product_for_scan(uow.products, scan)  # also the SKU label of an item without a GTIN
         line, refused = _line_for(uow, state, order, product, scan, units)
         if line is None:
-            return _refuse(uow, config, order, actor, scan.printable, refused)
+            told = _short_told(uow, order, line_of_product(uow, order, product), scan)
+            return _refuse(uow, config, order, actor, scan.printable, refused, told)
         assert product is not None
         return _pack_units(uow, config, order, state, line, product, units, actor, scan)
 
@@ -194,11 +198,38 @@ def _line_for(
     left = line.qty_picked - line.qty_packed
     if units < 1:
         return None, f"a label of {line.sku} counting at least 1 unit"
+    if left <= 0 and line.qty_picked == 0:
+        return None, f"another item: none of {line.sku} was picked for this order"
     if left <= 0:
         return None, f"another item: all {line.qty_picked} picked {line.sku} are already packed"
     if units > left:
         return None, f"at most {left} more {line.sku} (a scan of {units})"
     return line, ""
+
+
+def line_of_product(uow: UnitOfWork, order: Order, product: Product | None) -> OrderLine | None:
+    return uow.shipping_reads.line_of_product(order.id, product.id) if product is not None else None
+
+
+def _short_told(uow: UnitOfWork, order: Order, line: OrderLine | None, scan: Scan) -> str:
+    """For a unit of a line picking came up short on: "this order is short 1 JAR-MUST-M (approved by sofia)",
+    read from the order's timeline (an approved short lowers the line's quantity, so the line alone cannot say).
+    "" when the scan is refused for another reason."""
+    if line is None or line.qty_picked - line.qty_packed > 0:
+        return ""
+    missing, approver = 0, ""
+    for event in uow.events.about(order_subject(order.id)):
+        if event.kind == "order.short" and (event.data or {}).get("sku") == line.sku:
+            missing += int((event.data or {}).get("missing") or 0)
+        elif event.kind == "order.short_approved":
+            approver = event.actor
+    if not missing:
+        return ""
+    who = f"approved by {approver}" if approver else "waiting for a supervisor"
+    return (
+        f"Scanned {scan.printable} ({line.sku}): this order is short {missing} {line.sku} ({who}); "
+        "do not pack it, put it aside"
+    )
 
 
 def _pack_units(

@@ -11,7 +11,7 @@ from app.domain.scans import classify
 from app.services.authz import authorize
 from app.services.errors import NotFound, Refused
 from app.services.order_lookup import order_by_ref
-from app.services.order_status import set_status
+from app.services.order_status import order_subject, set_status
 from app.services.packing.views import PACKABLE, PackState, state_of
 
 
@@ -51,13 +51,25 @@ def _order_in_tote(uow: UnitOfWork, code: str) -> Order:
 
 
 def start_packing(db: Database, config: Config, code: str, *, actor: Actor) -> PackState:
-    """Open an order at the packing station by scanning its tote or typing/scanning its order number."""
+    """Open an order at the packing station by scanning its tote or typing/scanning its order number.
+
+    A shipped order is opened too (its labels may be printed again or voided), but the scan is logged as refused:
+    there is nothing to pack, and the station says so (``state.status == "shipped"``)."""
     scan = classify(code)
     with db.unit_of_work() as uow:
         authorize(uow, actor, "orders.pack")
         order = _order_in_tote(uow, scan.code) if scan.kind == "tote" else order_by_ref(uow, code, locked=True)
         if order.status not in PACKABLE and order.status != "shipped":
             raise Refused(f"order {order.number} is {order.status}: only picked orders can be packed")
+        if order.status == "shipped":
+            # opened for a reprint or a void only: the scan itself is refused
+            uow.record(
+                actor,
+                "pack.refused",
+                subject=order_subject(order.id),
+                message=f"order {order.number} is shipped",
+                scanned=code,
+            )
         refuse_if_short_pending(order)
         if order.status == PICKED:
             set_status(uow, order, PACKING, actor, f"packing started at {actor.terminal}")

@@ -6,7 +6,7 @@
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache
 
@@ -68,6 +68,13 @@ class PackState:
     shipment_id: int | None
     carrier: str
     service: str
+    box_names: dict[str, str] = field(default_factory=dict)
+    """Catalog name of every box code shown (suggested or in a carton): a packer knows "Flat mailer M", not FL1."""
+
+    def box_label(self, code: str) -> str:
+        """``BOX-FL1 Flat mailer M``: the code to scan and the name a person recognises on the shelf."""
+        name = self.box_names.get(code)
+        return f"BOX-{code} {name}" if name else f"BOX-{code}"
 
     @property
     def open_carton(self) -> CartonView | None:
@@ -206,14 +213,23 @@ def state_of(uow: UnitOfWork, config: Config, order: Order) -> PackState:
     cartons: list[CartonView] = []
     if shipment is not None:
         cartons = [_carton_view(uow, c) for c in uow.cartons.of_shipment(shipment.id, excluding="voided")]
+    suggestion = _suggestion(uow, config, order.id, cartons)
     return PackState(
         order.id,
         order.number,
         order.status,
         lines,
         tuple(cartons),
-        _suggestion(uow, config, order.id, cartons),
+        suggestion,
         shipment.id if shipment else None,
         shipment.carrier if shipment else "",
         shipment.service if shipment else "",
+        _box_names(config, {*suggestion, *(c.box_code for c in cartons)}),
     )
+
+
+def _box_names(config: Config, codes: set[str]) -> dict[str, str]:
+    """The catalog names of ``codes`` (a code no longer in the catalog is shown without a name)."""
+    if not codes:
+        return {}
+    return {box.code: box.name for box in box_catalog(config) if box.code in codes}

@@ -111,7 +111,7 @@ def _approve(
             terminal=actor.terminal,
         )
         if found is None:
-            return _weight_mismatch(uow, config, order, carton, actor, measured_kg, check.message)
+            return _weight_mismatch(uow, config, order, carton, actor, measured_kg, check)
         approver, approved_kg = found
     carton.weight_approved_by = approver.name
     uow.record(
@@ -159,8 +159,27 @@ def _close(
     return PackResult(True, f"Carton {carton.seq} closed ({measured_kg} kg{note})", state, approver=approved_by)
 
 
+def kg_text(kg: float) -> str:
+    """``0.2`` for 0.200 kg, ``1.25`` for 1.250: as short as the scale's grams allow."""
+    return f"{kg:.3f}".rstrip("0").rstrip(".") or "0"
+
+
+def off_weight_told(check: WeightCheck) -> str:
+    """What an off weight may mean, without the expected weight (shown, it invites typing it back): "0.2 kg
+    over: an extra or wrong unit?"."""
+    if check.difference_kg > 0:
+        return f"{kg_text(check.difference_kg)} kg over: an extra or wrong unit?"
+    return f"{kg_text(-check.difference_kg)} kg under: a unit missing?"
+
+
 def _weight_mismatch(
-    uow: UnitOfWork, config: Config, order: Order, carton: Carton, actor: Actor, measured_kg: Decimal, message: str
+    uow: UnitOfWork,
+    config: Config,
+    order: Order,
+    carton: Carton,
+    actor: Actor,
+    measured_kg: Decimal,
+    check: WeightCheck,
 ) -> PackResult:
     """Outside the tolerance and nobody approved: the carton stays open, the weighing is logged (the supervisor's
     exceptions show it until the carton closes or is weighed again)."""
@@ -169,7 +188,7 @@ def _weight_mismatch(
         actor,
         "pack.weight_mismatch",
         subject=subject,
-        message=message,
+        message=check.message,
         carton=carton.seq,
         expected=float(carton.expected_weight_kg),
         measured=float(measured_kg),
@@ -182,8 +201,8 @@ def _weight_mismatch(
     uow.commit()
     return PackResult(
         False,
-        f"{message}{extra}: a supervisor must approve (badge and PIN at a terminal, or "
-        f"`{weight_approval.command_hint(order.number, measured_kg)}`)",
+        f"{off_weight_told(check)} Re-check the carton{extra}; to close it at {measured_kg} kg a supervisor must "
+        f"approve (badge and PIN at a terminal, or `{weight_approval.command_hint(order.number, measured_kg)}`)",
         state,
         needs_approval=True,
     )

@@ -7,6 +7,7 @@ only then prints, so a failed print never loses or doubles a shipment.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, time
 
 from app.config.settings import Config
@@ -26,6 +27,7 @@ from app.services.packing import box_catalog, refuse_if_short_pending
 from app.services.shipping.carriers import carriers_for
 from app.services.shipping.outcomes import ShipOutcome, outcome_of
 from app.services.shipping.printing import print_shipment
+from app.services.shipping.sameday import record_same_day_miss, same_day_miss
 
 
 def ship_order(
@@ -51,10 +53,10 @@ def ship_order(
         cartons = uow.cartons.of_shipment(shipment.id, statuses=("packed",))
         if not cartons:
             raise Refused(f"order {order.number} has no closed carton to ship")
-        _book(uow, config, order, shipment, cartons, actor, now)
+        notice = _book(uow, config, order, shipment, cartons, actor, now)
         uow.commit()
         shipment_id = shipment.id
-    return print_shipment(db, config, shipment_id, actor=actor, station=station)
+    return replace(print_shipment(db, config, shipment_id, actor=actor, station=station), notice=notice)
 
 
 def _parcels(config: Config, cartons: list[Carton]) -> tuple[carrier_domain.Parcel, ...]:
@@ -103,8 +105,9 @@ def _book(
     cartons: list[Carton],
     actor: Actor,
     now: datetime,
-) -> None:
-    """Rate-shop, book the chosen service with its carrier, label every carton and ship the order."""
+) -> str:
+    """Rate-shop, book the chosen service with its carrier, label every carton and ship the order; returns what
+    the packer must be told about the booking (a same-day order that will not arrive today), or ""."""
     parcels = _parcels(config, cartons)
     ship_from = carrier_domain.Address(config.shipping.ship_from_country, config.shipping.ship_from_postal_code)
     ship_to = carrier_domain.Address(order.ship_country, order.ship_postal_code)
@@ -132,6 +135,10 @@ def _book(
         carton.sscc = code
         set_carton(uow, carton, "labelled", actor, f"{tracking} / SSCC {code}")
     _ship(uow, order, shipment, carrier_name, choice, created.tracking_numbers, actor)
+    notice = same_day_miss(order, [o for _, o in options], choice, now)
+    if notice:
+        record_same_day_miss(uow, actor, order, notice, choice.service)
+    return notice
 
 
 def _ship(

@@ -27,6 +27,8 @@ class ShipOutcome:
     tracking_numbers: tuple[str, ...]
     service_reason: str
     prints: tuple[PrintOutcome, ...]
+    notice: str = ""
+    """What the packer must know about the booking (a same-day order that cannot go out today), "" when none."""
 
     @property
     def all_printed(self) -> bool:
@@ -36,9 +38,26 @@ class ShipOutcome:
     def summary(self) -> str:
         failed = [p for p in self.prints if not p.ok]
         text = f"Shipped {self.order_number}: {self.service} ({', '.join(self.tracking_numbers)})"
+        if self.notice:
+            text += f"; {self.notice}"
         if failed:
             text += "; PRINT FAILED: " + "; ".join(f"{p.kind}: {p.detail}" for p in failed) + " (F7 reprints)"
         return text
+
+    @property
+    def reprint_summary(self) -> str:
+        """After a reprint: which documents printed again, and which failed (with why)."""
+        printed = [p for p in self.prints if p.ok]
+        failed = [p for p in self.prints if not p.ok]
+        names = ", ".join(_document_name(p) for p in printed) or "nothing"
+        text = f"Reprinted {self.order_number}: {names} ({', '.join(self.tracking_numbers)})"
+        if failed:
+            text += "; PRINT FAILED: " + "; ".join(f"{p.kind}: {p.detail}" for p in failed) + " (F7 tries again)"
+        return text
+
+
+def _document_name(outcome: PrintOutcome) -> str:
+    return f"{outcome.kind} {outcome.carton}" if outcome.carton is not None else outcome.kind
 
 
 def outcome_of(uow: UnitOfWork, order: Order, shipment: Shipment, prints: tuple[PrintOutcome, ...]) -> ShipOutcome:

@@ -28,9 +28,11 @@ def print_shipment(
     station: str,
     kinds: tuple[str, ...] | None = None,
     printer_name: str | None = None,
+    again: bool = False,
 ) -> ShipOutcome:
     """Print the shipment's documents (all, or only ``kinds``) at ``station`` or on ``printer_name``, and record
-    how each one went."""
+    how each one went; ``again`` (a reprint) also puts a ``shipment.reprinted`` event on the order's timeline, so
+    a second label in circulation can be traced to who printed it, where."""
     with db.unit_of_work(readonly=True) as uow:
         shipment = shipment_of(uow, shipment_id)
         documents = shipment_documents(uow, config, shipment)
@@ -43,6 +45,8 @@ def print_shipment(
         assert order is not None
         for outcome in outcomes:
             _record(uow, actor, order, shipment_id, outcome)
+        if again:
+            _record_reprint(uow, actor, order, shipment_id, outcomes)
         uow.commit()
         return outcome_of(uow, order, shipment, tuple(outcomes))
 
@@ -110,6 +114,25 @@ def _record(uow: UnitOfWork, actor: Actor, order: Order, shipment_id: int, outco
         )
 
 
+def _record_reprint(
+    uow: UnitOfWork, actor: Actor, order: Order, shipment_id: int, outcomes: list[PrintOutcome]
+) -> None:
+    printed = [f"{o.kind} {o.carton}" if o.carton is not None else o.kind for o in outcomes if o.ok]
+    failed = [o.kind for o in outcomes if not o.ok]
+    message = f"reprinted {', '.join(printed) or 'nothing'} at {actor.terminal}"
+    if failed:
+        message += f"; failed: {', '.join(failed)}"
+    uow.record(
+        actor,
+        "shipment.reprinted",
+        subject=order_subject(order.id),
+        message=message,
+        shipment=shipment_id,
+        printed=printed,
+        failed=failed,
+    )
+
+
 def reprint(
     db: Database,
     config: Config,
@@ -126,4 +149,6 @@ def reprint(
         shipment = shipment_of(uow, shipment_id)
         if shipment.status != "shipped":
             raise Refused(f"shipment {shipment_id} is {shipment.status}: nothing to reprint")
-    return print_shipment(db, config, shipment_id, actor=actor, station=station, kinds=kinds, printer_name=printer_name)
+    return print_shipment(
+        db, config, shipment_id, actor=actor, station=station, kinds=kinds, printer_name=printer_name, again=True
+    )

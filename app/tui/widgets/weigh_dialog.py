@@ -26,6 +26,9 @@ class Weighing:
 class WeighDialog(ModalScreen[Weighing | None]):
     """Enter the scale reading; when it is off, a supervisor approves with their badge, then their PIN.
 
+    The expected weight is never shown: a packer who sees it may type it back instead of reading the scale. When
+    the reading is off, the error says by how much and what it may mean ("0.2 kg over: an extra or wrong unit?").
+
     The PIN field is masked and always offered: the roles of ``[security] badge_requires_pin_roles`` must fill it
     (the service refuses a badge alone), a role not listed may leave it empty. A refusal (wrong PIN, no PIN, a
     badge that may not approve) comes back as ``error`` when the dialog opens again.
@@ -33,27 +36,44 @@ class WeighDialog(ModalScreen[Weighing | None]):
 
     BINDINGS = [("escape", "dismiss(None)", "Cancel")]
 
+    DEFAULT_CSS = """
+    WeighDialog #weigh-box {
+        width: 90%;
+        max-width: 64;
+        height: auto;
+        border: thick $accent;
+        background: $surface;
+        padding: 0 1;
+    }
+    WeighDialog #weigh-error {
+        height: auto;
+        min-height: 1;
+    }
+    """
+
     def __init__(
         self,
-        expected: Decimal,
+        title: str,
         needs_approval: bool = False,
         weight: Decimal | None = None,
         error: str = "",
         badge: str = "",
     ) -> None:
         super().__init__()
-        self.expected = expected
+        self.title_text = title
+        """Which carton to weigh: never its expected weight, which would invite typing it back."""
         self.needs_approval = needs_approval
         self.weight = weight
         self.error = error
         self.badge = badge
 
     def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog"):
-            yield Label(literal(f"Weight in kg (expected {self.expected})"), classes="title")
+        with Vertical(id="weigh-box"):
+            yield Label(literal(self.title_text), classes="title")
+            yield Static(literal("Type what the scale shows in kg, then Enter"), classes="hint")
             yield Input(value=str(self.weight) if self.weight else "", placeholder="kg", id="weight")
             if self.needs_approval:
-                yield Label(literal("Off tolerance: a supervisor approves with badge, then PIN"), classes="error")
+                yield Label(literal("Off tolerance: supervisor's badge, then PIN"), classes="error")
                 yield Input(value=self.badge, placeholder="supervisor badge (scan)", password=True, id="badge")
                 yield Input(placeholder="supervisor PIN", password=True, id="pin")
             yield Static(literal(self.error), id="weigh-error", classes="error" if self.error else "")
