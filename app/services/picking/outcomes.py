@@ -12,14 +12,21 @@ from app.domain.scans import Scan
 from app.services.picking.finishing import finish_now
 from app.services.picking.state import state_of
 from app.services.picking.views import ScanResult
+from app.services.products import product_for_scan
 
 NO_SCAN = Scan("", "action", "")
 """What a key action (skip, short) records as its scan."""
 
 
-def refuse(uow: UnitOfWork, batch: Batch, actor: Actor, scan: Scan, expected: str, typed: bool) -> ScanResult:
-    """Record the wrong scan and what was expected; nothing else changes."""
-    message = f"Wrong scan: expected {expected}, scanned {scan.printable}"
+def refuse(
+    uow: UnitOfWork, batch: Batch, actor: Actor, scan: Scan, expected: str, typed: bool, *, said: str = ""
+) -> ScanResult:
+    """Record the wrong scan and what was expected; nothing else changes.
+
+    The message names what came the way a person knows it (the item's SKU and name, why a code cannot be read),
+    never a parser's words; ``said`` replaces the whole message when the refusal reads better another way
+    ("Wrong lot: scanned lot L2611A, expected lot L2609C of TEA-EARL-100")."""
+    message = said or f"Wrong scan: expected {expected}, scanned {scan.printable}{scanned_as(uow, scan)}"
     uow.record(
         actor,
         "pick.refused",
@@ -32,6 +39,22 @@ def refuse(uow: UnitOfWork, batch: Batch, actor: Actor, scan: Scan, expected: st
     state = state_of(uow, batch)
     uow.commit()
     return ScanResult(False, message, state, scan.printable)
+
+
+def scanned_as(uow: UnitOfWork, scan: Scan) -> str:
+    """What a refused scan is, for its message: `` (MUG-RED-350, Ceramic mug red 350 ml)`` for an item, why a code
+    cannot be read, or nothing for codes that say what they are (a location, a tote)."""
+    if scan.error:
+        return f": {scan.error}"
+    if scan.kind in ("location", "reserve_location", "tote", "box", "badge", "action", "typed"):
+        return ""
+    if not scan.code.strip():
+        return ""
+    product, units = product_for_scan(uow.products, scan)
+    if product is None:
+        return " (no item in the catalogue has this barcode)" if scan.gtin else ""
+    case = f", a case of {units}" if units > 1 else ""
+    return f" ({product.sku}, {product.name}{case})"
 
 
 def accept(
