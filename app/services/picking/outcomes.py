@@ -64,6 +64,7 @@ def accept(
     batch.last_activity_at = datetime.now(UTC)
     uow.record(actor, kind, subject=f"batch:{batch.id}", message=message, scanned=scan.printable, typed=typed, **data)
     uow.flush()
+    message += carry_location(uow, batch, data.get("task"))
     if batch.status == "picking" and state_of(uow, batch).phase == "finish":
         # Confirming the last stop finishes the batch in the same transaction: orders picked, totes to packing.
         finish_now(uow, batch, actor)
@@ -71,6 +72,22 @@ def accept(
     state = state_of(uow, batch)
     uow.commit()
     return ScanResult(True, message, state, scan.printable)
+
+
+def carry_location(uow: UnitOfWork, batch: Batch, task_id: object) -> str:
+    """The stop just closed and the next one is at the same shelf: the picker is standing there, so its location
+    counts as proven (asking for the same label again only slows the walk). Returns what the message adds."""
+    if not isinstance(task_id, int):
+        return ""
+    done = uow.tasks.get(task_id)
+    if done is None or done.status == "open" or done.batch_id != batch.id:
+        return ""
+    row = uow.picking_reads.next_open_stop(batch.id)
+    if row is None or row.task.location_confirmed or row.task.location_code != done.location_code:
+        return ""
+    row.task.location_confirmed = True
+    uow.flush()
+    return f" · next stop is here too ({done.location_code}): scan the item"
 
 
 def stop_gone(uow: UnitOfWork, batch: Batch, task_id: int, scan: Scan) -> ScanResult | None:

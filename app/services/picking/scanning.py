@@ -50,6 +50,8 @@ def handle_scan(
             return _scan_location(uow, batch, state, task, scan, actor, typed)
         if state.phase == "lot":
             return _scan_lot(uow, batch, state, task, scan, actor, typed)
+        if scan.kind == "location" and scan.code == task.location_code:
+            return ScanResult(True, f"Already at {task.location_code}: {_next_step(state)}", state, scan.printable)
         if scan.kind == "tote" and task.kind == "pick":
             return scan_tote_drop(uow, batch, state, task, scan, actor, typed)
         return _scan_item(uow, batch, state, task, scan, actor, typed)
@@ -65,6 +67,15 @@ def _scan_location(
     if state.stop is not None and state.stop.sku_label and task.kind == "pick":
         message += f": {state.stop.sku} has no barcode, scan its SKU label"
     return accept(uow, batch, actor, "pick.location", message, scan, typed, task=task.id)
+
+
+def _next_step(state: PickState) -> str:
+    """What the stop wants now, for a repeated location scan (harmless: nothing is recorded)."""
+    stop = state.stop
+    assert stop is not None
+    if state.phase == "tote":
+        return f"drop the {stop.qty_in_hand} in hand into {stop.tote_code}"
+    return f"scan the {'SKU label' if stop.sku_label else 'item'} {stop.sku}"
 
 
 def _scan_setup(uow: UnitOfWork, batch: Batch, state: PickState, scan: Scan, actor: Actor, typed: bool) -> ScanResult:
