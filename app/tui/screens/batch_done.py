@@ -59,7 +59,7 @@ class BatchDoneScreen(Screen[None]):
             yield Static(literal(text), id=ident, classes=classes)
         with Horizontal():
             yield Button(Content("[Enter] Home"), id="home", variant="primary")
-        yield Footer()
+        yield Footer(show_command_palette=False)
 
     @on(Button.Pressed, "#home")
     def action_home(self) -> None:

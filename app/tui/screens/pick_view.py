@@ -42,7 +42,8 @@ PickScreen #stop-info {
     padding: 0 1;
 }
 PickScreen #product {
-    height: 2;
+    height: auto;
+    min-height: 2;
 }
 PickScreen #qty-row {
     height: 3;

@@ -29,36 +29,37 @@ KEYS = (
 )
 """The picker screen's keys, in the order of the function keys (the README lists the same)."""
 
-INFO_CSS = """
-PickHelpDialog, RemainingLinesDialog {
-    align: center middle;
-}
-PickHelpDialog > Vertical, RemainingLinesDialog > Vertical {
-    width: 90%;
-    max-width: 96;
-    height: auto;
-    max-height: 90%;
-    border: thick $accent;
-    background: $surface;
-    padding: 0 1;
-}
-PickHelpDialog DataTable, RemainingLinesDialog DataTable {
-    height: auto;
-    max-height: 20;
-}
-InfoDialog ScanCapture, InfoDialog ScanCapture:focus {
-    height: 1;
-    border: none;
-    padding: 0;
-}
-"""
+def info_css(name: str) -> str:
+    """The CSS of one info dialog, written out under its own name (each class carries its own DEFAULT_CSS)."""
+    return f"""
+    {name} {{
+        align: center middle;
+    }}
+    {name} > Vertical {{
+        width: 90%;
+        max-width: 96;
+        height: auto;
+        max-height: 90%;
+        border: thick $accent;
+        background: $surface;
+        padding: 0 1;
+    }}
+    {name} DataTable {{
+        height: auto;
+        max-height: 20;
+    }}
+    {name} ScanCapture, {name} ScanCapture:focus {{
+        height: 1;
+        border: none;
+        padding: 0;
+    }}
+    """
 
 
 class InfoDialog(ModalScreen[str | None]):
     """A dialog that only shows: Esc, Enter or its own key closes it (None); a scan closes it with the code."""
 
     BINDINGS = [("escape", "dismiss(None)", "Close")]
-    DEFAULT_CSS = INFO_CSS
 
     def compose_body(self) -> ComposeResult:
         raise NotImplementedError
@@ -82,6 +83,7 @@ class PickHelpDialog(InfoDialog):
     """Every key of the picker screen and what it does (the footer has room for only some at 60 columns)."""
 
     BINDINGS = [("escape", "dismiss(None)", "Close"), ("f1", "dismiss(None)", "Close")]
+    DEFAULT_CSS = info_css("PickHelpDialog")
 
     def compose_body(self) -> ComposeResult:
         yield Label(literal("Picker keys"), classes="title")
@@ -102,6 +104,7 @@ class RemainingLinesDialog(InfoDialog):
     """The batch's open stops in walking order, the one in hand marked, with how many units each still needs."""
 
     BINDINGS = [("escape", "dismiss(None)", "Close"), ("f2", "dismiss(None)", "Close")]
+    DEFAULT_CSS = info_css("RemainingLinesDialog")
 
     def __init__(self, batch_id: int, lines: list[StopLine], current_seq: int | None) -> None:
         super().__init__()
