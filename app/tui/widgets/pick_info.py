@@ -29,6 +29,7 @@ KEYS = (
 )
 """The picker screen's keys, in the order of the function keys (the README lists the same)."""
 
+
 def info_css(name: str) -> str:
     """The CSS of one info dialog, written out under its own name (each class carries its own DEFAULT_CSS)."""
     return f"""
