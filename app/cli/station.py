@@ -36,7 +36,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         help="a headless station: scans and keys on stdin, one JSON answer per line on stdout",
         description="Runs the same step engine as the terminal's screens over standard input and output. The PIN "
         "comes from $PICKPACK_PIN (never from stdin). Keys: !claim, !qty N, !short empty|damaged|missing, !skip, "
-        "!finish, !leave (pick); !box [CODE], !weight KG, !close, !ship, !reprint, !void REASON (pack).",
+        "!undo, !finish, !leave (pick); !box [CODE], !weight KG, !close, !ship, !reprint, !void REASON (pack).",
     )
     p.add_argument("role", choices=ROLES)
     p.add_argument("--user", required=True, metavar="NAME", help="who works at the station (PIN from $PICKPACK_PIN)")

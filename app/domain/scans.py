@@ -54,21 +54,48 @@ def _is_valid_gtin(digits: str) -> bool:
     return ascii_digits(digits) and len(digits) in GTIN_LENGTHS and gs1_check_digit(digits[:-1]) == int(digits[-1])
 
 
+UNREADABLE = "not a barcode this warehouse reads (a misread or a damaged label?)"
+AI_NAMES = {
+    "00": "SSCC",
+    "01": "GTIN",
+    "02": "GTIN",
+    "10": "lot",
+    "11": "production date",
+    "15": "best-before date",
+    "17": "expiry date",
+    "21": "serial number",
+    "30": "count",
+    "37": "count",
+}
+
+
+def gs1_problem(detail: str) -> str:
+    """A GS1 parser's complaint in words a warehouse worker knows: which part of the code is wrong, never the
+    library's message ("Failed to get GS1 Application Identifier from '1'")."""
+    if "check digit" in detail.lower():
+        return "its GTIN has a wrong check digit (a misread or a damaged label?)"
+    match = re.search(r"AI \((\d{2,4})\)", detail)
+    if match is not None:
+        ai = match.group(1)
+        return f"its {AI_NAMES.get(ai, 'part')} ({ai}) is not valid (a misread or a damaged label?)"
+    return UNREADABLE
+
+
 def _from_gs1(raw: str, data: str) -> Scan:
     try:
         result = biip.parse(data)
     except Exception as exc:  # biip raises ParseError subclasses; any failure means "not valid GS1"
-        return Scan(raw, "gs1", data, error=f"not a valid GS1 element string: {exc}")
+        return Scan(raw, "gs1", data, error=gs1_problem(str(exc)))
     message = result.gs1_message
     if message is None:
-        return Scan(raw, "gs1", data, error=result.gs1_message_error or "not a valid GS1 element string")
+        return Scan(raw, "gs1", data, error=gs1_problem(result.gs1_message_error or ""))
     values: dict[str, str] = {}
     dates: dict[str, date | None] = {}
     for element in message.element_strings:
         values[element.ai.ai] = element.value
         dates[element.ai.ai] = element.date
         if element.gtin_error:
-            return Scan(raw, "gs1", data, error=f"AI ({element.ai.ai}) {element.gtin_error}")
+            return Scan(raw, "gs1", data, error=gs1_problem(f"AI ({element.ai.ai}) check digit"))
     gtin = values.get("01") or values.get("02")
     count_raw = values.get("30") or values.get("37")
     return Scan(
@@ -92,7 +119,7 @@ def classify(raw: str, *, badge_prefix: str = "BADGE-") -> Scan:
         digits = text[3:]
         if _is_valid_gtin(digits):
             return Scan(raw, "gtin", digits, gtin=gtin14(digits))
-        return Scan(raw, "gtin", digits, error=f"{digits!r} is not a valid GTIN (check digit or length)")
+        return Scan(raw, "gtin", digits, error="not a valid GTIN: wrong check digit or length (a misread?)")
     upper = text.upper()
     if badge_prefix and upper.startswith(badge_prefix.upper()):
         return Scan(raw, "badge", text)
@@ -118,7 +145,7 @@ def classify(raw: str, *, badge_prefix: str = "BADGE-") -> Scan:
         if len(text) in GTIN_LENGTHS:
             if _is_valid_gtin(text):
                 return Scan(raw, "gtin", text, gtin=gtin14(text))
-            return Scan(raw, "gtin", text, error=f"{text!r} has a bad GTIN check digit")
+            return Scan(raw, "gtin", text, error="its GTIN has a wrong check digit (a misread or a damaged label?)")
         if len(text) > 14:
             return _from_gs1(raw, text)
     return Scan(raw, "text", text)

@@ -27,7 +27,7 @@ EXPECT_OF_PHASE = {
     "finish": "done",
     "done": "done",
 }
-KEYS = "!claim, !qty N, !short empty|damaged|missing, !skip, !finish, !leave"
+KEYS = "!claim, !qty N, !short empty|damaged|missing, !skip, !undo, !finish, !leave"
 
 
 def stop_json(state: PickState) -> dict[str, Any] | None:
@@ -138,6 +138,7 @@ class PickEngine:
             "qty": self._qty,
             "short": self._short,
             "skip": self._skip,
+            "undo": self._undo,
             "finish": self._finish,
             "leave": self._leave,
         }.get(key)
@@ -221,6 +222,16 @@ class PickEngine:
             return self.answer(False, "No stop to skip")
         self.short_reason = None
         return self._took(picking.skip_stop(self.db, state.batch_id, state.stop.task_id, actor=self.actor))
+
+    def _undo(self, _arg: str) -> Answer:
+        """Take back the last count or drop at this stop (a short being asked about is simply dropped)."""
+        state = self._needs_batch()
+        if self.short_reason is not None:
+            self.short_reason = None
+            return self.answer(True, "Short cancelled: nothing recorded")
+        if state.stop is None:
+            return self.answer(False, "Nothing to undo: no stop in hand")
+        return self._took(picking.undo_last(self.db, state.batch_id, state.stop.task_id, actor=self.actor))
 
     def _finish(self, _arg: str) -> Answer:
         state = self._needs_batch()

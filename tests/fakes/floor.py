@@ -16,6 +16,7 @@ from app.db.models import (
     Batch,
     BatchSlot,
     Carton,
+    Event,
     Location,
     Order,
     OrderLine,
@@ -248,6 +249,13 @@ class FakePickingReads:
             f"{t.location_code} {self.product_sku(t.product_id)}: {t.short_reason}"
             for t in self.store.rows(PickTask, lambda t: t.batch_id == batch_id and t.status == "short")
         )
+
+    def units_left(self, batch_id: int) -> int:
+        return sum(t.qty - t.qty_picked for t in self._tasks(batch_id) if t.status == "open")
+
+    def last_steps(self, batch_id: int, kinds: tuple[str, ...], limit: int) -> list[Event]:
+        found = [e for e in self.db.events if e.subject == f"batch:{batch_id}" and e.kind in kinds]
+        return found[::-1][:limit]
 
     def next_open_stop(self, batch_id: int) -> OpenStop | None:
         task = next((t for t in self._tasks(batch_id) if t.status == "open"), None)

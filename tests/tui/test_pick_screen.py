@@ -17,6 +17,7 @@ from app.domain.layout import Layout
 from app.tui.app import PickpackApp, build_app
 from app.tui.screens.home import HomeScreen
 from app.tui.screens.pick import BatchDoneScreen, PickScreen
+from app.tui.widgets.big_text import BigText
 from app.tui.widgets.scan_capture import scanner_keys
 from tests.picking_support import GTIN, release_orders
 from tests.tui.conftest import GS, scan
@@ -37,7 +38,8 @@ def floor(terminal_db: Database, layout: Layout, tmp_path: Path) -> Database:
 
 
 def text(app: PickpackApp, selector: str) -> str:
-    return str(app.screen.query_one(selector, Static).render())
+    widget = app.screen.query_one(selector)
+    return widget.text if isinstance(widget, BigText) else str(widget.render())  # big text: the characters shown
 
 
 def with_bell(app: PickpackApp) -> list[int]:
@@ -76,7 +78,7 @@ def test_pick_a_whole_batch_with_scans_alone(config: Config, floor: Database) ->
     async def run() -> None:
         async with app.run_test(size=SIZE) as pilot:
             screen = await sign_in_and_start(pilot)
-            assert "CART SET-UP · SLOT 1" in text(app, "#location")
+            assert "CART SET-UP · SLOT 1" in text(app, "#where")
             await set_up(pilot, screen)
             assert screen.state.phase == "location"
             first = screen.state.stop

@@ -85,6 +85,28 @@ def stop_counts(session: Session, batch_id: int) -> dict[str, int]:
     return {status: count for status, count in rows}
 
 
+def units_left(session: Session, batch_id: int) -> int:
+    """Units the batch's open stops still have to pick or put back (the picker's "left" count)."""
+    total = session.scalar(
+        select(func.sum(PickTask.qty - PickTask.qty_picked)).where(
+            PickTask.batch_id == batch_id, PickTask.status == "open"
+        )
+    )
+    return int(total or 0)
+
+
+def last_steps(session: Session, batch_id: int, kinds: tuple[str, ...], limit: int) -> list[Event]:
+    """The newest ``limit`` events of ``kinds`` about the batch, newest first (the steps an undo looks back at)."""
+    return list(
+        session.scalars(
+            select(Event)
+            .where(Event.subject == f"batch:{batch_id}", Event.kind.in_(kinds))
+            .order_by(Event.id.desc())
+            .limit(limit)
+        )
+    )
+
+
 def short_stops(session: Session, batch_id: int) -> tuple[str, ...]:
     """``"<location> <sku>: <reason>"`` for every short stop of the batch."""
     return tuple(
@@ -265,6 +287,12 @@ class PickingReads:
 
     def short_stops(self, batch_id: int) -> tuple[str, ...]:
         return short_stops(self._session, batch_id)
+
+    def units_left(self, batch_id: int) -> int:
+        return units_left(self._session, batch_id)
+
+    def last_steps(self, batch_id: int, kinds: tuple[str, ...], limit: int) -> list[Event]:
+        return last_steps(self._session, batch_id, kinds, limit)
 
     def next_open_stop(self, batch_id: int) -> OpenStop | None:
         return next_open_stop(self._session, batch_id)

@@ -8,8 +8,9 @@ matches is answered from the current state instead of being applied twice.
 
 The modules, in the order a batch meets them: ``queue`` (claim, free, resume), ``state`` (the picker's view and
 the lease), ``scanning`` and ``drops`` (scans, units into hand, tote or back onto a shelf), ``shorts`` and
-``reallocation`` (skips, counts at the shelf, units found elsewhere), ``leaving`` and ``finishing`` (ending the
-walk), ``listings``; ``views`` holds the plain data they return. Callers use this package's names.
+``reallocation`` (skips, counts at the shelf, units found elsewhere), ``undo`` (the last count or drop taken
+back), ``leaving`` and ``finishing`` (ending the walk), ``listings``;
+``views`` holds the plain data they return. Callers use this package's names.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from app.services.picking.queue import (
 from app.services.picking.scanning import add_typed_quantity, handle_scan
 from app.services.picking.shorts import MAX_COUNT, SHORT_REASONS, short_pick, skip_stop
 from app.services.picking.state import LeaseLost, held_batch, lease_message, pick_state
+from app.services.picking.undo import undo_last
 from app.services.picking.views import FinishReport, PickState, ScanResult, SlotView, StopView
 
 __all__ = [
@@ -63,5 +65,6 @@ __all__ = [
     "skip_stop",
     "slot_orders",
     "start_orders",
+    "undo_last",
     "unstart_orders",
 ]

@@ -64,8 +64,10 @@ def finish_batch(db: Database, layout: Layout, batch_id: int, *, actor: Actor) -
         if state.phase not in ("finish", "done"):
             raise Refused(f"batch {batch_id} still has {state.stops_left} open stop(s)")
         distance, s_shape = walked(layout, uow.picking_reads.visited_locations(batch.id))
-        numbers = tuple(s.order_number for s in state.slots if s.order_number)
-        totes = tuple(s.tote_code for s in state.slots if s.tote_code)
+        # only what went into a tote: a walk ended before its first drop picked no order and sends no tote on
+        filled = uow.batches.filled_tote_codes(batch.id)
+        numbers = tuple(s.order_number for s in state.slots if s.order_number and s.tote_code in filled)
+        totes = tuple(s.tote_code for s in state.slots if s.tote_code and s.tote_code in filled)
         if batch.status == "done":
             return FinishReport(batch.id, numbers, totes, distance, s_shape, state.shorts)
         complete_batch(uow, batch, actor)

@@ -50,6 +50,8 @@ def handle_scan(
             return _scan_location(uow, batch, state, task, scan, actor, typed)
         if state.phase == "lot":
             return _scan_lot(uow, batch, state, task, scan, actor, typed)
+        if scan.kind == "location" and scan.code == task.location_code:
+            return ScanResult(True, f"Already at {task.location_code}: {_next_step(state)}", state, scan.printable)
         if scan.kind == "tote" and task.kind == "pick":
             return scan_tote_drop(uow, batch, state, task, scan, actor, typed)
         return _scan_item(uow, batch, state, task, scan, actor, typed)
@@ -65,6 +67,15 @@ def _scan_location(
     if state.stop is not None and state.stop.sku_label and task.kind == "pick":
         message += f": {state.stop.sku} has no barcode, scan its SKU label"
     return accept(uow, batch, actor, "pick.location", message, scan, typed, task=task.id)
+
+
+def _next_step(state: PickState) -> str:
+    """What the stop wants now, for a repeated location scan (harmless: nothing is recorded)."""
+    stop = state.stop
+    assert stop is not None
+    if state.phase == "tote":
+        return f"drop the {stop.qty_in_hand} in hand into {stop.tote_code}"
+    return f"scan the {'SKU label' if stop.sku_label else 'item'} {stop.sku}"
 
 
 def _scan_setup(uow: UnitOfWork, batch: Batch, state: PickState, scan: Scan, actor: Actor, typed: bool) -> ScanResult:
@@ -112,8 +123,6 @@ def _scan_item(
     if state.phase == "tote":
         return refuse(uow, batch, actor, scan, f"tote {stop.tote_code} for the {task.qty_in_hand} in hand", typed)
     product, units = product_for_scan(uow.products, scan)  # also the SKU label of an item without a GTIN
-    if product is None and scan.error:
-        return refuse(uow, batch, actor, scan, f"{expected} ({scan.error})", typed)
     if product is None or product.id != task.product_id:
         return refuse(uow, batch, actor, scan, expected, typed)
     if units < 1:
@@ -121,15 +130,21 @@ def _scan_item(
     lot_checked = not (product.track_lot and task.lot)
     if product.track_lot and task.lot and scan.lot is not None:
         if scan.lot != task.lot:
-            return refuse(uow, batch, actor, scan, f"lot {task.lot} of {stop.sku} (scanned lot {scan.lot})", typed)
+            return _wrong_lot(uow, batch, actor, scan, task, stop.sku, typed)
         lot_checked = True
     stock = uow.stock.get(task.stock_id) if task.stock_id else None
     expiry = stock.expiry if stock is not None else None
     if product.track_expiry and scan.expiry is not None and expiry is not None and expiry != scan.expiry:
-        return refuse(uow, batch, actor, scan, f"expiry {expiry} of lot {task.lot} (scanned {scan.expiry})", typed)
+        return _wrong_expiry(uow, batch, actor, scan, task, stop.sku, typed)
     remaining = task.qty - task.qty_picked - task.qty_in_hand - task.qty_awaiting_lot
     if units > remaining:
-        return refuse(uow, batch, actor, scan, f"at most {remaining} more of {stop.sku} (a scan of {units})", typed)
+        needed = f"{remaining} {'is' if remaining == 1 else 'are'} still needed"
+        said = (
+            f"Wrong scan: that is a case of {units} {stop.sku}; {needed} (scan single units), scanned {scan.printable}"
+            if units > 1 and scan.count is None
+            else f"Wrong scan: that label counts {units} {stop.sku}; {needed}, scanned {scan.printable}"
+        )
+        return refuse(uow, batch, actor, scan, f"at most {remaining} more of {stop.sku}", typed, said=said)
     task.item_confirmed = True
     if lot_checked or task.lot_confirmed:
         task.lot_confirmed = True
@@ -162,16 +177,35 @@ def _scan_lot(
         if product is None or product.id != task.product_id:
             return refuse(uow, batch, actor, scan, expected, typed)
     if lot != task.lot:
-        return refuse(uow, batch, actor, scan, expected, typed)
+        return _wrong_lot(uow, batch, actor, scan, task, stop.sku, typed, lot)
     stock = uow.stock.get(task.stock_id) if task.stock_id else None
     if scan.expiry is not None and stock is not None and stock.expiry is not None and stock.expiry != scan.expiry:
-        return refuse(
-            uow, batch, actor, scan, f"expiry {stock.expiry} of lot {task.lot} (scanned {scan.expiry})", typed
-        )
+        return _wrong_expiry(uow, batch, actor, scan, task, stop.sku, typed)
     units = task.qty_awaiting_lot
     task.qty_awaiting_lot = 0
     task.lot_confirmed = True
     return count_units(uow, batch, task, units, scan, actor, typed, f" (lot {task.lot})")
+
+
+def _wrong_lot(
+    uow: UnitOfWork, batch: Batch, actor: Actor, scan: Scan, task: PickTask, sku: str, typed: bool, lot: str = ""
+) -> ScanResult:
+    """ "Wrong lot: scanned lot L2611A, expected lot L2609C of TEA-EARL-100": both lots as printed on the item."""
+    scanned = lot or scan.lot or scan.printable
+    said = f"Wrong lot: scanned lot {scanned}, expected lot {task.lot} of {sku}"
+    if scanned != scan.printable:
+        said += f" (scan {scan.printable})"
+    return refuse(uow, batch, actor, scan, f"lot {task.lot} of {sku}", typed, said=said)
+
+
+def _wrong_expiry(
+    uow: UnitOfWork, batch: Batch, actor: Actor, scan: Scan, task: PickTask, sku: str, typed: bool
+) -> ScanResult:
+    """The scanned best-before date is not the one of the stock this stop picks."""
+    stock = uow.stock.get(task.stock_id) if task.stock_id else None
+    expected = stock.expiry if stock is not None else None
+    said = f"Wrong expiry: scanned {scan.expiry}, expected {expected} (lot {task.lot} of {sku}); scan {scan.printable}"
+    return refuse(uow, batch, actor, scan, f"expiry {expected} of lot {task.lot}", typed, said=said)
 
 
 def add_typed_quantity(db: Database, batch_id: int, task_id: int, qty: int, *, actor: Actor) -> ScanResult:

@@ -31,6 +31,7 @@ def state_of(uow: UnitOfWork, batch: Batch) -> PickState:
         "planned_distance_m": batch.planned_distance_m,
         "s_shape_distance_m": batch.s_shape_distance_m,
         "shorts": reads.short_stops(batch.id),
+        "units_left": reads.units_left(batch.id),
     }
     if batch.status in ("done", "cancelled"):
         return PickState(phase="done", stop=None, **common)

@@ -75,6 +75,8 @@ class PickState:
     planned_distance_m: float = 0.0
     s_shape_distance_m: float = 0.0
     shorts: tuple[str, ...] = ()
+    units_left: int = 0
+    """Units the open stops still have to pick or put back (in hand counts as not yet picked)."""
 
     @property
     def stops_left(self) -> int:

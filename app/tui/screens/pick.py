@@ -13,10 +13,9 @@ from collections.abc import Callable
 
 from textual import events, on
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.content import Content
-from textual.screen import Screen
-from textual.widgets import Button, DataTable, Footer, Static
+from textual.widgets import DataTable, Footer, Static
 
 from app.services import picking
 from app.services.errors import ServiceError
@@ -25,33 +24,39 @@ from app.stations.answer import Answer
 from app.stations.pick import PickEngine
 from app.tui.literal import literal, row
 from app.tui.screens.base import StationScreen
+from app.tui.screens.batch_done import BatchDoneScreen
+from app.tui.screens.pick_view import PICK_CSS, StopPeek, header, render_stop
 from app.tui.steps import Unavailable, guarded
-from app.tui.widgets.pick_dialogs import EndEarlyDialog, QuantityDialog, ShortPickDialog
+from app.tui.widgets.big_text import BigText
+from app.tui.widgets.pick_dialogs import EndEarlyDialog, PauseWithUnitsDialog, QuantityDialog, ShortPickDialog
+from app.tui.widgets.pick_info import PickHelpDialog, RemainingLinesDialog
 from app.tui.widgets.scan_capture import ScanCapture
 
-PROMPTS = {
-    "location": "Scan the LOCATION label",
-    "item": "Scan the ITEM",
-    "lot": "Scan the LOT (GS1 label or the lot printed on the item)",
-    "tote": "Scan the TOTE",
-    "finish": "All stops done: press F10 to finish",
-}
+__all__ = ["BatchDoneScreen", "PickScreen"]
 
 
 class PickScreen(StationScreen):
     BINDINGS = [
-        ("f4", "type_quantity", "Qty"),
-        ("f5", "short", "Short"),
-        ("f6", "skip", "Skip"),
-        ("f10", "finish", "Finish"),
-        ("escape", "leave", "Pause"),
+        Binding("f1", "help", "Help"),
+        Binding("question_mark", "help", "Help", show=False, priority=True),
+        Binding("f2", "lines", "Lines", show=False),
+        Binding("f3", "undo", "Undo"),
+        Binding("f4", "type_quantity", "Qty"),
+        Binding("f5", "short", "Short"),
+        Binding("f6", "skip", "Skip"),
+        Binding("f7", "peek(-1)", "Prev", show=False),
+        Binding("f8", "peek(1)", "Next", show=False),
+        Binding("f10", "finish", "Finish"),
+        Binding("escape", "leave", "Pause"),
     ]
+    DEFAULT_CSS = PICK_CSS
 
     def __init__(self, state: PickState) -> None:
         super().__init__()
         self.state = state
         self.last_latency_ms: float | None = None
         self._engine: PickEngine | None = None
+        self.peek = StopPeek()
 
     @property
     def engine(self) -> PickEngine:
@@ -71,16 +76,19 @@ class PickScreen(StationScreen):
 
     def compose(self) -> ComposeResult:
         yield Static("", id="pick-title", classes="title")
-        yield Static("", id="location", classes="big")
+        yield Static("", id="where")
+        yield BigText("", id="location")
         with Vertical(id="stop-info"):
             yield Static("", id="product")
-            yield Static("", id="quantity")
+            with Horizontal(id="qty-row"):
+                yield BigText("", id="qty-big")
+                yield Static("", id="quantity")
             yield Static("", id="tote")
         yield DataTable(id="slots", cursor_type="none", show_cursor=False)
         yield Static("", id="prompt", classes="prompt")
-        yield Static("", id="message", classes="hidden")
+        yield Static("", id="message")
         yield ScanCapture("Scan", suffix=self.pp.config.terminal.scanner_suffix, id="scan")
-        yield Footer()
+        yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         table = self.query_one("#slots", DataTable)
@@ -98,55 +106,19 @@ class PickScreen(StationScreen):
 
     # --- rendering --------------------------------------------------------------------------------
     def render_state(self, state: PickState) -> None:
+        """Draw the state the engine answered with (what was saved); a peek at another stop ends here."""
         self.state = state
-        title = self.query_one("#pick-title", Static)
-        location = self.query_one("#location", Static)
-        product = self.query_one("#product", Static)
-        quantity = self.query_one("#quantity", Static)
-        tote = self.query_one("#tote", Static)
-        prompt = self.query_one("#prompt", Static)
-        table = self.query_one("#slots", DataTable)
-        title.update(
-            literal(
-                f"Batch {state.batch_id} · stop {min(state.stops_done + 1, state.stops_total)}/"
-                f"{state.stops_total} · {state.stops_left} left"
-            )
-        )
+        self.peek.reset()
+        self.query_one("#pick-title", Static).update(literal(header(state)))
         setup = state.phase == "setup"
+        table = self.query_one("#slots", DataTable)
         table.display = setup
         self.query_one("#stop-info").display = not setup and state.stop is not None
         if setup:
             table.clear()
             for slot in state.slots:
                 table.add_row(*row(slot.slot, slot.order_number or "-", slot.tote_code or "?"))
-            location.update(literal(f"CART SET-UP · SLOT {state.setup_slot}"))
-            prompt.update(literal(f"Scan a free TOTE for slot {state.setup_slot}"))
-            return
-        stop = state.stop
-        if stop is None:
-            location.update(literal("BATCH DONE" if state.phase == "done" else "ALL STOPS DONE"))
-            prompt.update(literal(PROMPTS.get(state.phase, "")))
-            return
-        verb = "PUT BACK AT" if stop.kind == "putback" else ""
-        location.update(literal(f"{verb} {stop.location}".strip()))
-        lot = f" · lot {stop.lot}" if stop.lot else ""
-        lot += f" · exp {stop.expiry:%Y-%m-%d}" if stop.expiry else ""
-        product.update(literal(f"{stop.name}\n{stop.sku}{lot}"))
-        done = stop.qty_picked + stop.qty_in_hand
-        waiting = f"  ({stop.qty_awaiting_lot} waiting for the lot)" if stop.qty_awaiting_lot else ""
-        in_hand = f"  ({stop.qty_in_hand} in hand)" if stop.qty_in_hand else ""
-        quantity.update(literal(f"QTY {done} / {stop.qty}{in_hand}{waiting}"))
-        if stop.kind == "putback":
-            tote.update(literal(f"from {stop.tote_code or 'the packing area'} · cancelled order {stop.order_number}"))
-        else:
-            tote.update(literal(f"→ slot {stop.slot}: {stop.tote_code} ({stop.order_number})"))
-        text = PROMPTS[state.phase]
-        if state.phase == "item" and stop.sku_label:
-            text = f"No barcode: scan the SKU label {stop.sku}"
-        if state.phase == "tote" or (state.phase == "item" and stop.qty_in_hand):
-            item = f"SKU label {stop.sku}" if stop.sku_label else "ITEM"
-            text = f"{text if state.phase == 'tote' else f'Scan {item}, or TOTE to drop'} {stop.tote_code}"
-        prompt.update(literal(text))
+        render_stop(self, state)
 
     # --- actions: every input goes through the step engine (in a worker), the screen only renders its answer ---
     def _step(self, line: str, *, typed: bool = False) -> Callable[[], Answer | Unavailable]:
@@ -282,36 +254,68 @@ class PickScreen(StationScreen):
         self.ask(EndEarlyDialog(self.state.batch_id, self.state.stops_left), done)
 
     def action_leave(self) -> None:
-        """Back to the home screen; the batch stays claimed and resumes where it stopped."""
-        self.steps.ui(self.leave)
+        """Back to the home screen; the batch stays claimed and resumes where it stopped. With units in hand
+        (not yet in a tote) it asks first."""
+        self.steps.ui(self._pause)
 
+    def _pause(self) -> None:
+        stop = self.state.stop
+        held = (stop.qty_in_hand + stop.qty_awaiting_lot) if stop is not None else 0
+        if stop is None or not held:
+            self.leave()
+            return
 
-class BatchDoneScreen(Screen[None]):
-    BINDINGS = [("enter", "home", "Home"), ("escape", "home", "Home")]
+        def done(answer: object) -> None:
+            if answer is True:
+                self.leave()
 
-    def __init__(self, report: picking.FinishReport) -> None:
-        super().__init__()
-        self.report = report
+        self.ask(PauseWithUnitsDialog(held, stop.sku, stop.tote_code or "its tote"), done)
 
-    def compose(self) -> ComposeResult:
-        r = self.report
-        yield Static(literal(f"Batch {r.batch_id} finished"), classes="title")
-        yield Static(literal(f"{len(r.orders)} orders picked: {', '.join(r.orders)}"), id="done-orders")
-        yield Static(literal(f"Totes to packing: {', '.join(r.totes)}"), id="done-totes")
-        yield Static(
-            literal(
-                f"Walked {r.distance_m:.0f} m · S-shape would be {r.s_shape_distance_m:.0f} m "
-                f"({r.saving_pct:.0f}% less)"
-            ),
-            id="done-distance",
-            classes="ok",
-        )
-        if r.short_lines:
-            yield Static(literal("Short: " + "; ".join(r.short_lines)), id="done-short", classes="error")
-        with Horizontal():
-            yield Button(Content("[Enter] Home"), id="home", variant="primary")
-        yield Footer()
+    # --- looking things up: help, the lines left, the stops around this one ---------------------------
+    def action_help(self) -> None:
+        """F1 or ?: the keys. A ? inside a scan (the scan field holds characters) is part of the code."""
+        capture = self.query_one("#scan", ScanCapture)
+        if capture.buffer:
+            capture.feed("?")
+            return
+        self.steps.ui(lambda: self.ask(PickHelpDialog(), self._scanned_in_dialog))
 
-    @on(Button.Pressed, "#home")
-    def action_home(self) -> None:
-        self.app.pop_screen()
+    def _scanned_in_dialog(self, code: object) -> None:
+        """A scan that closed a dialog counts as if the dialog had not been open."""
+        if isinstance(code, str) and code:
+            self._send(code)
+
+    def action_lines(self) -> None:
+        """F2: the batch's open stops, read in the step queue (after the scans before the key)."""
+        db, batch_id = self.pp.db, self.state.batch_id
+
+        def then(lines: list[picking.StopLine] | Unavailable) -> None:
+            if isinstance(lines, Unavailable):
+                self.flash(f"The database is busy or unreachable; press F2 again ({lines.detail})", False)
+                return
+            seq = self.state.stop.seq if self.state.stop else None
+            self.ask(RemainingLinesDialog(self.state.batch_id, lines, seq), self._scanned_in_dialog)
+
+        self.steps.run(lambda: guarded(lambda: picking.batch_stops(db, batch_id)), then)
+
+    def action_peek(self, step: int) -> None:
+        """F7/F8: the previous or next stop in the message line; the stop in hand stays what is scanned."""
+        db, batch_id = self.pp.db, self.state.batch_id
+
+        def then(lines: list[picking.StopLine] | Unavailable) -> None:
+            if isinstance(lines, Unavailable):
+                self.flash(f"The database is busy or unreachable ({lines.detail})", False)
+                return
+            self.note(self.peek.move(step, lines, self.state.stop.seq if self.state.stop else None))
+
+        self.steps.run(lambda: guarded(lambda: picking.batch_stops(db, batch_id)), then)
+
+    def note(self, text: str) -> None:
+        """Information, not an outcome: shown in the message line without colour or bell."""
+        message = self.query_one("#message", Static)
+        message.update(literal(text))
+        message.set_classes("note")
+
+    def action_undo(self) -> None:
+        """F3: take back the last count or tote drop at this stop (recorded as an event)."""
+        self._send("!undo")

@@ -110,3 +110,29 @@ class EndEarlyDialog(KeysOnlyDialog):
             self.dismiss(True)
         elif text:
             self.say("Type y and Enter to end the batch, or Esc", False)
+
+
+class PauseWithUnitsDialog(KeysOnlyDialog):
+    """Esc with units in hand: they are not booked to any tote yet, so pausing now leaves them on the cart
+    unaccounted for; ask first (typed ``y`` and Enter, never a scan)."""
+
+    def __init__(self, held: int, sku: str, tote: str) -> None:
+        super().__init__()
+        self.held = held
+        self.sku = sku
+        self.tote = tote
+
+    def compose_body(self) -> ComposeResult:
+        yield Label(
+            literal(
+                f"You hold {self.held} x {self.sku} not yet in {self.tote}. Esc: stay and drop them (scan the tote). "
+                "y and Enter: pause anyway (they stay counted as in hand)"
+            ),
+            classes="title",
+        )
+
+    def answer(self, text: str) -> None:
+        if text.lower() == "y":
+            self.dismiss(True)
+        elif text:
+            self.say("Type y and Enter to pause, or Esc to stay", False)
