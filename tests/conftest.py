@@ -5,9 +5,9 @@ and then copied (SQLite) or restored (PostgreSQL: the process's own database, pu
 
 from __future__ import annotations
 
+import contextlib
+import io
 import os
-import subprocess
-import sys
 import tempfile
 import tomllib
 from collections.abc import Callable, Iterator
@@ -135,16 +135,27 @@ def write_config(folder: Path) -> Path:
 
 
 def _seed_demo(url: str) -> None:
-    """`pickpack demo --seed-only` as a user runs it, on a database holding the base state."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PICKPACK_")}
+    """`pickpack demo --seed-only` as a user runs it, on a database holding the base state: the command line in
+    this process (the same code, without a second interpreter starting and importing the app; and it counts
+    towards coverage), with no PICKPACK_* variable of the test run and the repository as working folder."""
+    from app.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    saved_env, saved_cwd = dict(os.environ), Path.cwd()
     with tempfile.TemporaryDirectory(prefix="pickpack-demo-") as folder:
         config = write_config(Path(folder))
-        done = subprocess.run(
-            [sys.executable, "-m", "app", "--config", str(config), "--db", url, "demo", "--seed-only"],
-            cwd=ROOT, env=env, capture_output=True, text=True, timeout=300,
-        )  # fmt: skip
-    assert done.returncode == 0, done.stderr
-    databases.OUTPUTS[("demo", backend_of(url))] = done.stderr
+        for name in [k for k in os.environ if k.startswith("PICKPACK_")]:
+            del os.environ[name]
+        os.chdir(ROOT)
+        try:
+            with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+                code = main(["--config", str(config), "--db", url, "demo", "--seed-only"])
+        finally:
+            os.environ.clear()
+            os.environ.update(saved_env)
+            os.chdir(saved_cwd)
+    assert code == 0, err.getvalue()
+    databases.OUTPUTS[("demo", backend_of(url))] = err.getvalue()
 
 
 def demo_output(backend: str) -> str:
