@@ -38,6 +38,16 @@ def pytest_report_header(config: pytest.Config) -> str:
     return f"pickpack database backends: {', '.join(BACKENDS)}"
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Tests marked ``slow`` run first, in their collected order; the rest follow in theirs.
+
+    Why: with ``-n 2`` a 30-second test that a worker starts near the end is 30 seconds of the other worker idling
+    at the end of the run. xdist's ``worksteal`` hands each worker a contiguous part of this order and lets an idle
+    worker take from the end of another's part, so the long tests start early and the short ones fill the gaps.
+    """
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+
+
 @pytest.fixture(scope="session")
 def layout() -> Layout:
     with LAYOUT_PATH.open("rb") as fh:

@@ -7,6 +7,7 @@ import multiprocessing
 import random
 from pathlib import Path
 
+import pytest
 from sqlalchemy import func, select
 
 from app.config import load_config
@@ -19,6 +20,8 @@ from tests.support import processes
 
 PROCESSES = 4
 SKUS = ["MUG-RED-350", "TEAPOT-GLASS-800", "TRAY-BAMBOO-L", "KETTLE-STEEL-1L"]  # 35, 8, 10, 12 on hand
+
+pytestmark = pytest.mark.slow  # started first: see tests/conftest.py
 
 
 def _allocator(url: str, ready, batch_size: int) -> None:  # type: ignore[no-untyped-def]

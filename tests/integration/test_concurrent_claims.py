@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
+import pytest
 from sqlalchemy import func, select
 
 from app.db.models import Batch, Event
@@ -14,6 +15,8 @@ from app.services import users
 from tests.support import processes
 
 CLAIMERS = 8
+
+pytestmark = pytest.mark.slow  # started first: see tests/conftest.py
 
 
 def _claimer(url: str, name: str, start, results) -> None:  # type: ignore[no-untyped-def]

@@ -89,6 +89,7 @@ def check_clean(code: int, result: dict[str, Any], stderr: str) -> None:
     assert result["scans"] == result["scans_by_role"]["pick"] + result["scans_by_role"]["pack"], why
 
 
+@pytest.mark.slow
 def test_shifts_audit_clean_ship_resume_and_reuse_the_crew(
     db_url: str, layout: Layout, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:

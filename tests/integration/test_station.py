@@ -10,6 +10,7 @@ import subprocess
 import sys
 from typing import Any
 
+import pytest
 from sqlalchemy import select
 
 from app.db.engine import make_engine
@@ -20,6 +21,8 @@ from tests.conftest import ROOT
 from tests.integration.test_cli import pickpack
 
 REQUIRED = {"ok", "message", "expect", "batch", "stop"}
+
+pytestmark = pytest.mark.slow  # started first: see tests/conftest.py
 
 
 class Station:
