@@ -44,20 +44,6 @@ def test_bench_scan_runs_with_a_process_pass_writing_and_says_what_it_measures(
     assert "PostgreSQL" not in out  # --sqlite-only
 
 
-def test_bench_scan_without_a_writer_says_so(
-    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    code, out, err = bench(
-        capsys, monkeypatch, "scan", "--orders", "60", "--products", "60", "--scans", "2", "--no-writer"
-    )
-    assert code == 0, err
-    assert "no concurrent writer" in out
-    assert "Includes:" in out and "concurrent `process --watch` pass" not in out  # the clock says what it left out
-    row = next(line for line in out.splitlines() if line.startswith("| SQLite (WAL) |"))
-    cells = [c.strip() for c in row.strip("|").split("|")]
-    assert cells[1] == "2" and cells[7] == "0"  # every scan timed, no writer pass
-
-
 def test_bench_live_counts_every_scan_and_says_what_it_measures(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
