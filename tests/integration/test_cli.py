@@ -17,7 +17,12 @@ from tests.conftest import ROOT, SAMPLES, demo_database, demo_output
 
 
 def pickpack(
-    *args: str, db_url: str | None = None, cwd: Path = ROOT, pin: str | None = None, process: bool = False
+    *args: str,
+    db_url: str | None = None,
+    cwd: Path = ROOT,
+    pin: str | None = None,
+    process: bool = False,
+    stdin: str = "",
 ) -> subprocess.CompletedProcess[str]:
     """Run the command line as a user would: exit code, stdout and stderr. stdin is never a terminal here, so a
     command that signs in gets its PIN from ``pin`` (as ``PICKPACK_PIN``) or exits 2; an inherited PICKPACK_PIN
@@ -25,7 +30,8 @@ def pickpack(
 
     In this process by default (``app.cli.main``, about a second cheaper per call than starting Python, the
     imports and the schema check again); ``process=True`` starts a real ``python -m app`` for the tests that are
-    about the process itself (what reaches the terminal when things go wrong).
+    about the process itself (what reaches the terminal when things go wrong). ``stdin`` is what the command
+    reads (in this process only).
     """
     argv = [*(["--db", db_url] if db_url else []), *args]
     env = {k: v for k, v in os.environ.items() if k != "PICKPACK_PIN"}
@@ -41,7 +47,7 @@ def pickpack(
     os.environ.clear()
     os.environ.update(env)
     os.chdir(cwd)
-    sys.stdin = io.StringIO("")  # not a terminal: no PIN prompt
+    sys.stdin = io.StringIO(stdin)  # not a terminal: no PIN prompt
     try:
         with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
             try:

@@ -7,6 +7,7 @@ import multiprocessing
 import random
 from pathlib import Path
 
+import pytest
 from sqlalchemy import func, select
 
 from app.config import load_config
@@ -15,9 +16,12 @@ from app.db.unit_of_work import Database
 from app.services import intake
 from tests.conftest import ACTOR, ROOT
 from tests.picking_support import CSV_HEADER
+from tests.support import processes
 
 PROCESSES = 4
 SKUS = ["MUG-RED-350", "TEAPOT-GLASS-800", "TRAY-BAMBOO-L", "KETTLE-STEEL-1L"]  # 35, 8, 10, 12 on hand
+
+pytestmark = pytest.mark.slow  # started first: see tests/conftest.py
 
 
 def _allocator(url: str, ready, batch_size: int) -> None:  # type: ignore[no-untyped-def]
@@ -49,7 +53,7 @@ def test_four_processes_never_oversell(sample_catalog: Database, db_url: str, tm
     config = load_config(ROOT / "config.toml", env={})
     assert intake.import_orders(sample_catalog, config, path, actor=ACTOR).created == 120
 
-    ctx = multiprocessing.get_context("spawn")
+    ctx = processes.context()  # children forked from a server that imported the app once
     ready = ctx.Barrier(PROCESSES)
     workers = [ctx.Process(target=_allocator, args=(db_url, ready, 2)) for _ in range(PROCESSES)]
     for w in workers:

@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
-import multiprocessing
 from dataclasses import replace
 from pathlib import Path
 
+import pytest
 from sqlalchemy import func, select
 
 from app.db.models import Batch, Event
 from app.db.unit_of_work import Database
 from app.domain.layout import Layout
 from app.services import users
+from tests.support import processes
 
 CLAIMERS = 8
+
+pytestmark = pytest.mark.slow  # started first: see tests/conftest.py
 
 
 def _claimer(url: str, name: str, start, results) -> None:  # type: ignore[no-untyped-def]
@@ -61,7 +64,7 @@ def test_eight_concurrent_claimers_never_share_a_batch(
         ready = uow.session.scalar(select(func.count()).select_from(Batch).where(Batch.status == "ready"))
     assert ready == 6
 
-    ctx = multiprocessing.get_context("spawn")
+    ctx = processes.context()  # children forked from a server that imported the app once
     start, results = ctx.Barrier(CLAIMERS), ctx.Queue()
     procs = [ctx.Process(target=_claimer, args=(db_url, f"picker{i}", start, results)) for i in range(CLAIMERS)]
     for p in procs:

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from app.domain.scans import classify
 from tests.integration.test_cli import pickpack
 from tests.support.pdfcheck import decode_pdf_barcodes, pdf_page_texts
 
 
+@pytest.mark.slow
 def test_location_tote_and_badge_sheets_decode(db_url: str, tmp_path: Path) -> None:
     out = tmp_path / "aisle3.pdf"
     result = pickpack("labels", "sheet", "locations", "--aisle", "3", "--level", "1", "--out", str(out),

@@ -1,5 +1,6 @@
 """`pickpack station` as a real process: a whole demo batch picked and packed through stdin/stdout alone, the
-same totes reused for the next batch, refusals, leases and restarts (on SQLite and PostgreSQL)."""
+same totes reused for the next batch, refusals, leases and restarts (on SQLite and PostgreSQL). The supervisor's
+commands beside the stations, and a refused sign-in, run in this process (``test_cli.pickpack``)."""
 
 from __future__ import annotations
 
@@ -7,9 +8,9 @@ import json
 import os
 import subprocess
 import sys
-from pathlib import Path
 from typing import Any
 
+import pytest
 from sqlalchemy import select
 
 from app.db.engine import make_engine
@@ -17,8 +18,11 @@ from app.db.models import Tote
 from app.db.unit_of_work import Database
 from app.domain.scans import item_code
 from tests.conftest import ROOT
+from tests.integration.test_cli import pickpack
 
 REQUIRED = {"ok", "message", "expect", "batch", "stop"}
+
+pytestmark = pytest.mark.slow  # started first: see tests/conftest.py
 
 
 class Station:
@@ -146,10 +150,7 @@ def approve_off_weight(packer: Station, db_url: str, answer: dict[str, Any]) -> 
     assert not badge["ok"] and badge["expect"] == "weight", badge
     assert "PIN needed: sofia" in badge["message"] and "a station does not read PINs" in badge["message"]
     assert f"pickpack orders approve-weight '{number}' --kg {heavy} --user sofia" in badge["message"]
-    env = {k: v for k, v in os.environ.items() if k != "PICKPACK_DATABASE_URL"}
-    env["PICKPACK_PIN"] = "3333"
-    approve = [sys.executable, "-m", "app", "--db", db_url, "orders", "approve-weight", number, "--kg", heavy]
-    done = subprocess.run([*approve, "--user", "sofia"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    done = pickpack("orders", "approve-weight", number, "--kg", heavy, "--user", "sofia", db_url=db_url, pin="3333")
     assert done.returncode == 0 and "by sofia" in done.stderr, done.stderr
     closed = packer.send(f"!weight {heavy}")
     assert closed["ok"] and "weight approved by sofia" in closed["message"], closed
@@ -179,16 +180,7 @@ def test_refusals_lease_and_restart(demo_url: str) -> None:
     sofia = Station(demo_url, "pick", "sofia", "3333")
     assert sofia.first["ok"]
     # a supervisor frees pia's batch through the command line: pia's next scan is refused and names who did it
-    env = {k: v for k, v in os.environ.items() if k != "PICKPACK_DATABASE_URL"}
-    env["PICKPACK_PIN"] = "3333"
-    freed = subprocess.run(
-        [sys.executable, "-m", "app", "--db", demo_url, "batches", "release", str(batch), "--force", "--user", "sofia"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    freed = pickpack("batches", "release", str(batch), "--force", "--user", "sofia", db_url=demo_url, pin="3333")
     assert freed.returncode == 0, freed.stderr
     lost = again.send(again.first["stop"]["location"])
     assert not lost["ok"] and "freed by sofia" in lost["message"]
@@ -198,18 +190,9 @@ def test_refusals_lease_and_restart(demo_url: str) -> None:
         assert code == 0 and err == ""
 
 
-def test_sign_in_refusals_exit_2(demo_url: str, tmp_path: Path) -> None:
+def test_sign_in_refusals_exit_2(demo_url: str) -> None:
+    """In this process: a refused sign-in ends before any scan, so the station's loop is not what is tested."""
     for args, pin in ((("pick", "--user", "paul"), "2222"), (("pack", "--user", "pia"), "9999")):
-        env = {k: v for k, v in os.environ.items() if k != "PICKPACK_PIN"}
-        env.update({"PICKPACK_DATABASE_URL": demo_url, "PICKPACK_PIN": pin})
-        done = subprocess.run(
-            [sys.executable, "-m", "app", "station", *args],
-            cwd=ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-            input="!claim\n",
-            timeout=60,
-        )
+        done = pickpack("station", *args, db_url=demo_url, pin=pin, stdin="!claim\n")
         answer = json.loads(done.stdout.strip().splitlines()[0])
         assert done.returncode == 2 and answer["ok"] is False and answer["expect"] is None
