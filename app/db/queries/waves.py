@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.db.locking import for_update
 from app.db.models import (
     Allocation,
     Batch,
@@ -133,8 +134,17 @@ def wave_orders(session: Session, order_ids: Iterable[int]) -> dict[int, WaveOrd
     }
 
 
-def free_putbacks(session: Session) -> list[FreePutback]:
-    """Open put-backs that no open stop carries yet (they ride on the next batch planned)."""
+def lock_orders(session: Session, order_ids: Iterable[int]) -> None:
+    """Lock the orders' rows in id order (PostgreSQL ``FOR UPDATE``; a no-op on SQLite, whose writers take turns)
+    before they are read again to be written: ids only, no ORM objects (a cart's turn must stay short)."""
+    wanted = sorted(set(order_ids))
+    if wanted:
+        session.execute(for_update(select(Order.id).where(Order.id.in_(wanted)).order_by(Order.id))).all()
+
+
+def free_putbacks(session: Session, putback_ids: Iterable[int] | None = None) -> list[FreePutback]:
+    """Open put-backs that no open stop carries yet (they ride on the next batch planned); of ``putback_ids``
+    only, when given (the write checks the ones it read: one statement on few rows)."""
     taken = select(PickTask.putback_id).where(PickTask.putback_id.is_not(None), PickTask.status == "open")
     query = (
         select(
@@ -150,6 +160,8 @@ def free_putbacks(session: Session) -> list[FreePutback]:
         .where(PutbackTask.status == "open", PutbackTask.id.not_in(taken))
         .order_by(PutbackTask.id)
     )
+    if putback_ids is not None:
+        query = query.where(PutbackTask.id.in_(sorted(set(putback_ids))))
     return [FreePutback(*row) for row in session.execute(query)]
 
 
@@ -166,5 +178,8 @@ class WaveReads:
     def wave_orders(self, order_ids: Iterable[int]) -> dict[int, WaveOrder]:
         return wave_orders(self._session, order_ids)
 
-    def free_putbacks(self) -> list[FreePutback]:
-        return free_putbacks(self._session)
+    def lock_orders(self, order_ids: Iterable[int]) -> None:
+        lock_orders(self._session, order_ids)
+
+    def free_putbacks(self, putback_ids: Iterable[int] | None = None) -> list[FreePutback]:
+        return free_putbacks(self._session, putback_ids)

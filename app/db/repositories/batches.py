@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 from sqlalchemy import delete, func, select, update
 
+from app.db.bulk import insert_rows
 from app.db.locking import compare_and_set, for_update
 from app.db.models import Batch, BatchSlot, Order, PickTask
 from app.db.repositories.base import Repository
@@ -15,6 +16,10 @@ from app.domain.states import OPEN_BATCH
 
 class BatchRepository(Repository[Batch]):
     model = Batch
+
+    def seat_orders(self, batch_id: int, seats: Sequence[tuple[int, int]]) -> None:
+        """Put each order in its tote slot of the batch's cart: (slot, order id), one INSERT for the cart."""
+        insert_rows(self.session, BatchSlot, [{"batch_id": batch_id, "slot": s, "order_id": o} for s, o in seats])
 
     def held_by(self, user_id: int) -> Batch | None:
         """The batch ``user_id`` is picking (the oldest, should there be more than one)."""

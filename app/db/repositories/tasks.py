@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from typing import Any
+
 from sqlalchemy import func, select
 
+from app.db.bulk import insert_rows
 from app.db.locking import for_update
 from app.db.models import Batch, PickTask
 from app.db.repositories.base import Repository
@@ -12,6 +16,11 @@ from app.domain.states import OPEN_BATCH
 
 class TaskRepository(Repository[PickTask]):
     model = PickTask
+
+    def insert_planned(self, rows: Sequence[Mapping[str, Any]]) -> None:
+        """Insert a planned batch's stops as plain rows in one statement (``COPY`` on PostgreSQL). Why not ORM
+        objects: building, flushing and binding ~40 of them per cart took ~28 ms, inside the write lock."""
+        insert_rows(self.session, PickTask, rows)
 
     def open_of_batch(self, batch_id: int) -> list[PickTask]:
         """The batch's open stops in walking order."""
