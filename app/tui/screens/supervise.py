@@ -30,12 +30,13 @@ from app.services.supervision import FloorSnapshot, Kpis, PickerWork, SearchHit
 from app.tui.screens.base import StationScreen
 from app.tui.steps import Unavailable, guarded
 from app.tui.widgets.dialogs import TimelineDialog
+from app.tui.widgets.filtered_footer import FilteredFooter
 from app.tui.widgets.floor_status import FloorHeader, FloorStatus
 from app.tui.widgets.floor_tables import TABLES_OF, FloorTabs
 from app.tui.widgets.supervisor_actions import ACTIONS, Action, Desk, Facts, refusal
 from app.tui.widgets.supervisor_asks import ask_dialog, confirm_dialog, fits
 from app.tui.widgets.supervisor_dialogs import Choice, ChoiceDialog, HelpDialog
-from app.tui.widgets.supervisor_keys import BINDINGS, HELP, TabFooter, holds_of, shown
+from app.tui.widgets.supervisor_keys import BINDINGS, HELP, holds_of, shown
 
 if TYPE_CHECKING:
     from app.services.orders import OrderDetail
@@ -72,7 +73,7 @@ class SuperviseScreen(StationScreen):
         yield FloorHeader()
         yield FloorTabs()
         yield FloorStatus()
-        yield TabFooter(self._footer_shows, compact=True)
+        yield FilteredFooter(self._footer_shows, compact=True)
 
     @property
     def tabs(self) -> FloorTabs:

@@ -116,7 +116,8 @@ class FloorTabs(Widget):
     def _show_risk(self, snapshot: FloorSnapshot) -> None:
         at_risk = snapshot.at_risk
         cells = [
-            (r.number, r.status, r.service_level, str(r.ship_by), time_left(r.minutes_left), r.level) for r in at_risk
+            (r.number, r.status.replace("_", " "), r.service_level, str(r.ship_by), time_left(r.minutes_left), r.level)
+            for r in at_risk
         ]
         keys = [f"order:{r.order_id}" for r in at_risk]
         self.rows["risk"] = [Row(k, (c[0], c[1], c[4]), r.status) for k, c, r in zip(keys, cells, at_risk, strict=True)]
@@ -202,7 +203,7 @@ class FloorTabs(Widget):
         ]
         if not live:
             self._rows.pop("results", None)
-        self._fill("results", [(h.kind, h.number, h.status, h.detail) for h in hits], keys)
+        self._fill("results", [(h.kind, h.number, h.status.replace("_", " "), h.detail) for h in hits], keys)
         if hits and not live:
             self.query_one("#results", DataTable).focus()
 

@@ -169,6 +169,13 @@ def _wave(d: Desk, _facts: Facts, _answer: str | None) -> str:
     return f"Wave run: {report.released} orders released in {report.batches} new batches."
 
 
+def _free_refused(facts: Facts) -> str | None:
+    b = _batch(facts)
+    if b.status != "picking":
+        return f"Batch {b.batch_id} is {b.status}: nobody is picking it, so there is nothing to free."
+    return None
+
+
 def _free_effect(facts: Facts, _a: str | None) -> str:
     b = _batch(facts)
     who = f"{b.picker}'s handheld is refused on its next scan; " if b.picker else ""
@@ -186,7 +193,7 @@ ACTIONS: dict[str, Action] = {
         "Hold",
         "order",
         _hold,
-        lambda _f, reason: f"It stays out of picking and packing until released (r). Reason: {reason}",
+        lambda _f, _reason: "It stays out of picking and packing until released (r).",
         ask="reason",
         refuse=_hold_refused,
     ),
@@ -201,7 +208,7 @@ ACTIONS: dict[str, Action] = {
         "Cancel",
         "order",
         _cancel,
-        lambda _f, reason: f"It is never picked or shipped; its reserved stock is freed. Reason: {reason}",
+        lambda _f, _reason: "It is never picked or shipped; its reserved stock is freed.",
         ask="reason",
         refuse=lambda f: _closed(_order(f)),
     ),
@@ -222,7 +229,7 @@ ACTIONS: dict[str, Action] = {
         ask="rest",
         refuse=_short_refused,
     ),
-    "release_batch": Action("Free batch", "batch", _free, _free_effect),
+    "release_batch": Action("Free batch", "batch", _free, _free_effect, refuse=_free_refused),
     "reassign": Action("Reassign batch", "batch", _reassign, _reassign_effect, ask="picker"),
     "wave": Action(
         "Wave now",
@@ -255,7 +262,8 @@ def confirmation(action: Action, facts: Facts, answer: str | None) -> tuple[str,
         now = f"Now: {facts.words[0].upper()}{facts.words[1:]}."
     else:
         title, now = "Run a wave now?", ""
-    return title, [line for line in (now, action.effect(facts, answer)) if line]
+    reason = f"Reason: {answer}" if action.ask == "reason" else ""
+    return title, [line for line in (now, action.effect(facts, answer), reason) if line]
 
 
 def refusal(text: str) -> str:

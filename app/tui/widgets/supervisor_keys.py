@@ -8,18 +8,13 @@ every tab (with no row chosen it asks which), and F1 lists them all.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
-from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widget import Widget
-from textual.widgets import Footer
-from textual.widgets._footer import FooterKey
 
 TABS = Binding.Group("Tabs", compact=True)
 
 BINDINGS = [
-    Binding("f1", "help", "Help"),
+    Binding("f1", "help", "Help", key_display="F1"),
     Binding("question_mark", "help", "Help", show=False),
     Binding("1", "tab('floor')", "Floor", group=TABS),
     Binding("2", "tab('exceptions-tab')", "Exceptions", group=TABS),
@@ -36,7 +31,7 @@ BINDINGS = [
     Binding("b", "act('release_batch')", "Free batch"),
     Binding("n", "act('reassign')", "Reassign"),
     Binding("w", "act('wave')", "Wave"),
-    Binding("escape", "leave", "Back"),
+    Binding("escape", "leave", "Back", key_display="Esc"),
 ]
 
 ALWAYS = frozenset({"help", "tab", "search", "leave"})
@@ -88,20 +83,6 @@ def shown(action: str, tab: str, holds: str) -> bool:
     """Whether the footer shows ``action`` on ``tab`` while the focused list holds ``holds`` (orders/batches)."""
     name = action.split("(")[0]
     return name in ALWAYS or action in SHOWN_ON.get((tab, holds), frozenset())
-
-
-class TabFooter(Footer):
-    """Textual's footer, showing only the keys that ``filter(action)`` allows (the screen's choice by tab)."""
-
-    def __init__(self, filter: Callable[[str], bool], **kwargs: object) -> None:
-        super().__init__(**kwargs)  # type: ignore[arg-type]
-        self.filter = filter
-
-    def compose(self) -> ComposeResult:
-        for widget in super().compose():
-            if isinstance(widget, FooterKey) and not self.filter(widget.action):
-                continue
-            yield widget
 
 
 def holds_of(focused: Widget | None) -> str:
