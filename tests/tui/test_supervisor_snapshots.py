@@ -57,7 +57,9 @@ def frozen(
     )
 
     def floor(*args: Any, **kwargs: Any) -> supervision.FloorSnapshot:
-        return replace(read_floor(*args, now=NOW, **kwargs), change_marker=0)
+        snapshot = read_floor(*args, now=NOW, **kwargs)
+        found = tuple(replace(e, at=AT) for e in snapshot.exceptions)  # dated by events: the log's real times
+        return replace(snapshot, change_marker=0, exceptions=found)
 
     def order(*args: Any, **kwargs: Any) -> orders.OrderDetail:
         detail = read_order(*args, **kwargs)

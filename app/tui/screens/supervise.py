@@ -340,7 +340,7 @@ class SuperviseScreen(StationScreen):
         self.tabs.show_results(hits, live=live)
         if not live:
             found = f"{len(hits)} found" if hits else "Nothing found"
-            self.flash(f"{found} for {text!r}; the list stays live. Esc goes back to the list.", bool(hits))
+            self.flash(f"{found} for {text!r}, kept up to date; Esc: back to the list", bool(hits))
 
     def action_leave(self) -> None:
         """Esc: from the search tab back to the list it was opened from; elsewhere back to the home screen."""

@@ -16,7 +16,7 @@ class FilteredFooter(Footer):
     when its choice changes (a tab, the focus)."""
 
     DEFAULT_CSS = """
-    FilteredFooter FooterLabel {
+    FilteredFooter.-compact FooterLabel {
         margin-right: 1;
     }
     """

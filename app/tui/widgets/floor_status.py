@@ -14,7 +14,7 @@ from textual.widgets import Static
 from app.services.supervision import FloorSnapshot
 from app.tui.literal import literal
 
-HINT = "Tab or ↓ chooses a row, then a key acts on it · F1: all keys"
+HINT = "Tab/↓ chooses a row, then a key acts on it · F1: all keys"
 
 
 class FloorHeader(Widget):

@@ -30,8 +30,8 @@ def fits(action_name: str, candidate: Row) -> bool:
 def priority_lines(o: OrderFacts) -> list[str]:
     """The order's priority now and the parts of its score, one line each."""
     how = "pinned by a supervisor" if o.pinned else "computed from its facts"
-    lines = [order_now(o), f"Priority now {o.priority:g} ({how}); the score today is {o.score.total:g}:"]
-    lines += [f"  {p.points:+g}  {p.name}: {p.why}" for p in o.score.parts] or ["  (no parts)"]
+    lines = [order_now(o), f"Priority now {o.priority:g} ({how}); the score today is {o.score.total:.1f}:"]
+    lines += [f"  {p.points:+7.1f}  {p.name}: {p.why}" for p in o.score.parts] or ["  (no parts)"]
     lines.append("Type a number to pin it (higher is picked sooner), or 'auto' to compute it again.")
     return lines
 

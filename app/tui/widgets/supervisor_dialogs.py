@@ -7,9 +7,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import Vertical
+from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Label, Static
 
@@ -76,17 +77,17 @@ class HelpDialog(ModalScreen[None]):
         self.sections = tuple(sections)
 
     def compose(self) -> ComposeResult:
+        text = Text()
+        for section, keys in self.sections:
+            text.append(f"{section}\n", style="bold")
+            for key, what in keys:
+                text.append(f"  {key:<9}", style="bold")
+                text.append(f"{what}\n")
         with Vertical(classes="dialog wide"):
             yield Label(literal(self.title_text), classes="title")
-            table: DataTable[str] = DataTable(id="keys", cursor_type="none", show_header=False)
-            yield table
+            with VerticalScroll(id="keys"):
+                yield Static(text)
             yield Static(literal("Esc, Enter, F1 or ?: close"), classes="hint")
 
     def on_mount(self) -> None:
-        table = self.query_one("#keys", DataTable)
-        table.add_columns("Key", "What it does")
-        for section, keys in self.sections:
-            table.add_row(*row(section.upper(), ""))
-            for key, what in keys:
-                table.add_row(*row(f"  {key}", what))
-        table.focus()
+        self.query_one("#keys", VerticalScroll).focus()  # the arrows scroll a long list on a small terminal
