@@ -197,11 +197,11 @@ def test_supervisor_screen_every_tab_search_timeline_and_dialogs(config: Config,
             await settle(pilot)
             assert isinstance(app.screen, ConfirmDialog)
             question = str(app.screen.query_one(".title", Label).render())
-            assert question.endswith(": [b]x[/] [@click=app.quit]q[/]?")
-            assert "[@click=app.quit]q[/]?" in still_safe(app)  # the narrow dialog wraps at the space
+            assert question == f"Hold order {NUMBER}?"
+            assert "Reason: [b]x[/] [@click=app.quit]q[/]" in still_safe(app)  # the reason, quoted literally
             await pilot.press("y")
             await settle(pilot)
-            assert "Hold: on_hold" in still_safe(app)
+            assert f"Order {NUMBER} is on hold" in still_safe(app)
             await pilot.press("t")  # the timeline of the hostile order, with the hostile reason
             await settle(pilot)
             assert isinstance(app.screen, TimelineDialog)

@@ -47,7 +47,15 @@ from app.services.supervision.floor import (
 )
 from app.services.supervision.order_search import SearchHit, search
 from app.services.supervision.shift_kpis import HourThroughput, Kpis, kpis
-from app.services.supervision.times import cutoff_at
+from app.services.supervision.targets import (
+    BatchFacts,
+    OrderFacts,
+    PickerWork,
+    batch_facts,
+    order_facts,
+    pickers_on_shift,
+)
+from app.services.supervision.times import cutoff_at, duration, time_left
 
 __all__ = [
     "BACKORDER",
@@ -71,19 +79,27 @@ __all__ = [
     "WARNING",
     "WARNING_MINUTES",
     "WEIGHT_MISMATCH",
+    "BatchFacts",
     "BatchRow",
     "ExceptionRow",
     "FloorSnapshot",
     "HourThroughput",
     "Kpis",
+    "OrderFacts",
     "PickerRow",
+    "PickerWork",
     "RiskRow",
     "SearchHit",
+    "batch_facts",
     "change_marker",
     "cutoff_at",
+    "duration",
     "floor_snapshot",
     "kpis",
+    "order_facts",
+    "pickers_on_shift",
     "risk_level",
     "search",
+    "time_left",
     "watch_changes",
 ]

@@ -25,3 +25,21 @@ def whole_minutes(delta: timedelta) -> int:
 def cutoff_at(config: Config, ship_by: date, service_level: str) -> datetime:
     """The latest moment an order can leave: its ship-by day at the carrier cut-off of its service level (UTC)."""
     return datetime.combine(ship_by, config.cutoff_for(service_level), tzinfo=UTC)
+
+
+def duration(minutes: int) -> str:
+    """A length of time as a person reads it: ``45 min``, ``3 h 12 min``, ``10 d 22 h`` (the sign is dropped)."""
+    m = abs(int(minutes))
+    if m < 60:
+        return f"{m} min"
+    if m < 24 * 60:
+        hours, rest = divmod(m, 60)
+        return f"{hours} h {rest} min" if rest else f"{hours} h"
+    days, rest = divmod(m, 24 * 60)
+    hours = rest // 60
+    return f"{days} d {hours} h" if hours else f"{days} d"
+
+
+def time_left(minutes_left: int) -> str:
+    """Time to an order's cut-off: ``3 h 12 min``, or ``late 10 d 22 h`` once it has passed (never ``-15747 min``)."""
+    return f"late {duration(minutes_left)}" if minutes_left < 0 else duration(minutes_left)

@@ -9,13 +9,14 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Static
+from textual.widgets import Button, Static
 from textual.worker import Worker
 
 from app.services.errors import ServiceError
 from app.services.users import UserView
 from app.tui.literal import literal
 from app.tui.steps import Steps, Unavailable, guarded
+from app.tui.widgets.filtered_footer import FilteredFooter
 
 if TYPE_CHECKING:
     from app.services.picking import PickState
@@ -28,6 +29,9 @@ MENU: tuple[tuple[str, str, str], ...] = (
     ("supervise", "[V] Supervisor: live queue", "v"),
 )
 """(activity, label, key) for each screen the terminal offers; shown only when the role allows the activity."""
+
+
+NOT_FOR = {"pick": "picking", "pack": "packing", "stock": "stock lookup", "supervise": "the live queue"}
 
 
 class HomeScreen(Screen[None]):
@@ -66,7 +70,15 @@ class HomeScreen(Screen[None]):
                     yield Button(Content(label), id=f"go-{activity}")
             yield Button(Content("[Esc] Sign out"), id="sign-out", variant="error")
         yield Static(literal(""), id="home-message", classes="hint")
-        yield Footer()
+        yield FilteredFooter(self._offers)
+
+    def _offers(self, action: str) -> bool:
+        """The footer offers only what the signed-in role may open (a picker sees no Pack or Supervise key)."""
+        user = self.pp.user
+        if not action.startswith("open("):
+            return True
+        activity = action[len("open(") :].strip("')\"")
+        return user is not None and activity in user.activities
 
     def on_mount(self) -> None:
         buttons = self.query(Button)
@@ -86,8 +98,15 @@ class HomeScreen(Screen[None]):
 
     def _open(self, activity: str) -> None:
         user = self.pp.user
-        if user is None or activity not in user.activities:
+        if user is None:
+            return
+        if activity not in user.activities:
             self.app.bell()
+            message = self.query_one("#home-message", Static)
+            message.update(
+                literal(f"{user.name} is signed in as a {user.role}: {NOT_FOR[activity]} is not for this role.")
+            )
+            message.set_classes("error")
             return
         if activity == "stock":
             from app.tui.screens.stock_lookup import StockLookupScreen

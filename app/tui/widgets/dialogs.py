@@ -3,6 +3,8 @@ scanner burst cannot answer. Every text they show from outside goes through ``li
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
@@ -18,19 +20,26 @@ SCAN_MIN_LENGTH = 4
 
 class AskDialog(ModalScreen[str | None]):
     """One line of input (a reason written to an order's timeline, a priority, a picker's name); Escape cancels,
-    an empty line is not an answer."""
+    an empty line is not an answer. ``details`` are lines shown above the input (what it is about, its state)."""
 
     BINDINGS = [("escape", "dismiss(None)", "Cancel")]
 
-    def __init__(self, question: str, placeholder: str = "") -> None:
+    def __init__(
+        self, question: str, placeholder: str = "", *, details: Sequence[str] = (), wide: bool = False
+    ) -> None:
         super().__init__()
         self.question = question
         self.placeholder = placeholder
+        self.details = tuple(details)
+        self.wide = wide
 
     def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog"):
+        with Vertical(classes="dialog wide" if self.wide else "dialog"):
             yield Label(literal(self.question), classes="title")
+            for line in self.details:
+                yield Static(literal(line), classes="detail")
             yield Input(placeholder=self.placeholder, id="answer")
+            yield Static(literal("Enter: done · Esc: cancel"), classes="hint")
 
     def on_mount(self) -> None:
         self.query_one("#answer", Input).focus()
@@ -42,17 +51,22 @@ class AskDialog(ModalScreen[str | None]):
 
 
 class ConfirmDialog(ModalScreen[bool]):
-    """A yes/no question: y confirms, n or Escape declines."""
+    """A yes/no question: y confirms, n or Escape declines; ``details`` say what it is about and what will
+    happen."""
 
     BINDINGS = [("y", "dismiss(True)", "Yes"), ("n", "dismiss(False)", "No"), ("escape", "dismiss(False)", "No")]
 
-    def __init__(self, question: str) -> None:
+    def __init__(self, question: str, *, details: Sequence[str] = (), wide: bool = False) -> None:
         super().__init__()
         self.question = question
+        self.details = tuple(details)
+        self.wide = wide
 
     def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog"):
+        with Vertical(classes="dialog wide" if self.wide else "dialog"):
             yield Label(literal(self.question), classes="title")
+            for line in self.details:
+                yield Static(literal(line), classes="detail")
             yield Label(literal("[y] yes   [n] no"))
 
 

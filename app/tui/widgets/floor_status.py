@@ -1,5 +1,9 @@
-"""The supervisor screen's header (title and order counts by status) and status lines (the outcome of the last
-action, and when the floor was last read), each drawn from a ``FloorSnapshot``."""
+"""The supervisor screen's header (title and order counts by status), its result band (the outcome of the last
+action, where the eye is: right above the tables) and its live line (when the floor was last read).
+
+The counts and the live line are one line each and never wrap (a cut line ends in ``…``), so the tables below
+never jump; the band always takes its line, a blank one until there is something to say.
+"""
 
 from __future__ import annotations
 
@@ -10,39 +14,56 @@ from textual.widgets import Static
 from app.services.supervision import FloorSnapshot
 from app.tui.literal import literal
 
+HINT = "Tab/↓ chooses a row, then a key acts on it · F1: all keys"
+
 
 class FloorHeader(Widget):
-    """Title and the count of orders in each status."""
+    """Title, the count of orders in each status, and the result band (``#message``, which ``flash`` writes)."""
 
     DEFAULT_CSS = """
     FloorHeader {
         height: auto;
     }
-    """
-
-    def compose(self) -> ComposeResult:
-        yield Static("Supervisor · live queue", classes="title")
-        yield Static("", id="counts")
-
-    def show(self, snapshot: FloorSnapshot) -> None:
-        counts = "  ".join(f"{status} {n}" for status, n in snapshot.counts.items() if n)
-        self.query_one("#counts", Static).update(literal(counts or "no orders"))
-
-
-class FloorStatus(Widget):
-    """The message line (``#message``, which ``StationScreen.flash`` writes) and the live line below it."""
-
-    DEFAULT_CSS = """
-    FloorStatus {
+    FloorHeader #counts {
+        height: 1;
+        text-wrap: nowrap;
+        text-overflow: ellipsis;
+    }
+    FloorHeader #message {
         height: auto;
+        min-height: 1;
+        max-height: 3;
     }
     """
 
     def compose(self) -> ComposeResult:
-        yield Static("", id="message", classes="hidden")
+        yield Static("Supervisor · live queue", classes="title")
+        yield Static("", id="counts", classes="hint")
+        yield Static(literal(HINT), id="message", classes="hint")
+
+    def show(self, snapshot: FloorSnapshot) -> None:
+        counts = "  ".join(f"{status.replace('_', ' ')} {n}" for status, n in snapshot.counts.items() if n)
+        self.query_one("#counts", Static).update(literal(counts or "no orders"))
+
+
+class FloorStatus(Widget):
+    """The live line below the tables: when the floor was last read, and the change it was read at."""
+
+    DEFAULT_CSS = """
+    FloorStatus {
+        height: 1;
+    }
+    FloorStatus #live {
+        height: 1;
+        text-wrap: nowrap;
+        text-overflow: ellipsis;
+    }
+    """
+
+    def compose(self) -> ComposeResult:
         yield Static("", id="live", classes="hint")
 
     def show(self, snapshot: FloorSnapshot) -> None:
         self.query_one("#live", Static).update(
-            literal(f"live · change {snapshot.change_marker} · read {snapshot.generated_at:%H:%M:%S} UTC")
+            literal(f"live · read {snapshot.generated_at:%H:%M:%S} UTC · change {snapshot.change_marker}")
         )
