@@ -11,14 +11,16 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
+from app.config import Config
 from app.db.models import Event, Stock
 from app.db.unit_of_work import Database
 from app.domain.layout import Layout
-from app.services import audit, picking
+from app.services import audit, picking, supervision
 from app.services.users import UserView
 from app.stations.pick import PickEngine
 from tests.conftest import cached_step
 from tests.picking_support import GTIN, add_users, release_orders
+from tests.picking_support import config as picking_config
 
 GS = "\x1d"
 MUG_SHELF = "A01-03-L-1"
@@ -88,10 +90,12 @@ def on_hand(db: Database, location: str) -> int:
 def test_undo_takes_back_counts_and_a_drop_and_the_audit_holds(
     floor: UserView, sample_catalog: Database, layout: Layout
 ) -> None:
+    config = picking_config()
     db = sample_catalog
     engine = engine_for(db, layout, floor)
     answer = walk_to(engine, "MUG-BLU-350", 3)
     before = on_hand(db, MUG_SHELF)
+    dropped_before = units_in_totes(db, config)
     assert send(engine, MUG_SHELF)["ok"]
     send(engine, GTIN["MUG-BLU-350"])
     twice = send(engine, GTIN["MUG-BLU-350"])
@@ -102,11 +106,13 @@ def test_undo_takes_back_counts_and_a_drop_and_the_audit_holds(
     tote = answer["stop"]["tote"]
     dropped = send(engine, tote)  # one into the tote: booked off the shelf
     assert dropped["ok"] and on_hand(db, MUG_SHELF) == before - 1
+    assert units_in_totes(db, config) == (dropped_before[0] + 1, dropped_before[1] + 1)
     back = send(engine, "!undo")
     assert back["ok"] and f"dropped into {tote} are in hand again" in back["message"]
     assert back["stop"]["qty_in_hand"] == 1 and back["expect"] == "item"
     assert on_hand(db, MUG_SHELF) == before  # the pick's move is reversed in the ledger
     assert audit.run_audit(db).ok
+    assert units_in_totes(db, config) == dropped_before  # the supervisor's figures take the undone drop back too
     assert send(engine, "!undo")["stop"]["qty_in_hand"] == 0  # and the count before it
     nothing = send(engine, "!undo")
     assert not nothing["ok"] and "Nothing to undo" in nothing["message"]
@@ -181,3 +187,11 @@ def test_the_next_stop_at_the_same_shelf_needs_no_location_scan(
     assert again["ok"] and again["expect"] == "item" and "Already at" in again["message"]
     assert finish_stop(engine, again)["ok"]
     assert audit.run_audit(sample_catalog).ok
+
+
+def units_in_totes(db: Database, config: Config) -> tuple[int, int]:
+    """What the supervisor sees: pia's units in the last hour (Floor tab) and the shift's units picked (KPIs)."""
+    snapshot = supervision.floor_snapshot(db, config)
+    pia = next((row.picks_last_hour for row in snapshot.pickers if row.name == "pia"), 0)
+    return pia, supervision.kpis(db, config).units_picked
+

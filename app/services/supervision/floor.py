@@ -34,6 +34,7 @@ PICK_EVENT_KINDS = (
     "pick.short",
     "pick.skipped",
     "pick.put_back",
+    "pick.undone",
 )
 """Events a picker's handheld writes: any of them counts as a scan for "last scan" and idle time."""
 

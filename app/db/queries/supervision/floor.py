@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from app.db.models import Batch, BatchSlot, Event, Order, PickTask, User
 from app.db.queries.supervision.common import OPEN_ORDER
+from app.db.queries.supervision.kpis import dropped_units
 
 OPEN_BATCH_STATUSES = ("ready", "picking")
 
@@ -106,16 +107,15 @@ def picker_activity(
     session: Session, kinds: Sequence[str], since: datetime, hour_ago: datetime, now: datetime
 ) -> list[PickerActivity]:
     """Per user with an event of ``kinds`` between ``since`` and ``now``: one ``GROUP BY`` over the window."""
-    units = Event.data["units"].as_integer()
-    dropped = Event.kind == "pick.dropped"
+    dropped = dropped_units()
     rows = session.execute(
         select(
             Event.user_id,
             User.name,
             func.min(Event.at),
             func.max(Event.at),
-            func.sum(case((dropped, units), else_=0)),
-            func.sum(case((and_(dropped, Event.at >= hour_ago), units), else_=0)),
+            func.sum(dropped),
+            func.sum(case((Event.at >= hour_ago, dropped), else_=0)),
         )
         .join(User, Event.user_id == User.id)
         .where(Event.kind.in_(tuple(kinds)), Event.at >= since, Event.at <= now)

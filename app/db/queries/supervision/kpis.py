@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import NamedTuple
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import ColumnElement, and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from app.db.models import Event, Order
@@ -49,13 +49,24 @@ def shipped_moves(session: Session, start: datetime, end: datetime) -> list[Ship
     ]
 
 
+def undone_drop() -> ColumnElement[bool]:
+    """A ``pick.undone`` that took units back out of a tote: they count against the drops they reverse."""
+    return and_(Event.kind == "pick.undone", Event.data["undone_kind"].as_string() == "pick.dropped")
+
+
+def dropped_units() -> ColumnElement[int]:
+    """Units an event put into a tote: + for ``pick.dropped``, - for an undone drop, 0 for anything else."""
+    units = Event.data["units"].as_integer()
+    return case((Event.kind == "pick.dropped", units), (undone_drop(), -units), else_=0)
+
+
 def units_dropped(session: Session, start: datetime, end: datetime) -> list[tuple[datetime, int]]:
-    """(when, units) of every ``pick.dropped`` event between ``start`` and ``end``."""
+    """(when, units) of every ``pick.dropped`` event between ``start`` and ``end``, an undone drop negative."""
     return [
         (at, int(units or 0))
         for at, units in session.execute(
-            select(Event.at, Event.data["units"].as_integer()).where(
-                Event.kind == "pick.dropped", and_(Event.at >= start, Event.at <= end)
+            select(Event.at, dropped_units()).where(
+                or_(Event.kind == "pick.dropped", undone_drop()), and_(Event.at >= start, Event.at <= end)
             )
         )
     ]
