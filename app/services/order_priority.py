@@ -45,14 +45,7 @@ def priority_for(
     received_at: datetime,
     now: datetime | None = None,
 ) -> PriorityScore:
-    facts = PriorityFacts(
-        service_level=service_level,
-        ship_by=ship_by,
-        cutoff=config.cutoff_for(service_level),
-        tags=tags,
-        order_value=order_value,
-        received_at=received_at,
-    )
+    facts = PriorityFacts(service_level, ship_by, config.cutoff_for(service_level), tags, order_value, received_at)
     return score(facts, config.priority, now or datetime.now(UTC))
 
 
