@@ -7,9 +7,9 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import update
+from sqlalchemy import func, select, update
 
-from app.db.models import Batch, Order
+from app.db.models import Batch, BatchSlot, Order
 from app.db.unit_of_work import Database
 from app.domain.layout import Layout
 from app.services import picking, users
@@ -28,15 +28,33 @@ def seed_floor(db: Database, layout: Layout, tmp: Path) -> int:
     users.add_user(db, *PETE, actor=system)
     pia = sign_in_with_badge(db, "BADGE-PIA", terminal="hh-1")
     sign_in_with_badge(db, "BADGE-PETE", terminal="hh-2")
+    first_for(db, "#D1011")
     state = picking.claim_batch(db, pia, terminal="hh-1")
     assert state is not None
     for n in range(len(state.slots)):
         state = picking.handle_scan(db, state.batch_id, f"TOTE-{n + 1:04d}", actor=users_actor(pia)).state
     held = state.batch_id
-    while state.stop is not None and state.stop.sku != "MUG-BLU-350":
+    for _ in range(state.stops_total + 1):  # bounded: a skip moves a stop to the end
+        if state.stop is None or state.stop.sku == "MUG-BLU-350":
+            break
         state = picking.skip_stop(db, state.batch_id, state.stop.task_id, actor=users_actor(pia)).state
+    assert state.stop is not None and state.stop.sku == "MUG-BLU-350", "pia's batch has no MUG-BLU-350 stop"
     short_here(db, layout, state, pia, "empty", counted=0)
     return held
+
+
+def first_for(db: Database, number: str) -> None:
+    """The batch holding order ``number`` is claimed first: the batches of the three passes can tie on priority,
+    and the claim then took any of them (a batch without the mug made the skip loop below run forever)."""
+    with db.unit_of_work() as uow:
+        s = uow.session
+        top = s.scalar(select(func.max(Batch.priority))) or 0.0
+        batch_id = s.scalar(
+            select(BatchSlot.batch_id).join(Order, Order.id == BatchSlot.order_id).where(Order.number == number)
+        )
+        assert batch_id is not None, f"no batch holds {number}"
+        s.execute(update(Batch).where(Batch.id == batch_id).values(priority=top + 1))
+        uow.commit()
 
 
 def users_actor(user: users.UserView):  # type: ignore[no-untyped-def]
